@@ -1,0 +1,104 @@
+"""People who sign in: creating accounts, passwords, where each role starts."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from . import audit
+from .extensions import db
+from .models import Region, Role, Stage, User, utcnow
+
+DEMO_PASSWORD = "demo-password"
+
+
+class AccountError(Exception):
+    """The account cannot be created as asked; the message says why."""
+
+
+def generate_password() -> str:
+    """A password to hand over once: 4 groups of letters and digits, easy to type on a phone."""
+    alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
+    return "-".join("".join(secrets.choice(alphabet) for _ in range(4)) for _ in range(4))
+
+
+def email_taken(email: str) -> bool:
+    return db.session.scalar(
+        select(User.id).where(func.lower(User.email) == email.strip().lower())) is not None
+
+
+def create_user(name: str, email: str, role: Role, password: str | None = None,
+                region: Region | None = None, stage: Stage | None = None) -> tuple[User, str]:
+    """Create an account; returns it with the password to show once.
+
+    A generated password must be changed at the first sign-in.
+    """
+    email = email.strip().lower()
+    if email_taken(email):
+        raise AccountError(_l("An account with this email already exists."))
+    if role is Role.COORDINATOR and region is None:
+        raise AccountError(_l("A regional coordinator needs a region."))
+    if role is Role.JUROR and stage is None:
+        raise AccountError(_l("A juror needs a stage to judge."))
+    generated = password is None
+    password = password or generate_password()
+    user = User(name=name.strip(), email=email, role=role,
+                region=region if role is Role.COORDINATOR else None,
+                must_change_password=generated)
+    user.set_password(password)
+    if role is Role.JUROR:
+        user.juror_stages.append(stage)
+    db.session.add(user)
+    db.session.flush()
+    audit.record("user.create", user, contest_id=stage.contest_id if stage else None,
+                 role=role.value, email=email, stage=stage.id if stage else None)
+    return user, password
+
+
+def reset_password(user: User) -> str:
+    password = generate_password()
+    user.set_password(password)
+    user.must_change_password = True
+    audit.record("user.reset_password", user)
+    return password
+
+
+def change_password(user: User, password: str) -> None:
+    user.set_password(password)
+    user.must_change_password = False
+    audit.record("user.change_password", user)
+
+
+def set_active(user: User, active: bool) -> None:
+    user.active = active
+    audit.record("user.activate" if active else "user.deactivate", user)
+
+
+def note_login(user: User) -> None:
+    user.last_login_at = utcnow()
+
+
+def home_url(user: User) -> str:
+    """Where each role starts after signing in."""
+    if user.role is Role.ORGANIZER:
+        return url_for("organizer.dashboard")
+    return url_for("main.index")
+
+
+def demo_logins() -> list[tuple[str, str, str]]:
+    """(role label, email, password) for the login page in demo mode."""
+    users = db.session.scalars(select(User).where(User.email.like("%@demo.example"))
+                               .order_by(User.role, User.id))
+    seen: set[tuple[Role, int | None]] = set()
+    logins = []
+    for user in users:
+        key = (user.role, user.region_id)
+        if key in seen or len(logins) >= 6:
+            continue
+        seen.add(key)
+        where = f" — {user.region.name}" if user.region else ""
+        logins.append((f"{user.role.label}{where}", user.email, DEMO_PASSWORD))
+    return logins

@@ -1,0 +1,68 @@
+"""Command-line tools: ``flask --app contest users create``, ``regions sync``, ``demo``."""
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from . import accounts, regions
+from .extensions import db
+from .models import Region, Role
+
+users_cli = AppGroup("users", help="Accounts of organizers, coordinators and jurors.")
+regions_cli = AppGroup("regions", help="The subjects of the Russian Federation.")
+
+
+@users_cli.command("create")
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--region", "region_code", help="ISO 3166-2 code, for a coordinator (RU-MOW).")
+@click.option("--password", help="Leave out to be asked, or give --generate.")
+@click.option("--generate", is_flag=True, help="Generate a password and print it once.")
+def create_user(role, email, name, region_code, password, generate):
+    """Create an account, for example the first organizer."""
+    region = None
+    if region_code:
+        region = db.session.scalar(select(Region).where(Region.code == region_code.upper()))
+        if region is None:
+            raise click.BadParameter(f"unknown region {region_code}", param_hint="--region")
+    if Role(role) is Role.JUROR:
+        raise click.UsageError("Jurors are added to a stage in the browser (Organizer → Accounts).")
+    if not password and not generate:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user, password = accounts.create_user(name, email, Role(role), password=password,
+                                              region=region)
+    except accounts.AccountError as e:
+        raise click.ClickException(str(e)) from e
+    db.session.commit()
+    click.echo(f"Created {user.role.value} {user.email}" +
+               (f" with password {password} (shown once; change it at first sign-in)"
+                if generate else ""))
+
+
+@regions_cli.command("sync")
+def sync_regions():
+    """Create or rename the regions from the ISO 3166-2 list."""
+    changed = regions.sync()
+    click.echo(f"Regions up to date ({changed} changed).")
+
+
+@click.command("demo")
+@click.option("--entries", default=100, show_default=True, help="How many drawings to generate.")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database has a contest.")
+def demo_command(entries, if_empty):
+    """Fill the database with a living demo contest."""
+    from . import demo
+
+    if if_empty and demo.has_data():
+        click.echo("The database already has data; demo skipped.")
+        return
+    demo.load(entries=entries, echo=click.echo)
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(users_cli)
+    app.cli.add_command(regions_cli)
+    app.cli.add_command(demo_command)

@@ -1,0 +1,52 @@
+"""Defaults for every installation; the instance folder's ``config.py`` and the
+environment (``SECRET_KEY``, ``DATABASE_URL``, ``UPLOAD_FOLDER``, ...) override them."""
+
+import os
+
+LANGUAGES = ("ru", "en")
+
+
+class Defaults:
+    SECRET_KEY = "dev"  # replaced by instance/config.py or the SECRET_KEY variable
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    BABEL_DEFAULT_LOCALE = "ru"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Moscow"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = 60 * 60 * 12
+    MAX_CONTENT_LENGTH = 200 * 1024 * 1024  # a school's ZIP; single images are capped lower
+    UPLOAD_MAX_BYTES = 25 * 1024 * 1024
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
+    DEMO_MODE = False
+    MAIL_SERVER = None  # when unset, emails are written to instance/outbox/
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_SENDER = "contest@localhost"
+
+
+def from_environment() -> dict:
+    """Settings given as environment variables, for containers and production."""
+    names = ("SECRET_KEY", "DATABASE_URL", "UPLOAD_FOLDER", "MAIL_SERVER", "MAIL_USERNAME",
+             "MAIL_PASSWORD", "MAIL_SENDER", "RATELIMIT_STORAGE_URI")
+    found = {name: os.environ[name] for name in names if os.environ.get(name)}
+    if "DATABASE_URL" in found:
+        found["SQLALCHEMY_DATABASE_URI"] = _sqlalchemy_url(found.pop("DATABASE_URL"))
+    if os.environ.get("MAIL_PORT"):
+        found["MAIL_PORT"] = int(os.environ["MAIL_PORT"])
+    if os.environ.get("DEMO_MODE"):
+        found["DEMO_MODE"] = os.environ["DEMO_MODE"] not in ("0", "false", "no", "")
+    return found
+
+
+def _sqlalchemy_url(url: str) -> str:
+    # Hosting platforms hand out postgres:// URLs; SQLAlchemy wants the psycopg 3 driver named.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url

@@ -1,0 +1,252 @@
+"""Contest editions: which one is current, and the rules for setting one up.
+
+Views and the CLI call these functions; each rule lives here once. Functions change the
+session and record the change in the audit log; the caller commits.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from . import audit
+from .extensions import db
+from .models import AgeCategory, Contest, Criterion, Entry, Phase, Region, Stage, StageKind
+
+# Forward one step at a time; the only way back is reopening a draft before any entry arrives.
+TRANSITIONS: dict[Phase, tuple[Phase, ...]] = {
+    Phase.DRAFT: (Phase.SUBMISSIONS_OPEN,),
+    Phase.SUBMISSIONS_OPEN: (Phase.REGIONAL_JUDGING, Phase.DRAFT),
+    Phase.REGIONAL_JUDGING: (Phase.NATIONAL_JUDGING,),
+    Phase.NATIONAL_JUDGING: (Phase.CALENDAR,),
+    Phase.CALENDAR: (Phase.CLOSED,),
+    Phase.CLOSED: (),
+}
+
+AGE_LIMITS = (3, 18)
+
+
+class RuleError(Exception):
+    """A contest rule refused the change; ``messages`` say why, in the user's language."""
+
+    def __init__(self, *messages):
+        super().__init__(*messages)
+        self.messages = [str(m) for m in messages]
+
+
+def current_contest() -> Contest | None:
+    """The edition the public sees: the newest one that is not a draft."""
+    return db.session.scalars(
+        select(Contest).where(Contest.phase != Phase.DRAFT).order_by(Contest.year.desc())
+    ).first()
+
+
+def all_contests() -> list[Contest]:
+    return list(db.session.scalars(select(Contest).order_by(Contest.year.desc())))
+
+
+# --- deadlines -----------------------------------------------------------------------------
+
+DEADLINE_FIELDS = ("submissions_open_on", "submissions_close_on", "regional_judging_until",
+                   "national_judging_until", "results_on")
+
+
+def deadline_problems(dates: dict[str, date | None]) -> dict[str, str]:
+    """Field name -> message for dates out of order (each must come after the one before)."""
+    problems: dict[str, str] = {}
+    previous = None
+    for name in DEADLINE_FIELDS:
+        value = dates.get(name)
+        if value is None:
+            continue
+        if previous is not None and value <= previous:
+            problems[name] = str(_l("Must be later than the previous date."))
+        previous = value
+    ref = dates.get("age_reference_date")
+    opens, closes = dates.get("submissions_open_on"), dates.get("submissions_close_on")
+    if ref and opens and closes and not (opens.replace(year=opens.year - 1) <= ref
+                                         <= closes.replace(year=closes.year + 1)):
+        problems["age_reference_date"] = str(
+            _l("The reference date for ages should be near the submission period."))
+    return problems
+
+
+def year_taken(year: int, exclude_id: int | None = None) -> bool:
+    query = select(Contest.id).where(Contest.year == year)
+    if exclude_id is not None:
+        query = query.where(Contest.id != exclude_id)
+    return db.session.scalar(query) is not None
+
+
+# --- creating and editing ----------------------------------------------------------------
+
+
+def create_contest(**fields) -> Contest:
+    """A new edition in the draft phase, with its national stage."""
+    if year_taken(fields["year"]):
+        raise RuleError(_l("A contest for %(year)s already exists.", year=fields["year"]))
+    contest = Contest(**fields)
+    contest.stages.append(Stage(kind=StageKind.NATIONAL))
+    db.session.add(contest)
+    db.session.flush()
+    audit.record("contest.create", contest, year=contest.year)
+    return contest
+
+
+def update_contest(contest: Contest, **fields) -> None:
+    if year_taken(fields.get("year", contest.year), exclude_id=contest.id):
+        raise RuleError(_l("A contest for %(year)s already exists.", year=fields["year"]))
+    if criteria_locked(contest) and (
+        fields.get("scale_min", contest.scale_min) != contest.scale_min
+        or fields.get("scale_max", contest.scale_max) != contest.scale_max
+    ):
+        raise RuleError(_l("The scoring scale cannot change once judging has started."))
+    changed = {k: v for k, v in fields.items() if getattr(contest, k) != v}
+    for key, value in changed.items():
+        setattr(contest, key, value)
+    if changed:
+        audit.record("contest.update", contest, fields=sorted(changed))
+
+
+# --- age categories -----------------------------------------------------------------------
+
+
+def categories_locked(contest: Contest) -> bool:
+    """Age bands are fixed once entries can arrive: entries are sorted into them."""
+    return contest.phase is not Phase.DRAFT
+
+
+def add_age_category(contest: Contest, name_ru: str, name_en: str, min_age: int,
+                     max_age: int) -> AgeCategory:
+    if categories_locked(contest):
+        raise RuleError(_l("Age categories can only change while the contest is a draft."))
+    if min_age > max_age:
+        raise RuleError(_l("The lowest age must not be above the highest."))
+    if min_age < AGE_LIMITS[0] or max_age > AGE_LIMITS[1]:
+        raise RuleError(_l("Ages must be between %(low)s and %(high)s.",
+                           low=AGE_LIMITS[0], high=AGE_LIMITS[1]))
+    for other in contest.age_categories:
+        if min_age <= other.max_age and other.min_age <= max_age:
+            raise RuleError(_l("Ages %(low)s–%(high)s overlap the category “%(name)s”.",
+                               low=min_age, high=max_age, name=other.name))
+    category = AgeCategory(name_ru=name_ru, name_en=name_en, min_age=min_age, max_age=max_age)
+    contest.age_categories.append(category)
+    db.session.flush()
+    audit.record("category.add", category, name=name_ru, ages=[min_age, max_age])
+    return category
+
+
+def remove_age_category(category: AgeCategory) -> None:
+    if categories_locked(category.contest):
+        raise RuleError(_l("Age categories can only change while the contest is a draft."))
+    audit.record("category.remove", category, name=category.name_ru)
+    category.contest.age_categories.remove(category)
+
+
+def category_for_age(contest: Contest, age: int) -> AgeCategory | None:
+    """The age category a child of ``age`` (on the reference date) belongs to."""
+    return next((c for c in contest.age_categories if c.min_age <= age <= c.max_age), None)
+
+
+def age_on(birth_date: date, on: date) -> int:
+    """Full years on a date, as a school or a passport office counts them."""
+    return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
+
+
+# --- criteria -----------------------------------------------------------------------------
+
+
+def criteria_locked(contest: Contest) -> bool:
+    """Criteria and the scale are fixed once scoring may have started."""
+    return contest.phase.index >= Phase.REGIONAL_JUDGING.index
+
+
+def add_criterion(contest: Contest, name_ru: str, name_en: str, weight,
+                  description_ru: str = "", description_en: str = "") -> Criterion:
+    if criteria_locked(contest):
+        raise RuleError(_l("Criteria cannot change once judging has started."))
+    if weight is None or weight <= 0:
+        raise RuleError(_l("A weight must be a positive number."))
+    criterion = Criterion(name_ru=name_ru, name_en=name_en, weight=weight,
+                          description_ru=description_ru, description_en=description_en,
+                          position=len(contest.criteria))
+    contest.criteria.append(criterion)
+    db.session.flush()
+    audit.record("criterion.add", criterion, name=name_ru, weight=weight)
+    return criterion
+
+
+def remove_criterion(criterion: Criterion) -> None:
+    if criteria_locked(criterion.contest):
+        raise RuleError(_l("Criteria cannot change once judging has started."))
+    audit.record("criterion.remove", criterion, name=criterion.name_ru)
+    criterion.contest.criteria.remove(criterion)
+
+
+# --- regions -------------------------------------------------------------------------------
+
+
+def set_regions(contest: Contest, region_ids: set[int]) -> None:
+    """Make exactly these regions take part: a regional stage each."""
+    known = set(db.session.scalars(select(Region.id).where(Region.id.in_(region_ids))))
+    if known != region_ids:
+        raise RuleError(_l("Unknown region."))
+    current = {s.region_id: s for s in contest.regional_stages}
+    leaving = [s for rid, s in current.items() if rid not in region_ids]
+    if leaving and contest.phase is not Phase.DRAFT and any(_stage_has_entries(s) for s in leaving):
+        raise RuleError(_l("A region that already has entries cannot leave the contest."))
+    for stage in leaving:
+        contest.stages.remove(stage)
+    for rid in sorted(region_ids - current.keys()):
+        contest.stages.append(Stage(kind=StageKind.REGIONAL, region_id=rid))
+    db.session.flush()
+    if leaving or region_ids - current.keys():
+        audit.record("contest.regions", contest,
+                     added=sorted(region_ids - current.keys()),
+                     removed=sorted(s.region_id for s in leaving))
+
+
+def _stage_has_entries(stage: Stage) -> bool:
+    return db.session.scalar(select(Entry.id).where(Entry.stage_id == stage.id).limit(1)) is not None
+
+
+# --- phases --------------------------------------------------------------------------------
+
+
+def phase_problems(contest: Contest, target: Phase) -> list[str]:
+    """Why ``contest`` cannot move to ``target`` now; empty when it can."""
+    if target not in TRANSITIONS[contest.phase]:
+        return [str(_l("The contest cannot go from “%(a)s” to “%(b)s”.",
+                       a=contest.phase.label, b=target.label))]
+    problems = []
+    if target is Phase.SUBMISSIONS_OPEN:
+        if not contest.age_categories:
+            problems.append(_l("Add at least one age category."))
+        if not contest.criteria:
+            problems.append(_l("Add at least one scoring criterion."))
+        if not contest.regional_stages:
+            problems.append(_l("Choose the participating regions."))
+        if not contest.theme_ru:
+            problems.append(_l("Give the contest a theme."))
+    if target is Phase.DRAFT and any(_stage_has_entries(s) for s in contest.regional_stages):
+        problems.append(_l("Entries have already arrived; the contest cannot become a draft again."))
+    if target is Phase.REGIONAL_JUDGING:
+        without = [s.name for s in contest.regional_stages if not s.jurors]
+        if without:
+            problems.append(_l("These regions have no jurors yet: %(names)s.",
+                               names=", ".join(without)))
+    if target is Phase.NATIONAL_JUDGING:
+        national = contest.national_stage
+        if national is None or not national.jurors:
+            problems.append(_l("The national stage has no jurors yet."))
+    return [str(p) for p in problems]
+
+
+def change_phase(contest: Contest, target: Phase) -> None:
+    problems = phase_problems(contest, target)
+    if problems:
+        raise RuleError(*problems)
+    audit.record("contest.phase", contest, before=contest.phase.value, after=target.value)
+    contest.phase = target

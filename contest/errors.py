@@ -1,0 +1,39 @@
+"""Error pages in the visitor's language."""
+
+from flask import Flask, render_template
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+
+from .extensions import db
+
+MESSAGES = {
+    400: (_l("Bad request"), _l("The request could not be understood. Please go back and try again.")),
+    403: (_l("Access denied"), _l("You do not have permission to open this page.")),
+    404: (_l("Page not found"), _l("There is no such page. Check the address or go to the home page.")),
+    405: (_l("Not allowed"), _l("This action is not allowed here.")),
+    413: (_l("File too large"), _l("The upload is larger than we accept. Please send a smaller file.")),
+    429: (_l("Too many attempts"), _l("Too many attempts. Please wait a minute and try again.")),
+    500: (_l("Something went wrong"), _l("An error occurred on our side. Nothing you entered was saved halfway; please try again later.")),
+}
+
+
+def render_error(code: int, message=None):
+    title, text = MESSAGES.get(code, MESSAGES[500])
+    return render_template("error.html", code=code, title=title,
+                           message=message or text), code
+
+
+def init_app(app: Flask) -> None:
+    for code in MESSAGES:
+        if code == 500:
+            continue
+        app.register_error_handler(code, lambda e, code=code: render_error(code))
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(e):
+        return render_error(400, _l("The form expired or was sent twice. Please reload the page and send it again."))
+
+    @app.errorhandler(500)
+    def server_error(e):
+        db.session.rollback()
+        return render_error(500)

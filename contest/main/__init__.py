@@ -1,0 +1,5 @@
+"""Public pages: the current contest, the language switch."""
+
+from .routes import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,33 @@
+from urllib.parse import urlsplit
+
+from flask import Blueprint, redirect, render_template, request, session, url_for
+
+from ..config import LANGUAGES
+from ..contests import current_contest
+
+bp = Blueprint("main", __name__)
+
+
+@bp.get("/")
+def index():
+    """The current contest: theme, motto, rules, deadlines, age categories, regions."""
+    return render_template("main/index.html", contest=current_contest())
+
+
+@bp.post("/language")
+def set_language():
+    """Remember the chosen language and go back to the page the visitor was on."""
+    lang = request.form.get("lang")
+    if lang in LANGUAGES:
+        session["lang"] = lang
+    return redirect(_local_url(request.form.get("next")) or url_for("main.index"))
+
+
+def _local_url(url: str | None) -> str | None:
+    # Only same-site paths: the switch must not become an open redirect.
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme or parts.netloc or not url.startswith("/") or url.startswith("//"):
+        return None
+    return url

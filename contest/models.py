@@ -1,0 +1,406 @@
+"""The contest's data: editions, regions, stages, categories, criteria, people and the audit log.
+
+Typed SQLAlchemy 2.0 models. Every schema change comes with an Alembic migration
+(``contest/migrations``); ``tests/test_migrations.py`` checks that they match.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime, timezone
+from decimal import Decimal
+
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import UserMixin
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Enum,
+    ForeignKey,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .extensions import db
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def _enum(cls: type[enum.Enum]) -> Enum:
+    # Store the readable value, and as VARCHAR + CHECK so adding a phase needs no ALTER TYPE.
+    return Enum(cls, values_callable=lambda e: [m.value for m in e], native_enum=False,
+                length=32, validate_strings=True)
+
+
+class Localized:
+    """Models whose texts exist in Russian (required) and English (optional)."""
+
+    def local(self, field: str) -> str:
+        """The field in the current language, falling back to Russian."""
+        if str(get_locale() or "ru") == "en":
+            english = getattr(self, f"{field}_en", None)
+            if english:
+                return english
+        return getattr(self, f"{field}_ru") or ""
+
+
+class Phase(enum.Enum):
+    """The life of a contest edition, in order."""
+
+    DRAFT = "draft"
+    SUBMISSIONS_OPEN = "submissions_open"
+    REGIONAL_JUDGING = "regional_judging"
+    NATIONAL_JUDGING = "national_judging"
+    CALENDAR = "calendar"
+    CLOSED = "closed"
+
+    @property
+    def label(self) -> str:
+        return str(PHASE_LABELS[self])
+
+    @property
+    def index(self) -> int:
+        return list(Phase).index(self)
+
+
+PHASE_LABELS = {
+    Phase.DRAFT: _l("Draft"),
+    Phase.SUBMISSIONS_OPEN: _l("Submissions open"),
+    Phase.REGIONAL_JUDGING: _l("Regional judging"),
+    Phase.NATIONAL_JUDGING: _l("National judging"),
+    Phase.CALENDAR: _l("Calendar"),
+    Phase.CLOSED: _l("Closed"),
+}
+
+
+class Role(enum.Enum):
+    ORGANIZER = "organizer"
+    COORDINATOR = "coordinator"
+    JUROR = "juror"
+
+    @property
+    def label(self) -> str:
+        return str(ROLE_LABELS[self])
+
+
+ROLE_LABELS = {
+    Role.ORGANIZER: _l("Organizer"),
+    Role.COORDINATOR: _l("Regional coordinator"),
+    Role.JUROR: _l("Juror"),
+}
+
+
+class StageKind(enum.Enum):
+    REGIONAL = "regional"
+    NATIONAL = "national"
+
+
+class Region(Localized, db.Model):
+    """A subject of the Russian Federation, identified by its ISO 3166-2 code."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(8), unique=True)
+    name_ru: Mapped[str] = mapped_column(String(120))
+    name_en: Mapped[str] = mapped_column(String(120))
+
+    @property
+    def name(self) -> str:
+        return self.local("name")
+
+
+class Contest(Localized, db.Model):
+    """One yearly edition of the contest, as published by the methodical centre."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(unique=True)
+    title_ru: Mapped[str] = mapped_column(String(200))
+    title_en: Mapped[str] = mapped_column(String(200), default="")
+    theme_ru: Mapped[str] = mapped_column(String(300))
+    theme_en: Mapped[str] = mapped_column(String(300), default="")
+    motto_ru: Mapped[str] = mapped_column(String(300), default="")
+    motto_en: Mapped[str] = mapped_column(String(300), default="")
+    rules_ru: Mapped[str] = mapped_column(Text, default="")
+    rules_en: Mapped[str] = mapped_column(Text, default="")
+    submissions_open_on: Mapped[date]
+    submissions_close_on: Mapped[date]
+    regional_judging_until: Mapped[date]
+    national_judging_until: Mapped[date]
+    results_on: Mapped[date]
+    age_reference_date: Mapped[date]
+    scale_min: Mapped[int] = mapped_column(default=1)
+    scale_max: Mapped[int] = mapped_column(default=10)
+    entries_per_child: Mapped[int] = mapped_column(default=1)
+    phase: Mapped[Phase] = mapped_column(_enum(Phase), default=Phase.DRAFT)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    age_categories: Mapped[list[AgeCategory]] = relationship(
+        back_populates="contest", cascade="all, delete-orphan",
+        order_by="AgeCategory.min_age")
+    criteria: Mapped[list[Criterion]] = relationship(
+        back_populates="contest", cascade="all, delete-orphan",
+        order_by="Criterion.position, Criterion.id")
+    stages: Mapped[list[Stage]] = relationship(
+        back_populates="contest", cascade="all, delete-orphan", order_by="Stage.id")
+
+    __table_args__ = (
+        CheckConstraint("scale_min < scale_max", name="scale_order"),
+        CheckConstraint("entries_per_child >= 1", name="entries_per_child_positive"),
+    )
+
+    @property
+    def title(self) -> str:
+        return self.local("title")
+
+    @property
+    def regional_stages(self) -> list[Stage]:
+        return [s for s in self.stages if s.kind is StageKind.REGIONAL]
+
+    @property
+    def national_stage(self) -> Stage | None:
+        return next((s for s in self.stages if s.kind is StageKind.NATIONAL), None)
+
+    @property
+    def regions(self) -> list[Region]:
+        return sorted((s.region for s in self.regional_stages), key=lambda r: r.name)
+
+    @property
+    def deadlines(self) -> list[tuple[str, date]]:
+        """The published dates, in order, with their labels."""
+        return [
+            (_l("Submissions open"), self.submissions_open_on),
+            (_l("Submission deadline"), self.submissions_close_on),
+            (_l("Regional judging ends"), self.regional_judging_until),
+            (_l("National judging ends"), self.national_judging_until),
+            (_l("Results announced"), self.results_on),
+        ]
+
+
+class AgeCategory(Localized, db.Model):
+    """An age band; a child's category follows from their age on the contest's reference date."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id", ondelete="CASCADE"))
+    name_ru: Mapped[str] = mapped_column(String(100))
+    name_en: Mapped[str] = mapped_column(String(100), default="")
+    min_age: Mapped[int]
+    max_age: Mapped[int]
+
+    contest: Mapped[Contest] = relationship(back_populates="age_categories")
+
+    __table_args__ = (CheckConstraint("min_age <= max_age", name="age_order"),)
+
+    @property
+    def name(self) -> str:
+        return self.local("name")
+
+
+class Criterion(Localized, db.Model):
+    """A scoring criterion; a juror marks each on the contest's scale."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id", ondelete="CASCADE"))
+    name_ru: Mapped[str] = mapped_column(String(150))
+    name_en: Mapped[str] = mapped_column(String(150), default="")
+    description_ru: Mapped[str] = mapped_column(Text, default="")
+    description_en: Mapped[str] = mapped_column(Text, default="")
+    weight: Mapped[Decimal] = mapped_column(Numeric(6, 2))
+    position: Mapped[int] = mapped_column(default=0)
+
+    contest: Mapped[Contest] = relationship(back_populates="criteria")
+
+    __table_args__ = (CheckConstraint("weight > 0", name="weight_positive"),)
+
+    @property
+    def name(self) -> str:
+        return self.local("name")
+
+
+class Stage(db.Model):
+    """A regional stage (one per participating region) or the national stage of a contest."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id", ondelete="CASCADE"))
+    kind: Mapped[StageKind] = mapped_column(_enum(StageKind))
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"))
+    finalists_per_category: Mapped[int] = mapped_column(default=3)
+
+    contest: Mapped[Contest] = relationship(back_populates="stages")
+    region: Mapped[Region | None] = relationship()
+    jurors: Mapped[list[User]] = relationship(secondary="stage_juror", order_by="User.name",
+                                              back_populates="juror_stages")
+
+    __table_args__ = (
+        UniqueConstraint("contest_id", "region_id"),
+        CheckConstraint("(kind = 'national') = (region_id IS NULL)", name="national_has_no_region"),
+    )
+
+    @property
+    def name(self) -> str:
+        return self.region.name if self.region else str(_l("National stage"))
+
+
+class StageJuror(db.Model):
+    stage_id: Mapped[int] = mapped_column(ForeignKey("stage.id", ondelete="CASCADE"),
+                                          primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"),
+                                         primary_key=True)
+
+
+class User(UserMixin, db.Model):
+    """A person who signs in: an organizer, a region's coordinator or a juror.
+
+    Parents and schools submit without an account: they follow their entry by its code.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(256))
+    role: Mapped[Role] = mapped_column(_enum(Role))
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"))
+    active: Mapped[bool] = mapped_column(default=True)
+    must_change_password: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
+
+    region: Mapped[Region | None] = relationship()
+    juror_stages: Mapped[list[Stage]] = relationship(secondary="stage_juror",
+                                                     back_populates="jurors")
+
+    __table_args__ = (
+        CheckConstraint("(role = 'coordinator') = (region_id IS NOT NULL)",
+                        name="coordinator_has_region"),
+    )
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses sessions of deactivated accounts
+        return self.active
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+
+class AuditLog(db.Model):
+    """Who changed what and when: every organizer, coordinator and jury decision."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    contest_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contest.id", ondelete="CASCADE"), index=True)
+    action: Mapped[str] = mapped_column(String(64))
+    object_type: Mapped[str] = mapped_column(String(32))
+    object_id: Mapped[int | None]
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    user: Mapped[User | None] = relationship()
+
+
+class EntryStatus(enum.Enum):
+    """Where an entry stands in moderation."""
+
+    RECEIVED = "received"
+    ACCEPTED = "accepted"
+    NEEDS_PHOTO = "needs_photo"
+    REJECTED = "rejected"
+
+    @property
+    def label(self) -> str:
+        return str(ENTRY_STATUS_LABELS[self])
+
+
+ENTRY_STATUS_LABELS = {
+    EntryStatus.RECEIVED: _l("Received, waiting for moderation"),
+    EntryStatus.ACCEPTED: _l("Accepted"),
+    EntryStatus.NEEDS_PHOTO: _l("Needs a better photo"),
+    EntryStatus.REJECTED: _l("Rejected"),
+}
+
+
+class Entry(db.Model):
+    """One child's drawing in one contest, with what the family told us about it.
+
+    Personal fields (names, contacts, birth date, institution) are shown only to the
+    region's coordinator and the organizers; see ``contest.privacy``.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id", ondelete="CASCADE"),
+                                            index=True)
+    stage_id: Mapped[int] = mapped_column(ForeignKey("stage.id"), index=True)
+    age_category_id: Mapped[int] = mapped_column(ForeignKey("age_category.id"))
+    status: Mapped[EntryStatus] = mapped_column(_enum(EntryStatus), default=EntryStatus.RECEIVED,
+                                                index=True)
+    status_reason: Mapped[str] = mapped_column(Text, default="")
+
+    child_first_name: Mapped[str] = mapped_column(String(100))
+    child_last_name: Mapped[str] = mapped_column(String(100))
+    birth_date: Mapped[date | None]
+    age: Mapped[int]
+    town: Mapped[str] = mapped_column(String(120))
+    institution: Mapped[str] = mapped_column(String(250), default="")
+    teacher: Mapped[str] = mapped_column(String(200), default="")
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    guardian_name: Mapped[str] = mapped_column(String(200))
+    guardian_email: Mapped[str] = mapped_column(String(254), default="")
+    guardian_phone: Mapped[str] = mapped_column(String(40), default="")
+
+    image_key: Mapped[str] = mapped_column(String(120))
+    image_sha256: Mapped[str] = mapped_column(String(64))
+    image_format: Mapped[str] = mapped_column(String(16))
+    image_bytes: Mapped[int]
+    width: Mapped[int]
+    height: Mapped[int]
+    effective_dpi: Mapped[int]
+    rotation: Mapped[int] = mapped_column(default=0)
+    jury_masks: Mapped[list] = mapped_column(JSON, default=list)
+
+    submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    submitted_via: Mapped[str] = mapped_column(String(16), default="form")
+    personal_data_erased_at: Mapped[datetime | None]
+    contacts_purged_at: Mapped[datetime | None]
+
+    contest: Mapped[Contest] = relationship()
+    stage: Mapped[Stage] = relationship()
+    age_category: Mapped[AgeCategory] = relationship()
+    consents: Mapped[list[Consent]] = relationship(back_populates="entry",
+                                                   cascade="all, delete-orphan")
+
+    __table_args__ = (
+        UniqueConstraint("contest_id", "image_sha256"),
+        CheckConstraint("age >= 0 AND age <= 25", name="age_range"),
+    )
+
+    @property
+    def region(self) -> Region:
+        return self.stage.region
+
+    def consent(self, kind: str) -> bool:
+        return any(c.kind == kind and c.granted for c in self.consents)
+
+
+class Consent(db.Model):
+    """A guardian's answer to one consent question, with the text version they saw."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entry.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    version: Mapped[str] = mapped_column(String(32))
+    granted: Mapped[bool]
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    entry: Mapped[Entry] = relationship(back_populates="consents")
+
+    __table_args__ = (UniqueConstraint("entry_id", "kind"),)

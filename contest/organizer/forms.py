@@ -1,0 +1,120 @@
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    DecimalField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    widgets,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+
+from ..contests import DEADLINE_FIELDS, deadline_problems
+from ..models import ROLE_LABELS, Role
+
+NOT_EMPTY = DataRequired(message=_l("Please fill this in."))
+# For dates: a typed but invalid date gets "not a valid date", not "please fill this in".
+DATE_GIVEN = InputRequired(message=_l("Please fill this in."))
+
+
+class ContestForm(FlaskForm):
+    year = IntegerField(_l("Year"), validators=[
+        InputRequired(message=_l("Please fill this in.")),
+        NumberRange(2000, 2100, message=_l("A year between 2000 and 2100, please."))])
+    title_ru = StringField(_l("Title (Russian)"), validators=[NOT_EMPTY, Length(max=200)])
+    title_en = StringField(_l("Title (English)"), validators=[Optional(), Length(max=200)])
+    theme_ru = StringField(_l("Theme (Russian)"), validators=[NOT_EMPTY, Length(max=300)])
+    theme_en = StringField(_l("Theme (English)"), validators=[Optional(), Length(max=300)])
+    motto_ru = StringField(_l("Motto (Russian)"), validators=[Optional(), Length(max=300)])
+    motto_en = StringField(_l("Motto (English)"), validators=[Optional(), Length(max=300)])
+    rules_ru = TextAreaField(_l("Rules (Russian, Markdown)"), validators=[Optional()])
+    rules_en = TextAreaField(_l("Rules (English, Markdown)"), validators=[Optional()])
+    submissions_open_on = DateField(_l("Submissions open"), validators=[DATE_GIVEN])
+    submissions_close_on = DateField(_l("Submission deadline"), validators=[DATE_GIVEN])
+    regional_judging_until = DateField(_l("Regional judging ends"), validators=[DATE_GIVEN])
+    national_judging_until = DateField(_l("National judging ends"), validators=[DATE_GIVEN])
+    results_on = DateField(_l("Results announced"), validators=[DATE_GIVEN])
+    age_reference_date = DateField(
+        _l("Ages are counted on"), validators=[DATE_GIVEN],
+        description=_l("A child's age category follows from their age on this date."))
+    scale_min = IntegerField(_l("Lowest score"), default=1, validators=[
+        InputRequired(message=_l("Please fill this in.")), NumberRange(0, 100)])
+    scale_max = IntegerField(_l("Highest score"), default=10, validators=[
+        InputRequired(message=_l("Please fill this in.")), NumberRange(1, 100)])
+    entries_per_child = IntegerField(_l("Drawings per child"), default=1, validators=[
+        InputRequired(message=_l("Please fill this in.")),
+        NumberRange(1, 10, message=_l("Between 1 and 10, please."))])
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        dates: dict[str, date | None] = {
+            name: getattr(self, name).data for name in (*DEADLINE_FIELDS, "age_reference_date")}
+        for name, message in deadline_problems(dates).items():
+            getattr(self, name).errors.append(message)
+            ok = False
+        if (self.scale_min.data is not None and self.scale_max.data is not None
+                and self.scale_min.data >= self.scale_max.data):
+            self.scale_max.errors.append(_l("Must be above the lowest score."))
+            ok = False
+        return ok
+
+    def values(self) -> dict:
+        return {name: field.data.strip() if isinstance(field.data, str) else field.data
+                for name, field in self._fields.items() if name != "csrf_token"}
+
+
+class AgeCategoryForm(FlaskForm):
+    name_ru = StringField(_l("Name (Russian)"), validators=[NOT_EMPTY, Length(max=100)])
+    name_en = StringField(_l("Name (English)"), validators=[Optional(), Length(max=100)])
+    min_age = IntegerField(_l("From age"), validators=[
+        InputRequired(message=_l("Please fill this in.")), NumberRange(0, 25)])
+    max_age = IntegerField(_l("To age"), validators=[
+        InputRequired(message=_l("Please fill this in.")), NumberRange(0, 25)])
+
+
+class CriterionForm(FlaskForm):
+    name_ru = StringField(_l("Name (Russian)"), validators=[NOT_EMPTY, Length(max=150)])
+    name_en = StringField(_l("Name (English)"), validators=[Optional(), Length(max=150)])
+    description_ru = TextAreaField(_l("What jurors look for (Russian)"), validators=[Optional()])
+    description_en = TextAreaField(_l("What jurors look for (English)"), validators=[Optional()])
+    weight = DecimalField(_l("Weight"), places=2, default=1, validators=[
+        InputRequired(message=_l("Please fill this in.")),
+        NumberRange(min=0.01, max=1000, message=_l("A weight must be a positive number."))])
+
+
+class RegionsForm(FlaskForm):
+    regions = SelectMultipleField(_l("Participating regions"), coerce=int,
+                                  widget=widgets.ListWidget(prefix_label=False),
+                                  option_widget=widgets.CheckboxInput())
+
+
+class UserForm(FlaskForm):
+    name = StringField(_l("Full name"), validators=[NOT_EMPTY, Length(max=200)])
+    email = EmailField(_l("Email"), validators=[
+        NOT_EMPTY, Email(message=_l("This does not look like an email address."))])
+    role = SelectField(_l("Role"), choices=[SelectChoice(r.value, ROLE_LABELS[r]) for r in Role])
+    region = SelectField(_l("Region (for a coordinator)"), coerce=int, validate_choice=False,
+                         default=0)
+    stage = SelectField(_l("Stage (for a juror)"), coerce=int, validate_choice=False, default=0)
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        if self.role.data == Role.COORDINATOR.value and not self.region.data:
+            self.region.errors.append(_l("Choose the coordinator's region."))
+            ok = False
+        if self.role.data == Role.JUROR.value and not self.stage.data:
+            self.stage.errors.append(_l("Choose the stage this juror will judge."))
+            ok = False
+        return ok
+
+
+class PhaseForm(FlaskForm):
+    target = HiddenField(validators=[DataRequired()])

@@ -1,0 +1,279 @@
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+from wtforms.fields.choices import SelectChoice
+
+from .. import accounts, contests
+from ..access import organizer_required
+from ..extensions import db
+from ..models import (
+    AgeCategory,
+    AuditLog,
+    Contest,
+    Criterion,
+    Entry,
+    Phase,
+    Region,
+    Role,
+    Stage,
+    User,
+)
+from .forms import AgeCategoryForm, ContestForm, CriterionForm, PhaseForm, RegionsForm, UserForm
+
+bp = Blueprint("organizer", __name__, url_prefix="/organizer")
+
+
+@bp.before_request
+@organizer_required
+def require_organizer():
+    """Every page of this blueprint is for organizers only."""
+
+
+@bp.get("/")
+def dashboard():
+    return render_template("organizer/dashboard.html", contests=contests.all_contests(),
+                           entry_counts=_entry_counts())
+
+
+@bp.route("/contests/new", methods=["GET", "POST"])
+def contest_new():
+    form = ContestForm()
+    if form.validate_on_submit():
+        try:
+            contest = contests.create_contest(**form.values())
+        except contests.RuleError as e:
+            form.year.errors.extend(e.messages)
+        else:
+            db.session.commit()
+            flash(_("The contest has been created. Now add age categories, criteria and regions."),
+                  "success")
+            return redirect(url_for(".contest", contest_id=contest.id))
+    return render_template("organizer/contest_form.html", form=form, contest=None)
+
+
+@bp.route("/contests/<int:contest_id>/edit", methods=["GET", "POST"])
+def contest_edit(contest_id: int):
+    contest = db.get_or_404(Contest, contest_id)
+    form = ContestForm(obj=contest)
+    if form.validate_on_submit():
+        try:
+            contests.update_contest(contest, **form.values())
+        except contests.RuleError as e:
+            db.session.rollback()
+            form.year.errors.extend(e.messages)
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for(".contest", contest_id=contest.id))
+    return render_template("organizer/contest_form.html", form=form, contest=contest)
+
+
+@bp.get("/contests/<int:contest_id>")
+def contest(contest_id: int, category_form=None, criterion_form=None, status=200):
+    """The set-up hub of one edition: categories, criteria, regions, jurors, phase."""
+    contest = db.get_or_404(Contest, contest_id)
+    next_phases = [(p, contests.phase_problems(contest, p))
+                   for p in contests.TRANSITIONS[contest.phase]]
+    return render_template(
+        "organizer/contest.html", contest=contest,
+        category_form=category_form or AgeCategoryForm(),
+        criterion_form=criterion_form or CriterionForm(),
+        phase_form=PhaseForm(), next_phases=next_phases,
+        categories_locked=contests.categories_locked(contest),
+        criteria_locked=contests.criteria_locked(contest),
+        coordinators=_coordinators_by_region(), entry_counts=_entry_counts(contest.id),
+    ), status
+
+
+@bp.post("/contests/<int:contest_id>/categories")
+def category_add(contest_id: int):
+    contest = db.get_or_404(Contest, contest_id)
+    form = AgeCategoryForm()
+    if form.validate_on_submit():
+        try:
+            contests.add_age_category(contest, form.name_ru.data.strip(),
+                                      (form.name_en.data or "").strip(),
+                                      form.min_age.data, form.max_age.data)
+        except contests.RuleError as e:
+            db.session.rollback()
+            form.min_age.errors.extend(e.messages)
+        else:
+            db.session.commit()
+            flash(_("Age category added."), "success")
+            return redirect(url_for(".contest", contest_id=contest_id, _anchor="categories"))
+    return contest_view_with_errors(contest_id, category_form=form)
+
+
+@bp.post("/categories/<int:category_id>/delete")
+def category_delete(category_id: int):
+    category = db.get_or_404(AgeCategory, category_id)
+    contest_id = category.contest_id
+    _apply(lambda: contests.remove_age_category(category), _("Age category removed."))
+    return redirect(url_for(".contest", contest_id=contest_id, _anchor="categories"))
+
+
+@bp.post("/contests/<int:contest_id>/criteria")
+def criterion_add(contest_id: int):
+    contest = db.get_or_404(Contest, contest_id)
+    form = CriterionForm()
+    if form.validate_on_submit():
+        try:
+            contests.add_criterion(contest, form.name_ru.data.strip(),
+                                   (form.name_en.data or "").strip(), form.weight.data,
+                                   (form.description_ru.data or "").strip(),
+                                   (form.description_en.data or "").strip())
+        except contests.RuleError as e:
+            db.session.rollback()
+            form.weight.errors.extend(e.messages)
+        else:
+            db.session.commit()
+            flash(_("Criterion added."), "success")
+            return redirect(url_for(".contest", contest_id=contest_id, _anchor="criteria"))
+    return contest_view_with_errors(contest_id, criterion_form=form)
+
+
+@bp.post("/criteria/<int:criterion_id>/delete")
+def criterion_delete(criterion_id: int):
+    criterion = db.get_or_404(Criterion, criterion_id)
+    contest_id = criterion.contest_id
+    _apply(lambda: contests.remove_criterion(criterion), _("Criterion removed."))
+    return redirect(url_for(".contest", contest_id=contest_id, _anchor="criteria"))
+
+
+@bp.route("/contests/<int:contest_id>/regions", methods=["GET", "POST"])
+def regions(contest_id: int):
+    contest = db.get_or_404(Contest, contest_id)
+    all_regions = sorted(db.session.scalars(select(Region)), key=lambda r: r.name)
+    form = RegionsForm(regions=[s.region_id for s in contest.regional_stages])
+    form.regions.choices = [SelectChoice(r.id, r.name) for r in all_regions]
+    if form.validate_on_submit():
+        try:
+            contests.set_regions(contest, set(form.regions.data))
+        except contests.RuleError as e:
+            db.session.rollback()
+            form.regions.errors.extend(e.messages)
+        else:
+            db.session.commit()
+            flash(_("Participating regions saved."), "success")
+            return redirect(url_for(".contest", contest_id=contest_id, _anchor="regions"))
+    return render_template("organizer/regions.html", contest=contest, form=form)
+
+
+@bp.post("/contests/<int:contest_id>/phase")
+def phase(contest_id: int):
+    contest = db.get_or_404(Contest, contest_id)
+    form = PhaseForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        target = Phase(form.target.data)
+    except ValueError:
+        abort(400)
+    _apply(lambda: contests.change_phase(contest, target),
+           _("The contest is now in the phase “%(phase)s”.", phase=target.label))
+    return redirect(url_for(".contest", contest_id=contest_id))
+
+
+@bp.route("/users", methods=["GET", "POST"])
+def users():
+    """Coordinator and juror accounts; a new account's password is shown once."""
+    form = UserForm()
+    form.region.choices = [SelectChoice(0, "—")] + [
+        SelectChoice(r.id, r.name)
+        for r in sorted(db.session.scalars(select(Region)), key=lambda r: r.name)]
+    form.stage.choices = [SelectChoice(0, "—")] + [
+        SelectChoice(s.id, f"{s.contest.year}: {s.name}") for s in _open_stages()]
+    if request.method == "GET" and request.args.get("stage", type=int):
+        form.stage.data = request.args.get("stage", type=int)
+        form.role.data = Role.JUROR.value
+    if request.method == "GET" and request.args.get("region", type=int):
+        form.region.data = request.args.get("region", type=int)
+        form.role.data = Role.COORDINATOR.value
+    created = None
+    if form.validate_on_submit():
+        try:
+            user, password = accounts.create_user(
+                form.name.data, form.email.data, Role(form.role.data),
+                region=db.session.get(Region, form.region.data) if form.region.data else None,
+                stage=db.session.get(Stage, form.stage.data) if form.stage.data else None)
+        except accounts.AccountError as e:
+            db.session.rollback()
+            form.email.errors.append(str(e))
+        else:
+            db.session.commit()
+            created = (user, password)
+            form = None
+    people = db.session.scalars(select(User).order_by(User.role, User.name)).all()
+    response = render_template("organizer/users.html", form=form, users=people, created=created)
+    return response, 200, {"Cache-Control": "no-store"}
+
+
+@bp.post("/users/<int:user_id>/reset")
+def user_reset(user_id: int):
+    user = db.get_or_404(User, user_id)
+    password = accounts.reset_password(user)
+    db.session.commit()
+    people = db.session.scalars(select(User).order_by(User.role, User.name)).all()
+    return (render_template("organizer/users.html", form=None, users=people,
+                            created=(user, password)), 200, {"Cache-Control": "no-store"})
+
+
+@bp.post("/users/<int:user_id>/active")
+def user_active(user_id: int):
+    user = db.get_or_404(User, user_id)
+    if user.id == current_user.id:
+        flash(_("You cannot deactivate your own account."), "error")
+    else:
+        accounts.set_active(user, not user.active)
+        db.session.commit()
+        flash(_("Saved."), "success")
+    return redirect(url_for(".users"))
+
+
+@bp.get("/audit")
+def audit_log():
+    rows = db.session.scalars(select(AuditLog).order_by(AuditLog.id.desc()).limit(500)).all()
+    return render_template("organizer/audit.html", rows=rows)
+
+
+def contest_view_with_errors(contest_id: int, **forms):
+    """Show the hub again with the failed form's messages next to its fields."""
+    return contest(contest_id, status=422, **forms)
+
+
+def _apply(change, success: str) -> bool:
+    """Run a rule-checked change; commit and confirm, or roll back and explain."""
+    try:
+        change()
+    except contests.RuleError as e:
+        db.session.rollback()
+        for message in e.messages:
+            flash(message, "error")
+        return False
+    db.session.commit()
+    flash(success, "success")
+    return True
+
+
+def _coordinators_by_region() -> dict[int, list[User]]:
+    found: dict[int, list[User]] = {}
+    for user in db.session.scalars(select(User).where(User.role == Role.COORDINATOR)):
+        found.setdefault(user.region_id, []).append(user)
+    return found
+
+
+def _entry_counts(contest_id: int | None = None) -> dict[int, int]:
+    """Entries per contest, or per stage of one contest."""
+    if contest_id is None:
+        query = select(Entry.contest_id, func.count()).group_by(Entry.contest_id)
+    else:
+        query = (select(Entry.stage_id, func.count()).where(Entry.contest_id == contest_id)
+                 .group_by(Entry.stage_id))
+    return dict(db.session.execute(query).all())
+
+
+def _open_stages() -> list[Stage]:
+    return list(db.session.scalars(
+        select(Stage).join(Contest).where(Contest.phase != Phase.CLOSED)
+        .order_by(Contest.year.desc(), Stage.kind, Stage.id)))

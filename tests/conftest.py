@@ -1,0 +1,98 @@
+"""Fixtures for the whole suite: an app with a fresh database per test, clients, factories.
+
+Set ``TEST_DATABASE_URL`` (e.g. ``postgresql+psycopg://postgres@127.0.0.1:5432/test``) to run
+the suite against PostgreSQL instead of a temporary SQLite file.
+"""
+
+import os
+
+import pytest
+from flask import g
+from flask.testing import FlaskClient
+from flask_login.utils import _create_identifier
+from sqlalchemy import MetaData
+
+from contest import create_app
+from contest.extensions import db
+
+from .factories import Factory
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+def _reset_postgres() -> None:
+    # Tests may leave tables from a crashed run or from migration tests: start clean.
+    meta = MetaData()
+    meta.reflect(db.engine)
+    meta.drop_all(db.engine)
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+
+
+@pytest.fixture
+def app_config(tmp_path):
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL or f"sqlite:///{tmp_path / 'test.db'}",
+        "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+        "OUTBOX_FOLDER": str(tmp_path / "outbox"),
+        "WTF_CSRF_ENABLED": False,  # tests/test_security.py checks CSRF with it on
+        "RATELIMIT_ENABLED": False,  # tests/test_auth.py checks throttling with it on
+    }
+
+
+@pytest.fixture
+def app(app_config):
+    app = create_app(app_config)
+    with app.app_context():
+        if TEST_DATABASE_URL:
+            _reset_postgres()
+        db.create_all()
+        yield app
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
+class FreshClient(FlaskClient):
+    """The test's app context stays pushed (for factories and asserts), so requests share its
+    ``g``; forget what extensions cached there (locale, signed-in user) before each request."""
+
+    def open(self, *args, **kwargs):
+        g.__dict__.clear()
+        return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def client(app):
+    app.test_client_class = FreshClient
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make(app):
+    """Factories: ``make.contest()``, ``make.user(Role.ORGANIZER)``, ``make.entry(stage)``..."""
+    return Factory(app)
+
+
+@pytest.fixture
+def login(client, make):
+    """``login(user)`` signs the test client in as ``user``."""
+
+    def sign_in(user):
+        with client.application.test_request_context(environ_base=client.environ_base):
+            identifier = _create_identifier()
+        with client.session_transaction() as session:
+            session["_user_id"] = str(user.id)
+            session["_fresh"] = True
+            # "strong" session protection compares this identifier on every request
+            session["_id"] = identifier
+        return user
+
+    return sign_in

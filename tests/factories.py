@@ -1,0 +1,87 @@
+"""Test data factories. Passwords are hashed once per run, not per test."""
+
+from datetime import date
+from decimal import Decimal
+from functools import cache
+
+from sqlalchemy import select
+from werkzeug.security import generate_password_hash
+
+from contest import regions
+from contest.extensions import db
+from contest.models import AgeCategory, Contest, Criterion, Phase, Region, Role, Stage, StageKind, User
+
+PASSWORD = "correct horse battery"
+
+
+@cache
+def _password_hash() -> str:
+    return generate_password_hash(PASSWORD)
+
+
+class Factory:
+    def __init__(self, app):
+        self.app = app
+        self._n = 0
+
+    def _next(self) -> int:
+        self._n += 1
+        return self._n
+
+    def regions(self) -> list[Region]:
+        if not db.session.scalar(select(Region.id).limit(1)):
+            regions.sync()
+        return list(db.session.scalars(select(Region).order_by(Region.code)))
+
+    def region(self, code: str = "RU-MOW") -> Region:
+        self.regions()
+        return db.session.scalar(select(Region).where(Region.code == code))
+
+    def contest(self, year: int = 2026, phase: Phase = Phase.DRAFT, complete: bool = True,
+                region_codes=("RU-MOW", "RU-SPE", "RU-TA"), **fields) -> Contest:
+        """A contest; ``complete`` adds categories, criteria and regions as the rules need."""
+        values = dict(
+            year=year, title_ru=f"Крепкие кости {year}", title_en=f"Strong bones {year}",
+            theme_ru="Кальций и солнце", theme_en="Calcium and sunshine",
+            motto_ru="Кости крепкие — с детства", motto_en="Strong bones from childhood",
+            rules_ru="**Правила** конкурса", rules_en="Contest **rules**",
+            submissions_open_on=date(year, 2, 1), submissions_close_on=date(year, 4, 30),
+            regional_judging_until=date(year, 5, 31), national_judging_until=date(year, 6, 30),
+            results_on=date(year, 7, 15), age_reference_date=date(year, 4, 30),
+        )
+        values.update(fields)
+        contest = Contest(phase=phase, **values)
+        contest.stages.append(Stage(kind=StageKind.NATIONAL))
+        if complete:
+            contest.age_categories = [
+                AgeCategory(name_ru="Малыши", name_en="Little ones", min_age=4, max_age=7),
+                AgeCategory(name_ru="Школьники", name_en="Pupils", min_age=8, max_age=11),
+                AgeCategory(name_ru="Подростки", name_en="Teenagers", min_age=12, max_age=17),
+            ]
+            contest.criteria = [
+                Criterion(name_ru="Раскрытие темы", name_en="Theme", weight=Decimal(2), position=0),
+                Criterion(name_ru="Композиция", name_en="Composition", weight=Decimal(1), position=1),
+                Criterion(name_ru="Цвет", name_en="Colour", weight=Decimal(1), position=2),
+            ]
+            for code in region_codes:
+                contest.stages.append(Stage(kind=StageKind.REGIONAL, region=self.region(code)))
+        db.session.add(contest)
+        db.session.commit()
+        return contest
+
+    def stage(self, contest: Contest, code: str = "RU-MOW") -> Stage:
+        return next(s for s in contest.stages if s.region and s.region.code == code)
+
+    def user(self, role: Role = Role.ORGANIZER, region: Region | None = None,
+             stage: Stage | None = None, **fields) -> User:
+        n = self._next()
+        if role is Role.COORDINATOR and region is None:
+            region = self.region()
+        user = User(email=fields.pop("email", f"user{n}@example.org"),
+                    name=fields.pop("name", f"{role.value.title()} {n}"), role=role,
+                    region=region, password_hash=_password_hash(), **fields)
+        if stage is not None:
+            user.juror_stages.append(stage)
+        db.session.add(user)
+        db.session.commit()
+        return user

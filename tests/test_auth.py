@@ -1,0 +1,62 @@
+from contest import create_app
+from contest.models import Role
+
+from .factories import PASSWORD
+
+
+def test_login_page(client):
+    assert client.get("/auth/login").status_code == 200
+
+
+def test_login_logout(client, make):
+    user = make.user(Role.ORGANIZER, email="org@example.org")
+    response = client.post("/auth/login", data={"email": "ORG@example.org ", "password": PASSWORD})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/organizer/")
+    assert client.get("/organizer/").status_code == 200
+    client.post("/auth/logout")
+    assert client.get("/organizer/").status_code == 302
+    assert user.last_login_at is not None
+
+
+def test_wrong_password_says_so_in_russian(client, make):
+    make.user(Role.ORGANIZER, email="org@example.org")
+    response = client.post("/auth/login", data={"email": "org@example.org", "password": "nope"})
+    assert response.status_code == 200
+    assert "Неверный адрес почты или пароль".encode() in response.data
+
+
+def test_deactivated_user_cannot_sign_in(client, make):
+    make.user(Role.ORGANIZER, email="gone@example.org", active=False)
+    response = client.post("/auth/login", data={"email": "gone@example.org", "password": PASSWORD})
+    assert response.status_code == 200
+
+
+def test_login_is_throttled(app, app_config):
+    client = create_app({**app_config, "RATELIMIT_ENABLED": True}).test_client()
+    codes = [client.post("/auth/login", data={"email": "x@example.org", "password": "x"}).status_code
+             for _ in range(12)]
+    assert codes[:10] == [200] * 10
+    assert codes[-1] == 429
+    assert "Слишком много попыток".encode() in client.post("/auth/login").data
+
+
+def test_generated_password_must_be_changed(client, make):
+    user = make.user(Role.COORDINATOR, email="c@example.org", must_change_password=True)
+    response = client.post("/auth/login", data={"email": "c@example.org", "password": PASSWORD})
+    assert response.headers["Location"].endswith("/auth/password")
+    response = client.post("/auth/password", data={"current": PASSWORD, "new": "short",
+                                                    "confirm": "short"})
+    assert "Не короче 10 символов".encode() in response.data
+    response = client.post("/auth/password", data={
+        "current": PASSWORD, "new": "a much longer secret", "confirm": "a much longer secret"})
+    assert response.status_code == 302
+    assert not user.must_change_password
+    assert user.check_password("a much longer secret")
+
+
+def test_open_redirect_refused(client, make):
+    make.user(Role.ORGANIZER, email="org@example.org")
+    response = client.post("/auth/login?next=https://evil.example/",
+                           data={"email": "org@example.org", "password": PASSWORD})
+    assert "evil" not in response.headers["Location"]

@@ -1,0 +1,27 @@
+from contest import create_app
+
+
+def test_config_defaults_and_test_override(app):
+    assert app.testing
+    assert create_app({"TESTING": True}).config["BABEL_DEFAULT_LOCALE"] == "ru"
+    assert not create_app({"TESTING": True}).testing is False
+
+
+def test_instance_config_and_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("SECRET_KEY", "from-env")
+    monkeypatch.setenv("DATABASE_URL", "postgres://u:p@db/contest")
+    app = create_app()
+    assert app.config["SECRET_KEY"] == "from-env"
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u:p@db/contest"
+    assert app.instance_path.endswith("instance")
+
+
+def test_secure_cookie_settings(app):
+    assert app.config["SESSION_COOKIE_HTTPONLY"]
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_home_without_contest(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "будет объявлен".encode() in response.data or b"announced" in response.data

@@ -1,0 +1,178 @@
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from contest.extensions import db
+from contest.models import AuditLog, Contest, Phase, Role, User
+
+
+@pytest.fixture
+def organizer(make, login):
+    return login(make.user(Role.ORGANIZER))
+
+
+def contest_form(**overrides):
+    data = {
+        "year": "2027", "title_ru": "Крепкие кости", "title_en": "Strong bones",
+        "theme_ru": "Молоко и спорт", "theme_en": "Milk and sport", "motto_ru": "Расти крепким",
+        "motto_en": "", "rules_ru": "Рисунки **А4**", "rules_en": "",
+        "submissions_open_on": "2027-02-01", "submissions_close_on": "2027-04-30",
+        "regional_judging_until": "2027-05-31", "national_judging_until": "2027-06-30",
+        "results_on": "2027-07-15", "age_reference_date": "2027-04-30",
+        "scale_min": "1", "scale_max": "10", "entries_per_child": "1",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_create_contest(client, organizer):
+    response = client.post("/organizer/contests/new", data=contest_form())
+    assert response.status_code == 302
+    contest = db.session.scalar(select(Contest))
+    assert contest.year == 2027 and contest.phase is Phase.DRAFT
+    assert contest.national_stage is not None
+    assert contest.submissions_close_on == date(2027, 4, 30)
+    assert db.session.scalar(select(AuditLog.action)) == "contest.create"
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("submissions_close_on", "2027-01-15", "Должна быть позже предыдущей даты"),
+    ("year", "1999", "Год от 2000 до 2100"),
+    ("title_ru", "", "Пожалуйста, заполните это поле"),
+    ("scale_max", "1", "Должна быть выше наименьшей оценки"),
+    ("submissions_open_on", "not a date", "Неверное значение даты"),
+])
+def test_bad_contest_input_is_refused_and_nothing_saved(client, organizer, field, value, message):
+    response = client.post("/organizer/contests/new", data=contest_form(**{field: value}))
+    assert response.status_code == 200
+    assert message.encode() in response.data
+    assert db.session.scalar(select(func.count(Contest.id))) == 0
+
+
+def test_duplicate_year_refused(client, organizer, make):
+    make.contest(year=2027)
+    response = client.post("/organizer/contests/new", data=contest_form())
+    assert "Конкурс 2027 года уже есть".encode() in response.data
+    assert db.session.scalar(select(func.count(Contest.id))) == 1
+
+
+def test_edit_contest(client, organizer, make):
+    contest = make.contest(year=2027)
+    response = client.post(f"/organizer/contests/{contest.id}/edit",
+                           data=contest_form(motto_ru="Новый девиз"))
+    assert response.status_code == 302
+    assert contest.motto_ru == "Новый девиз"
+
+
+def test_age_categories(client, organizer, make):
+    contest = make.contest(complete=False)
+    url = f"/organizer/contests/{contest.id}/categories"
+    assert client.post(url, data={"name_ru": "Малыши", "min_age": 5, "max_age": 7}).status_code == 302
+    response = client.post(url, data={"name_ru": "Пересекается", "min_age": 7, "max_age": 9})
+    assert response.status_code == 422
+    assert "пересекается".encode() in response.data
+    response = client.post(url, data={"name_ru": "Наоборот", "min_age": 12, "max_age": 9})
+    assert response.status_code == 422
+    assert [c.name_ru for c in contest.age_categories] == ["Малыши"]
+    client.post(f"/organizer/categories/{contest.age_categories[0].id}/delete")
+    assert contest.age_categories == []
+
+
+def test_criteria_weights_must_be_positive(client, organizer, make):
+    contest = make.contest(complete=False)
+    url = f"/organizer/contests/{contest.id}/criteria"
+    response = client.post(url, data={"name_ru": "Цвет", "weight": "0"})
+    assert response.status_code == 422
+    assert "Вес должен быть положительным числом".encode() in response.data
+    response = client.post(url, data={"name_ru": "Цвет", "weight": "-2"})
+    assert response.status_code == 422
+    assert client.post(url, data={"name_ru": "Цвет", "weight": "1.5"}).status_code == 302
+    assert [float(c.weight) for c in contest.criteria] == [1.5]
+
+
+def test_criteria_locked_once_judging(client, organizer, make):
+    contest = make.contest(phase=Phase.REGIONAL_JUDGING)
+    before = len(contest.criteria)
+    client.post(f"/organizer/contests/{contest.id}/criteria", data={"name_ru": "X", "weight": 1})
+    client.post(f"/organizer/criteria/{contest.criteria[0].id}/delete")
+    assert len(contest.criteria) == before
+
+
+def test_regions(client, organizer, make):
+    contest = make.contest(complete=False)
+    moscow, tatarstan = make.region("RU-MOW"), make.region("RU-TA")
+    response = client.post(f"/organizer/contests/{contest.id}/regions",
+                           data={"regions": [moscow.id, tatarstan.id]})
+    assert response.status_code == 302
+    assert {s.region.code for s in contest.regional_stages} == {"RU-MOW", "RU-TA"}
+    response = client.post(f"/organizer/contests/{contest.id}/regions", data={"regions": [99999]})
+    assert response.status_code == 200
+    assert {s.region.code for s in contest.regional_stages} == {"RU-MOW", "RU-TA"}
+
+
+def test_phase_guard_rails(client, organizer, make):
+    contest = make.contest(complete=False)
+    response = client.post(f"/organizer/contests/{contest.id}/phase",
+                           data={"target": "submissions_open"}, follow_redirects=True)
+    assert "Добавьте хотя бы одну возрастную категорию".encode() in response.data
+    assert contest.phase is Phase.DRAFT
+
+
+def test_phase_moves_and_is_audited(client, organizer, make):
+    contest = make.contest()
+    client.post(f"/organizer/contests/{contest.id}/phase", data={"target": "submissions_open"})
+    assert contest.phase is Phase.SUBMISSIONS_OPEN
+    # judging needs jurors in every region
+    response = client.post(f"/organizer/contests/{contest.id}/phase",
+                           data={"target": "regional_judging"}, follow_redirects=True)
+    assert contest.phase is Phase.SUBMISSIONS_OPEN
+    assert "нет жюри".encode() in response.data
+    # no skipping phases
+    client.post(f"/organizer/contests/{contest.id}/phase", data={"target": "closed"})
+    assert contest.phase is Phase.SUBMISSIONS_OPEN
+    row = db.session.scalars(select(AuditLog).where(AuditLog.action == "contest.phase")).one()
+    assert row.details == {"before": "draft", "after": "submissions_open"}
+
+
+def test_create_coordinator_shows_password_once(client, organizer, make):
+    region = make.region("RU-TA")
+    response = client.post("/organizer/users", data={
+        "name": "Айгуль Хасанова", "email": "aigul@example.org", "role": "coordinator",
+        "region": region.id, "stage": 0})
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+    user = db.session.scalar(select(User).where(User.email == "aigul@example.org"))
+    assert user.region == region and user.must_change_password
+    password = response.data.decode().split('class="secret">')[1].split("<")[0]
+    assert user.check_password(password)
+    assert password not in client.get("/organizer/users").data.decode()
+
+
+def test_create_juror_for_a_stage(client, organizer, make):
+    contest = make.contest()
+    stage = make.stage(contest, "RU-SPE")
+    response = client.post("/organizer/users", data={
+        "name": "Juror", "email": "j@example.org", "role": "juror", "region": 0,
+        "stage": stage.id})
+    assert response.status_code == 200
+    assert [u.email for u in stage.jurors] == ["j@example.org"]
+
+
+def test_account_needs_region_and_unique_email(client, organizer, make):
+    make.user(Role.JUROR, email="taken@example.org")
+    response = client.post("/organizer/users", data={
+        "name": "X", "email": "taken@example.org", "role": "coordinator", "region": 0, "stage": 0})
+    assert "Выберите регион координатора".encode() in response.data
+    region = make.region()
+    response = client.post("/organizer/users", data={
+        "name": "X", "email": "Taken@example.org", "role": "coordinator", "region": region.id,
+        "stage": 0})
+    assert "уже есть".encode() in response.data
+    assert db.session.scalar(select(func.count(User.id))) == 2
+
+
+def test_audit_log_page(client, organizer, make):
+    client.post("/organizer/contests/new", data=contest_form())
+    response = client.get("/organizer/audit")
+    assert b"contest.create" in response.data

@@ -1,0 +1,73 @@
+"""Every organizer page refuses anonymous users and other roles; every POST needs a token."""
+
+import pytest
+
+from contest import create_app
+from contest.models import Role
+
+ORGANIZER_URLS = [
+    ("GET", "/organizer/"), ("GET", "/organizer/contests/new"), ("POST", "/organizer/contests/new"),
+    ("GET", "/organizer/contests/{c}"), ("GET", "/organizer/contests/{c}/edit"),
+    ("POST", "/organizer/contests/{c}/edit"), ("POST", "/organizer/contests/{c}/categories"),
+    ("POST", "/organizer/categories/{cat}/delete"), ("POST", "/organizer/contests/{c}/criteria"),
+    ("POST", "/organizer/criteria/{crit}/delete"), ("GET", "/organizer/contests/{c}/regions"),
+    ("POST", "/organizer/contests/{c}/regions"), ("POST", "/organizer/contests/{c}/phase"),
+    ("GET", "/organizer/users"), ("POST", "/organizer/users"),
+    ("POST", "/organizer/users/{u}/reset"), ("POST", "/organizer/users/{u}/active"),
+    ("GET", "/organizer/audit"),
+]
+
+
+def _fill(url, contest, user):
+    return url.format(c=contest.id, cat=contest.age_categories[0].id,
+                      crit=contest.criteria[0].id, u=user.id)
+
+
+def test_every_organizer_route_is_listed(app):
+    rules = {r.rule for r in app.url_map.iter_rules() if r.endpoint.startswith("organizer.")}
+    listed = {u.replace("{c}", "<int:contest_id>").replace("{cat}", "<int:category_id>")
+              .replace("{crit}", "<int:criterion_id>").replace("{u}", "<int:user_id>")
+              for _, u in ORGANIZER_URLS}
+    assert rules <= listed
+
+
+@pytest.mark.parametrize("method, url", ORGANIZER_URLS)
+def test_anonymous_is_sent_to_login(client, make, method, url):
+    contest, user = make.contest(), make.user(Role.JUROR)
+    response = client.open(_fill(url, contest, user), method=method)
+    assert response.status_code == 302
+    assert "/auth/login" in response.headers["Location"]
+
+
+@pytest.mark.parametrize("role", [Role.COORDINATOR, Role.JUROR])
+@pytest.mark.parametrize("method, url", ORGANIZER_URLS)
+def test_other_roles_are_refused(client, make, login, role, method, url):
+    contest, user = make.contest(), make.user(Role.JUROR)
+    login(make.user(role))
+    assert client.open(_fill(url, contest, user), method=method).status_code == 403
+
+
+def test_post_without_csrf_token_is_refused(app_config, make):
+    app = create_app({**app_config, "WTF_CSRF_ENABLED": True})
+    client = app.test_client()
+    with app.app_context():
+        for rule in app.url_map.iter_rules():
+            if "POST" not in rule.methods:
+                continue
+            url = rule.rule.replace("<int:", "<").split("<")[0] + ("1" if "<" in rule.rule else "")
+            url = url if "<" not in rule.rule else rule.rule.split("<")[0] + "1" + rule.rule.split(">", 1)[1]
+            response = client.post(url, data={"x": "y"})
+            assert response.status_code in (400, 302), (rule.rule, response.status_code)
+            if response.status_code == 400:
+                assert "Форма устарела".encode() in response.data
+
+
+def test_language_switch_refuses_missing_token(app_config):
+    app = create_app({**app_config, "WTF_CSRF_ENABLED": True})
+    assert app.test_client().post("/language", data={"lang": "en"}).status_code == 400
+
+
+def test_inactive_session_is_dropped(client, make, login):
+    user = login(make.user(Role.ORGANIZER, active=False))
+    assert user
+    assert client.get("/organizer/").status_code == 302
