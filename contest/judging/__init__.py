@@ -1,0 +1,1 @@
+"""Judging: the jury stages, score sheets and results of the contest."""
