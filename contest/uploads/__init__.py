@@ -1,0 +1,29 @@
+"""Uploaded drawings: the checking and normalising pipeline, and where the files are kept."""
+
+from .pipeline import (
+    ImageRejected,
+    ProcessedImage,
+    UploadLimits,
+    display_name,
+    effective_dpi,
+    process_image,
+    redact,
+    rotate,
+)
+from .storage import FileSystemStorage, InvalidKey, Storage, check_key, storing
+
+__all__ = [
+    "FileSystemStorage",
+    "ImageRejected",
+    "InvalidKey",
+    "ProcessedImage",
+    "Storage",
+    "UploadLimits",
+    "check_key",
+    "display_name",
+    "effective_dpi",
+    "process_image",
+    "redact",
+    "rotate",
+    "storing",
+]

@@ -1,0 +1,345 @@
+"""The upload pipeline: one uploaded file in, a checked and normalised drawing out.
+
+The submission form, the schools' ZIP batch and the command line all call ``process_image``;
+it needs no Flask app or request. It either returns every derivative the contest stores or
+raises ``ImageRejected`` with a stable code and a translatable message naming what is accepted.
+
+What is kept, and why:
+
+- ``original``: the uploaded bytes unchanged, as provenance and as a fallback for print.
+  It still carries the camera's metadata (a phone photo often has the family's GPS
+  position), so it is stored privately and never served to anyone.
+- ``print_master``: the drawing upright, in sRGB, without any metadata, as a JPEG of at most
+  ``print_long_edge`` pixels (default 4961 px, the long edge of A3 at 300 dpi, so that the
+  calendar, posters and reports never need the original). It embeds the sRGB profile.
+- ``preview`` and ``thumbnail``: smaller JPEGs for the web, without metadata or profile
+  (browsers take untagged images as sRGB).
+"""
+
+import hashlib
+import io
+import math
+import re
+import struct
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Literal
+
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
+from PIL import Image, ImageCms, ImageDraw, ImageOps, UnidentifiedImageError
+
+from .formats import ACCEPTED, ACCEPTED_NAMES, PILLOW_FORMATS, sniff
+
+MB = 1024 * 1024
+MM_PER_INCH = 25.4
+
+RefusalCode = Literal[
+    "empty", "too_large", "not_an_image", "unsupported_format", "corrupt", "too_many_pixels",
+    "too_small",
+]
+
+
+class ImageRejected(ValueError):
+    """An upload the contest cannot use; ``message`` tells the person why and what to do."""
+
+    def __init__(self, code: RefusalCode, message: LazyString) -> None:
+        super().__init__(code, message)
+        self.code = code
+        self.message = message
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+
+@dataclass(frozen=True)
+class UploadLimits:
+    """What an upload may be, and the sizes of what is made from it."""
+
+    max_bytes: int = 25 * MB
+    # At most Pillow's own decompression-bomb threshold, which refuses larger images anyway.
+    max_pixels: int = 80_000_000
+    # A drawing photographed smaller than this cannot even be judged on screen.
+    min_short_edge: int = 300
+    print_long_edge: int = 4961
+    preview_long_edge: int = 1600
+    thumbnail_long_edge: int = 400
+    print_quality: int = 95
+    preview_quality: int = 85
+    thumbnail_quality: int = 80
+    # The drawing's area on an A4 month page of the calendar, landscape.
+    target_box_mm: tuple[float, float] = (190.0, 135.0)
+    min_dpi: int = 200
+
+    def __post_init__(self) -> None:
+        if Image.MAX_IMAGE_PIXELS and self.max_pixels > Image.MAX_IMAGE_PIXELS:
+            raise ValueError(
+                f"max_pixels must not exceed Pillow's MAX_IMAGE_PIXELS ({Image.MAX_IMAGE_PIXELS})"
+            )
+
+
+@dataclass(frozen=True)
+class ProcessedImage:
+    """An accepted upload and everything stored from it; all derivatives are JPEG."""
+
+    original: bytes
+    print_master: bytes
+    preview: bytes
+    thumbnail: bytes
+    sha256: str  # of the original bytes: the same file uploaded twice has the same hash
+    format: str  # Pillow's name of the original's format, e.g. "JPEG", "HEIF"
+    content_type: str  # of the original
+    extension: str  # to store the original by, from its content
+    display_name: str  # the uploaded file's own name, made safe to show; never a path
+    width: int  # of the original, upright
+    height: int
+    print_size: tuple[int, int]
+    preview_size: tuple[int, int]
+    thumbnail_size: tuple[int, int]
+    effective_dpi: int  # of the print master fitted into the calendar's drawing area
+    warnings: tuple[LazyString, ...]
+
+
+# Pillow's decoders meet hostile files with any of these; each means the file cannot be used.
+_DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError, KeyError, TypeError,
+                  ZeroDivisionError, struct.error, MemoryError)
+
+_SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+_SRGB_BYTES = _SRGB.tobytes()
+_LAB_TO_SRGB = ImageCms.buildTransform(ImageCms.createProfile("LAB"), _SRGB, "LAB", "RGB")
+_ICC_SPACE_OF_MODE = {"RGB": "RGB ", "L": "GRAY", "CMYK": "CMYK"}
+
+
+def process_image(
+    data: bytes, filename: str | None = None, limits: UploadLimits = UploadLimits()
+) -> ProcessedImage:
+    """Check one uploaded image and make the print master, preview and thumbnail from it.
+
+    The format is told from the content. ``filename`` (the name the person's device gave) is
+    only shown back to people as ``display_name``; it is never used to store anything.
+    Raises ``ImageRejected`` for anything the contest cannot use.
+    """
+    if not data:
+        raise ImageRejected("empty", _l("The file is empty. Please choose the photo again."))
+    if len(data) > limits.max_bytes:
+        raise ImageRejected("too_large", _l(
+            "The file is too large (%(size).1f MB). Files up to %(limit)d MB are accepted.",
+            size=len(data) / MB, limit=limits.max_bytes // MB))
+    with _opened(data, limits) as im:
+        fmt = ACCEPTED[im.format]
+        width, height = _checked_size(im, limits)
+        _decode(im, limits)
+        decoded_size = im.size
+        ImageOps.exif_transpose(im, in_place=True)
+        if im.size != decoded_size:
+            width, height = height, width
+        print_image = _shrunk(_srgb(im), limits.print_long_edge)
+        preview_image = _shrunk(print_image, limits.preview_long_edge)
+        thumbnail_image = _shrunk(preview_image, limits.thumbnail_long_edge)
+        print_master = _jpeg(print_image, limits.print_quality, icc_profile=_SRGB_BYTES)
+        preview = _jpeg(preview_image, limits.preview_quality)
+        thumbnail = _jpeg(thumbnail_image, limits.thumbnail_quality)
+    dpi = effective_dpi(print_image.size, limits.target_box_mm)
+    notes = ()
+    if dpi < limits.min_dpi:
+        notes = (_l(
+            "The photo is small for print: the drawing would print at %(dpi)d dpi, and at "
+            "least %(min)d dpi is recommended. A sharper photo or a scan will print better.",
+            dpi=dpi, min=limits.min_dpi),)
+    return ProcessedImage(
+        original=data, print_master=print_master, preview=preview, thumbnail=thumbnail,
+        sha256=hashlib.sha256(data).hexdigest(), format=fmt.pillow,
+        content_type=fmt.content_type, extension=fmt.extension,
+        display_name=display_name(filename), width=width, height=height,
+        print_size=print_image.size, preview_size=preview_image.size,
+        thumbnail_size=thumbnail_image.size, effective_dpi=dpi, warnings=notes)
+
+
+def effective_dpi(size: tuple[int, int], box_mm: tuple[float, float]) -> int:
+    """The resolution an image of ``size`` pixels has when fitted whole into ``box_mm``."""
+    (width, height), (box_width, box_height) = size, box_mm
+    return math.floor(max(width / box_width, height / box_height) * MM_PER_INCH)
+
+
+def display_name(filename: str | None) -> str:
+    """The last part of an uploaded file's name, printable and short, to show to people."""
+    name = re.split(r"[\\/]", filename or "")[-1]
+    # Dropping control and format characters also drops the right-to-left override that
+    # makes "drawing\u202egpj.exe" look like "drawingexe.jpg".
+    return "".join(ch for ch in name if ch.isprintable()).strip()[-120:]
+
+
+@contextmanager
+def _opened(data: bytes, limits: UploadLimits) -> Iterator[Image.Image]:
+    """Open ``data`` as an accepted image; turn every way it can fail into ``ImageRejected``."""
+    accepted = _l("Accepted formats: %(formats)s.", formats=ACCEPTED_NAMES)
+    # Pillow warns and carries on over small defects (a malformed MPO header, a bad EXIF
+    # block); only its decompression-bomb warning must stop us. On Python 3.11
+    # catch_warnings is not thread-safe: a race can at worst leave these two filters
+    # installed for the whole process, which is the policy we want there too.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            with Image.open(io.BytesIO(data), formats=PILLOW_FORMATS) as im:
+                yield im
+        except ImageRejected:
+            raise
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+            raise _too_many_pixels(limits) from error
+        except UnidentifiedImageError as error:
+            kind = sniff(data)
+            if kind is None:
+                raise ImageRejected("not_an_image", _l(
+                    "This file is not an image. %(accepted)s", accepted=accepted)) from error
+            if kind in ACCEPTED:
+                raise _corrupt(kind, accepted) from error
+            raise ImageRejected("unsupported_format", _l(
+                "%(kind)s files are not accepted. %(accepted)s", kind=kind, accepted=accepted,
+            )) from error
+        except _DECODE_ERRORS as error:
+            raise _corrupt(sniff(data) or "image", accepted) from error
+
+
+def _corrupt(kind: str, accepted: LazyString) -> ImageRejected:
+    return ImageRejected("corrupt", _l(
+        "The %(kind)s file cannot be read: it is damaged, incomplete or of an unusual kind. "
+        "Please send it again, save it as JPEG or PNG, or take a new photo. %(accepted)s",
+        kind=kind, accepted=accepted))
+
+
+def _too_many_pixels(limits: UploadLimits) -> ImageRejected:
+    return ImageRejected("too_many_pixels", _l(
+        "The image has too many pixels. Images up to %(limit)d megapixels are accepted.",
+        limit=limits.max_pixels // 1_000_000))
+
+
+def _checked_size(im: Image.Image, limits: UploadLimits) -> tuple[int, int]:
+    """The size in the file's header, refused before decoding if it is out of bounds."""
+    width, height = im.size
+    if width * height > limits.max_pixels:
+        raise ImageRejected("too_many_pixels", _l(
+            "The image has too many pixels (%(width)d × %(height)d). Images up to "
+            "%(limit)d megapixels are accepted.",
+            width=width, height=height, limit=limits.max_pixels // 1_000_000))
+    if min(width, height) < limits.min_short_edge:
+        raise ImageRejected("too_small", _l(
+            "The image is too small (%(width)d × %(height)d pixels). Please send a photo or "
+            "a scan at least %(min)d pixels on its shorter side.",
+            width=width, height=height, min=limits.min_short_edge))
+    return width, height
+
+
+def _decode(im: Image.Image, limits: UploadLimits) -> None:
+    """Decode the first frame, as small as the print master allows."""
+    scale = limits.print_long_edge / max(im.size)
+    if scale < 1:
+        # JPEG can decode at 1/2, 1/4 or 1/8 size directly: far less time and memory.
+        im.draft(im.mode, (math.ceil(im.width * scale), math.ceil(im.height * scale)))
+    im.load()
+
+
+def _srgb(im: Image.Image) -> Image.Image:
+    """The image as sRGB, honouring its embedded ICC profile, with transparency on white."""
+    icc = im.info.get("icc_profile")
+    im = _plain(im)
+    if icc and im.mode in _ICC_SPACE_OF_MODE:
+        try:
+            profile = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+            space = profile.profile.xcolor_space
+            if space == _ICC_SPACE_OF_MODE[im.mode] and not _is_srgb(profile):
+                return ImageCms.profileToProfile(im, profile, _SRGB, outputMode="RGB")
+        except (ImageCms.PyCMSError, OSError):
+            pass  # an unreadable profile is ignored, as browsers do
+    return im if im.mode == "RGB" else im.convert("RGB")
+
+
+def _plain(im: Image.Image) -> Image.Image:
+    """The image in RGB, L or CMYK (the modes an ICC profile describes), flattened on white."""
+    if im.mode.startswith(("I", "F")):
+        im = _eight_bit(im)
+    if im.has_transparency_data:
+        rgba = im.convert("RGBA")
+        flat = Image.new("RGB", im.size, "white")
+        flat.paste(rgba, mask=rgba.getchannel("A"))
+        return flat
+    if im.mode in _ICC_SPACE_OF_MODE:
+        return im
+    if im.mode == "1":
+        return im.convert("L")
+    if im.mode == "LAB":
+        return ImageCms.applyTransform(im, _LAB_TO_SRGB)
+    return im.convert("RGB")
+
+
+def _eight_bit(im: Image.Image) -> Image.Image:
+    """Scale 16-bit, 32-bit and float greyscale into 8 bits (Pillow's convert would clip)."""
+    bits16 = im.mode.startswith("I;16")
+    if im.mode != "F":
+        im = im.convert("I")
+    low, high = im.getextrema()
+    tops = (65535,) if bits16 else (1.0, 255, 65535) if im.mode == "F" else (255, 65535)
+    top = next((t for t in tops if low >= 0 and high <= t), None)
+    if top is None:  # values outside any usual range: stretch what is there
+        scale = 255 / (high - low) if high > low else 1
+        offset = -low * scale
+    else:
+        scale, offset = 255 / top, 0
+    return im.point(lambda value: value * scale + offset).convert("L")
+
+
+def _is_srgb(profile: ImageCms.ImageCmsProfile) -> bool:
+    return ImageCms.getProfileDescription(profile).strip().startswith("sRGB")
+
+
+def _shrunk(im: Image.Image, long_edge: int) -> Image.Image:
+    """``im`` fitted within ``long_edge`` pixels; never enlarged."""
+    scale = long_edge / max(im.size)
+    if scale >= 1:
+        return im
+    size = (max(1, round(im.width * scale)), max(1, round(im.height * scale)))
+    return im.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+
+
+def _jpeg(im: Image.Image, quality: int, icc_profile: bytes | None = None) -> bytes:
+    """Encode as JPEG with no metadata at all (Pillow would copy a comment from ``im.info``)."""
+    im.info = {}
+    out = io.BytesIO()
+    im.save(out, "JPEG", quality=quality, subsampling="4:4:4" if quality >= 90 else "4:2:0",
+            icc_profile=icc_profile)
+    return out.getvalue()
+
+
+def rotate(image_bytes: bytes, degrees: int, quality: int = 95) -> bytes:
+    """A copy of a stored derivative turned clockwise by a multiple of 90 degrees."""
+    if degrees % 90:
+        raise ValueError("degrees must be a multiple of 90")
+    turns = {90: Image.Transpose.ROTATE_270, 180: Image.Transpose.ROTATE_180,
+             270: Image.Transpose.ROTATE_90}
+    with Image.open(io.BytesIO(image_bytes)) as im:
+        turned = im.transpose(turns[degrees % 360]) if degrees % 360 else im.copy()
+    return _jpeg(turned.convert("RGB"), quality, icc_profile=im.info.get("icc_profile"))
+
+
+def redact(image_bytes: bytes, boxes: list[tuple[float, float, float, float]],
+           quality: int = 95, fill: str = "#808080") -> bytes:
+    """A copy of a stored derivative with each box masked by an opaque ``fill``.
+
+    Boxes are ``(left, top, right, bottom)`` as fractions 0..1 of the width and height, so
+    one mask drawn on the preview applies to the print master too.
+    """
+    for box in boxes:
+        left, top, right, bottom = box
+        if not (0 <= left < right <= 1 and 0 <= top < bottom <= 1):
+            raise ValueError(f"not a box within the image: {box}")
+    with Image.open(io.BytesIO(image_bytes)) as im:
+        masked = im.convert("RGB")
+        icc = im.info.get("icc_profile")
+    draw = ImageDraw.Draw(masked)
+    width, height = masked.size
+    for left, top, right, bottom in boxes:
+        draw.rectangle((math.floor(left * width), math.floor(top * height),
+                        math.ceil(right * width) - 1, math.ceil(bottom * height) - 1), fill=fill)
+    return _jpeg(masked, quality, icc_profile=icc)

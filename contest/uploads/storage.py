@@ -1,0 +1,134 @@
+"""Where uploaded files are kept: a small interface and its filesystem backend.
+
+Keys are made by the app, such as ``entries/3f/3f9c.../print.jpg``, never from a name a
+person typed or a device sent. The files are private: the app serves them through an
+authorised route, so the storage root must never be under ``static/``.
+"""
+
+import os
+import re
+import tempfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import BinaryIO, Protocol
+
+# One path segment of a key: no "..", no hidden files (temporary files start with a dot),
+# no backslashes, spaces, NULs or other surprises.
+_SEGMENT = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]*")
+
+
+class InvalidKey(ValueError):
+    """A storage key that could reach outside the storage root, or is malformed."""
+
+
+class Storage(Protocol):
+    """Keeps files under keys of slash-separated segments."""
+
+    def put(self, key: str, data: bytes) -> None:
+        """Store ``data`` under ``key`` at once: readers see the old file or the new, whole."""
+
+    def open(self, key: str) -> BinaryIO:
+        """The stored file for reading; FileNotFoundError if there is none."""
+
+    def read(self, key: str) -> bytes:
+        """The stored bytes; FileNotFoundError if there are none."""
+
+    def delete(self, key: str) -> None:
+        """Remove the file under ``key``, if there is one."""
+
+    def exists(self, key: str) -> bool:
+        """Whether a file is stored under ``key``."""
+
+    def size(self, key: str) -> int:
+        """The stored file's length in bytes; FileNotFoundError if there is none."""
+
+
+def check_key(key: str) -> str:
+    """``key`` if it is a well-formed relative key; InvalidKey otherwise."""
+    if not isinstance(key, str) or not all(_SEGMENT.fullmatch(part) for part in key.split("/")):
+        raise InvalidKey(f"invalid storage key: {key!r}")
+    return key
+
+
+class FileSystemStorage:
+    """Files in a folder on the local disk, written atomically."""
+
+    def __init__(self, root: Path | str) -> None:
+        self.root = Path(root).resolve()
+
+    def path(self, key: str) -> Path:
+        """The file's place on disk; InvalidKey if ``key`` could lead outside the root."""
+        path = (self.root / check_key(key)).resolve()
+        # A symbolic link inside the root could still point elsewhere.
+        if not path.is_relative_to(self.root) or path == self.root:
+            raise InvalidKey(f"storage key leaves the storage root: {key!r}")
+        return path
+
+    def put(self, key: str, data: bytes) -> None:
+        """Write to a temporary file beside the target, flush it to disk, then rename it."""
+        path = self.path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+        try:
+            with os.fdopen(handle, "wb") as file:
+                file.write(data)
+                file.flush()
+                os.fsync(file.fileno())
+            os.replace(temporary, path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+        _fsync_directory(path.parent)
+
+    def open(self, key: str) -> BinaryIO:
+        """The stored file for reading; the caller closes it."""
+        return self.path(key).open("rb")
+
+    def read(self, key: str) -> bytes:
+        """The stored bytes."""
+        return self.path(key).read_bytes()
+
+    def delete(self, key: str) -> None:
+        """Remove the file under ``key``, if there is one."""
+        self.path(key).unlink(missing_ok=True)
+
+    def exists(self, key: str) -> bool:
+        """Whether a file is stored under ``key``."""
+        return self.path(key).is_file()
+
+    def size(self, key: str) -> int:
+        """The stored file's length in bytes."""
+        return self.path(key).stat().st_size
+
+
+@contextmanager
+def storing(storage: Storage, files: Mapping[str, bytes]) -> Iterator[None]:
+    """Store ``files`` (new keys to bytes) for an entry that is committed inside the ``with``.
+
+    If storing any file fails, or the body raises (say the database commit fails), every
+    file already stored is deleted again, so no failure leaves a file behind::
+
+        with storing(storage, {f"{prefix}/print.jpg": image.print_master, ...}):
+            db.session.add(entry)
+            db.session.commit()
+    """
+    stored: list[str] = []
+    try:
+        for key, data in files.items():
+            storage.put(key, data)
+            stored.append(key)
+        yield
+    except BaseException:
+        for key in stored:
+            storage.delete(key)
+        raise
+
+
+def _fsync_directory(directory: Path) -> None:
+    # The rename itself is durable only once the directory entry is on disk.
+    descriptor = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
