@@ -55,6 +55,23 @@ def app(app_config):
         db.engine.dispose()
 
 
+@pytest.fixture
+def other_app(app, app_config):
+    """``other_app(SETTING=...)``: a second app on the same database, e.g. with CSRF on."""
+    made = []
+
+    def build(**overrides):
+        extra = create_app({**app_config, **overrides})
+        extra.test_client_class = FreshClient
+        made.append(extra)
+        return extra
+
+    yield build
+    for extra in made:
+        with extra.app_context():
+            db.engine.dispose()
+
+
 class FreshClient(FlaskClient):
     """The test's app context stays pushed (for factories and asserts), so requests share its
     ``g``; forget what extensions cached there (locale, signed-in user) before each request."""

@@ -1,4 +1,3 @@
-from contest import create_app
 from contest.models import Role
 
 from .factories import PASSWORD
@@ -32,8 +31,8 @@ def test_deactivated_user_cannot_sign_in(client, make):
     assert response.status_code == 200
 
 
-def test_login_is_throttled(app, app_config):
-    client = create_app({**app_config, "RATELIMIT_ENABLED": True}).test_client()
+def test_login_is_throttled(other_app):
+    client = other_app(RATELIMIT_ENABLED=True).test_client()
     codes = [client.post("/auth/login", data={"email": "x@example.org", "password": "x"}).status_code
              for _ in range(12)]
     assert codes[:10] == [200] * 10

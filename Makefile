@@ -1,0 +1,62 @@
+# Two commands set everything up on a fresh machine: `make run` and `make test`.
+VENV    := .venv
+BIN     := $(VENV)/bin
+PYTHON  ?= python3
+PORT    ?= 5000
+HOST    ?= 127.0.0.1
+PG_URL  ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# Debian packages the tests drive: Chromium (browser tests) and PDF checkers (calendar tests).
+DEBS    := chromium qpdf poppler-utils
+export FLASK_APP := contest
+
+.PHONY: run worker test test-postgres install system-deps translations lint bench clean
+
+## Install the project and its test tools into .venv (again only when setup.cfg changes).
+$(BIN)/.installed: setup.cfg pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(BIN)/.installed translations
+
+translations: $(BIN)/.installed
+	$(BIN)/pybabel compile --statistics -d contest/translations 2>&1 | tail -n 1
+
+## A local secret key, made once per installation and kept in the git-ignored instance folder.
+instance/config.py:
+	mkdir -p instance
+	$(BIN)/python -c "import secrets; print(f'SECRET_KEY = {secrets.token_hex(32)!r}')" > $@
+
+## Start the app on SQLite in instance/, with demo data on an empty database.
+run: install instance/config.py
+	$(BIN)/flask db upgrade
+	$(BIN)/flask regions sync
+	$(BIN)/flask demo --if-empty
+	@echo "Open http://$(HOST):$(PORT) — demo logins are on the sign-in page."
+	DEMO_MODE=1 $(BIN)/flask run --host $(HOST) --port $(PORT)
+
+system-deps:
+	@missing=""; for p in $(DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+## The whole suite on SQLite (two workers).
+test: install system-deps
+	$(BIN)/pytest -n 2 -q
+
+## The whole suite against PostgreSQL (one worker: the tests share one database).
+test-postgres: install system-deps
+	TEST_DATABASE_URL=$(PG_URL) $(BIN)/pytest -q
+
+lint: install
+	$(BIN)/ruff check .
+
+bench: install
+	for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache
