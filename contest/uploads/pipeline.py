@@ -250,7 +250,12 @@ def _srgb(im: Image.Image) -> Image.Image:
             profile = ImageCms.ImageCmsProfile(io.BytesIO(icc))
             space = profile.profile.xcolor_space
             if space == _ICC_SPACE_OF_MODE[im.mode] and not _is_srgb(profile):
-                return ImageCms.profileToProfile(im, profile, _SRGB, outputMode="RGB")
+                transform = ImageCms.buildTransform(profile, _SRGB, im.mode, "RGB")
+                if im.mode != "RGB":
+                    return ImageCms.applyTransform(im, transform)
+                # In place: a 12 MP photo need not be copied once more.
+                ImageCms.applyTransform(im, transform, inPlace=True)
+                return im
         except (ImageCms.PyCMSError, OSError):
             pass  # an unreadable profile is ignored, as browsers do
     return im if im.mode == "RGB" else im.convert("RGB")

@@ -3,6 +3,8 @@
 import hashlib
 import io
 import struct
+import subprocess
+import sys
 import zlib
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -426,3 +428,38 @@ def test_rotate_turns_clockwise():
     assert near(pixel(rotate(image.preview, 180), 0.2, 0.5), BLUE)
     with pytest.raises(ValueError):
         rotate(image.preview, 45)
+
+
+# --- bombs: refused before decoding, in bounded time and memory ----------------------------
+
+BOMB_SCRIPT = """
+import resource, sys, time
+from pathlib import Path
+from contest.uploads import ImageRejected, process_image
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+start = time.perf_counter()
+for path in sys.argv[1:]:
+    try:
+        process_image(Path(path).read_bytes())
+        print("accepted")
+    except ImageRejected as rejected:
+        print(rejected.code)
+after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(time.perf_counter() - start, (after - before) / 1024)
+"""
+
+
+def test_bombs_are_refused_quickly_with_bounded_memory(tmp_path):
+    bombs = [WILD / name for name in ("decompression_bomb.gif", "bmp__b__reallybig.bmp",
+                                      "bmp__b__badwidth.bmp", "l2rgb_read.bmp")]
+    for width, height in [(9000, 9000), (12000, 12000), (65535, 65535), (2**31 - 1, 2**31 - 1)]:
+        bombs.append(tmp_path / f"{width}x{height}.png")
+        bombs[-1].write_bytes(png_header_only(width, height))
+    run = subprocess.run([sys.executable, "-W", "error", "-c", BOMB_SCRIPT, *map(str, bombs)],
+                         capture_output=True, text=True, timeout=120, check=True,
+                         cwd=Path(__file__).resolve().parents[2])
+    *codes, figures = run.stdout.split("\n")[:-1]
+    assert codes == ["too_many_pixels"] * len(bombs)
+    seconds, growth_mb = map(float, figures.split())
+    print(f"{len(bombs)} bombs refused in {seconds:.3f} s, peak RSS grew by {growth_mb:.1f} MB")
+    assert growth_mb < 50  # not one of them was decoded: each would take gigabytes
