@@ -135,7 +135,10 @@ def process_image(
         ImageOps.exif_transpose(im, in_place=True)
         if im.size != decoded_size:
             width, height = height, width
-        print_image = _shrunk(_srgb(im), limits.print_long_edge)
+        # Shrinking first spares time and memory on big scans: colour is then converted
+        # only on the pixels that are kept.
+        print_image = _shrunk(_resamplable(im), limits.print_long_edge)
+        print_image = _srgb(_on_white(print_image), im.info.get("icc_profile"))
         preview_image = _shrunk(print_image, limits.preview_long_edge)
         thumbnail_image = _shrunk(preview_image, limits.thumbnail_long_edge)
         print_master = _jpeg(print_image, limits.print_quality, icc_profile=_SRGB_BYTES)
@@ -241,10 +244,29 @@ def _decode(im: Image.Image, limits: UploadLimits) -> None:
     im.load()
 
 
-def _srgb(im: Image.Image) -> Image.Image:
-    """The image as sRGB, honouring its embedded ICC profile, with transparency on white."""
-    icc = im.info.get("icc_profile")
-    im = _plain(im)
+def _resamplable(im: Image.Image) -> Image.Image:
+    """8 bits a channel, any transparency as an alpha channel: ready to be resized smoothly."""
+    if im.mode.startswith(("I", "F")):
+        im = _eight_bit(im)
+    if im.has_transparency_data:
+        # A palette or colour-key transparency would not survive resampling; alpha does.
+        return im if im.mode in ("RGBA", "LA") else im.convert("RGBA")
+    if im.mode in ("1", "P"):
+        return im.convert("L" if im.mode == "1" else "RGB")
+    return im
+
+
+def _on_white(im: Image.Image) -> Image.Image:
+    """Transparent parts laid on white paper."""
+    if im.mode not in ("RGBA", "LA"):
+        return im
+    flat = Image.new(im.mode[:-1], im.size, "white")
+    flat.paste(im, mask=im)
+    return flat
+
+
+def _srgb(im: Image.Image, icc: bytes | None) -> Image.Image:
+    """The image in sRGB, honouring its embedded ICC profile ``icc``."""
     if icc and im.mode in _ICC_SPACE_OF_MODE:
         try:
             profile = ImageCms.ImageCmsProfile(io.BytesIO(icc))
@@ -258,25 +280,9 @@ def _srgb(im: Image.Image) -> Image.Image:
                 return im
         except (ImageCms.PyCMSError, OSError):
             pass  # an unreadable profile is ignored, as browsers do
-    return im if im.mode == "RGB" else im.convert("RGB")
-
-
-def _plain(im: Image.Image) -> Image.Image:
-    """The image in RGB, L or CMYK (the modes an ICC profile describes), flattened on white."""
-    if im.mode.startswith(("I", "F")):
-        im = _eight_bit(im)
-    if im.has_transparency_data:
-        rgba = im.convert("RGBA")
-        flat = Image.new("RGB", im.size, "white")
-        flat.paste(rgba, mask=rgba.getchannel("A"))
-        return flat
-    if im.mode in _ICC_SPACE_OF_MODE:
-        return im
-    if im.mode == "1":
-        return im.convert("L")
     if im.mode == "LAB":
         return ImageCms.applyTransform(im, _LAB_TO_SRGB)
-    return im.convert("RGB")
+    return im if im.mode == "RGB" else im.convert("RGB")
 
 
 def _eight_bit(im: Image.Image) -> Image.Image:
