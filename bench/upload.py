@@ -58,16 +58,15 @@ def phone_photo(icc_profile: bytes | None = None, seed: int = 1) -> bytes:
 
 def bare_work(data: bytes, image: ProcessedImage, limits: UploadLimits) -> None:
     """Decode, turn upright, resize to the pipeline's three sizes, encode: nothing else."""
-    with Image.open(io.BytesIO(data)) as im:
-        upright = ImageOps.exif_transpose(im)
     sizes = (image.print_size, image.preview_size, image.thumbnail_size)
     qualities = (limits.print_quality, limits.preview_quality, limits.thumbnail_quality)
-    current = upright
-    for size, quality in zip(sizes, qualities, strict=True):
-        if current.size != size:
-            current = current.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
-        current.save(io.BytesIO(), "JPEG", quality=quality,
-                     subsampling="4:4:4" if quality >= 90 else "4:2:0")
+    with Image.open(io.BytesIO(data)) as current:
+        ImageOps.exif_transpose(current, in_place=True)
+        for size, quality in zip(sizes, qualities, strict=True):
+            if current.size != size:
+                current = current.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+            current.save(io.BytesIO(), "JPEG", quality=quality,
+                         subsampling="4:4:4" if quality >= 90 else "4:2:0")
 
 
 def median_seconds(work: Callable[[], object], runs: int) -> float:
