@@ -77,7 +77,7 @@ def sniff(data: bytes) -> str | None:
         brands = {head[i:i + 4] for i in range(8, end - 3, 4)}
         if brands & _AVIF_BRANDS and not brands & _HEVC_BRANDS:
             return "AVIF"
-        return "HEIF" if brands & _HEIF_BRANDS else "video"
+        return "HEIF" if brands & _HEIF_BRANDS else "Video"
     for signature, name in _SIGNATURES:
         if head.startswith(signature):
             return name

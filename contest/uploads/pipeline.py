@@ -171,7 +171,7 @@ def display_name(filename: str | None) -> str:
     name = re.split(r"[\\/]", filename or "")[-1]
     # Dropping control and format characters also drops the right-to-left override that
     # makes "drawing\u202egpj.exe" look like "drawingexe.jpg".
-    return "".join(ch for ch in name if ch.isprintable()).strip()[-120:]
+    return "".join(ch for ch in name if ch.isprintable()).strip()[-120:]  # keeps the extension
 
 
 @contextmanager
@@ -180,8 +180,8 @@ def _opened(data: bytes, limits: UploadLimits) -> Iterator[Image.Image]:
     accepted = _l("Accepted formats: %(formats)s.", formats=ACCEPTED_NAMES)
     # Pillow warns and carries on over small defects (a malformed MPO header, a bad EXIF
     # block); only its decompression-bomb warning must stop us. On Python 3.11
-    # catch_warnings is not thread-safe: a race can at worst leave these two filters
-    # installed for the whole process, which is the policy we want there too.
+    # catch_warnings is not thread-safe, so a race between uploads can lose or leak these
+    # filters: harmless, as such bombs exceed max_pixels and _checked_size refuses them too.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -318,13 +318,18 @@ def _jpeg(im: Image.Image, quality: int, icc_profile: bytes | None = None) -> by
     """Encode as JPEG with no metadata at all (Pillow would copy a comment from ``im.info``)."""
     im.info = {}
     out = io.BytesIO()
+    # Print quality keeps full colour resolution: crayon lines are thin and saturated.
     im.save(out, "JPEG", quality=quality, subsampling="4:4:4" if quality >= 90 else "4:2:0",
             icc_profile=icc_profile)
     return out.getvalue()
 
 
 def rotate(image_bytes: bytes, degrees: int, quality: int = 95) -> bytes:
-    """A copy of a stored derivative turned clockwise by a multiple of 90 degrees."""
+    """A copy of a stored derivative turned clockwise by a multiple of 90 degrees.
+
+    Each call re-encodes the JPEG: turn the stored derivative by the total angle rather
+    than turning a turned copy again.
+    """
     if degrees % 90:
         raise ValueError("degrees must be a multiple of 90")
     turns = {90: Image.Transpose.ROTATE_270, 180: Image.Transpose.ROTATE_180,

@@ -23,6 +23,7 @@ from contest.uploads import (
     redact,
     rotate,
 )
+from contest.uploads.formats import sniff
 from contest.uploads.pipeline import RefusalCode
 
 WILD = Path(__file__).resolve().parents[3] / "shared" / "wild-images"
@@ -463,3 +464,22 @@ def test_bombs_are_refused_quickly_with_bounded_memory(tmp_path):
     seconds, growth_mb = map(float, figures.split())
     print(f"{len(bombs)} bombs refused in {seconds:.3f} s, peak RSS grew by {growth_mb:.1f} MB")
     assert growth_mb < 50  # not one of them was decoded: each would take gigabytes
+
+
+@pytest.mark.parametrize(("head", "kind"), [
+    (b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic", "HEIF"),
+    (b"\x00\x00\x00\x1cftypavif\x00\x00\x00\x00avifmif1miaf", "AVIF"),
+    (b"\x00\x00\x00\x1cftypmif1\x00\x00\x00\x00mif1avifmiaf", "AVIF"),
+    (b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2", "Video"),
+    (b"RIFF\x00\x00\x00\x00WEBPVP8 ", "WEBP"),
+    (b"%PDF-1.4", "PDF"),
+    (b"  <svg xmlns=", "SVG"),
+    (b"Dear jury", None),
+])
+def test_sniff_names_what_a_file_looks_like(head, kind):
+    assert sniff(head) == kind
+
+
+def test_a_video_is_refused_by_name():
+    rejected = refusal(b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2" + b"\x00" * 200)
+    assert rejected.code == "unsupported_format" and str(rejected).startswith("Video files")
