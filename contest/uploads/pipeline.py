@@ -343,19 +343,21 @@ def redact(image_bytes: bytes, boxes: list[tuple[float, float, float, float]],
            quality: int = 95, fill: str = "#808080") -> bytes:
     """A copy of a stored derivative with each box masked by an opaque ``fill``.
 
-    Boxes are ``(left, top, right, bottom)`` as fractions 0..1 of the width and height, so
-    one mask drawn on the preview applies to the print master too.
+    Boxes are ``(x, y, width, height)`` as fractions 0..1 of the image's width and height,
+    so one mask drawn on the preview applies to the print master too; a box reaching past
+    the edge is cut there.
     """
     for box in boxes:
-        left, top, right, bottom = box
-        if not (0 <= left < right <= 1 and 0 <= top < bottom <= 1):
+        x, y, box_width, box_height = box
+        if not (0 <= x < 1 and 0 <= y < 1 and box_width > 0 and box_height > 0):
             raise ValueError(f"not a box within the image: {box}")
     with Image.open(io.BytesIO(image_bytes)) as im:
         masked = im.convert("RGB")
         icc = im.info.get("icc_profile")
     draw = ImageDraw.Draw(masked)
     width, height = masked.size
-    for left, top, right, bottom in boxes:
-        draw.rectangle((math.floor(left * width), math.floor(top * height),
+    for x, y, box_width, box_height in boxes:
+        right, bottom = min(x + box_width, 1), min(y + box_height, 1)
+        draw.rectangle((math.floor(x * width), math.floor(y * height),
                         math.ceil(right * width) - 1, math.ceil(bottom * height) - 1), fill=fill)
     return _jpeg(masked, quality, icc_profile=icc)

@@ -408,15 +408,19 @@ def test_twenty_parallel_uploads_are_all_processed():
 
 def test_redact_masks_boxes_and_leaves_the_rest():
     image = process_image(encode(two_halves((1600, 1000))))
-    masked = redact(image.print_master, [(0.0, 0.8, 0.3, 1.0)])
+    masked = redact(image.print_master, [(0.0, 0.8, 0.3, 0.2), (0.9, 0.0, 0.5, 0.1)])
     assert near(pixel(masked, 0.1, 0.9), (128, 128, 128), 6)
     assert near(pixel(masked, 0.1, 0.5), RED)
     assert near(pixel(masked, 0.9, 0.9), BLUE)
+    assert near(pixel(masked, 1.0, 0.0), (128, 128, 128), 6)  # cut at the edge
+    assert near(pixel(masked, 0.85, 0.05), BLUE)
     assert near(pixel(image.print_master, 0.1, 0.9), RED)  # the given copy is untouched
     assert all(marker in (0xE0, 0xE2) for marker, _ in jpeg_segments(masked) if
                0xE0 <= marker <= 0xEF)
     with pytest.raises(ValueError):
-        redact(image.print_master, [(0.5, 0.5, 0.4, 0.9)])
+        redact(image.print_master, [(0.5, 0.5, 0.0, 0.3)])
+    with pytest.raises(ValueError):
+        redact(image.print_master, [(1.0, 0.5, 0.1, 0.3)])
 
 
 def test_rotate_turns_clockwise():
