@@ -28,7 +28,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from . import auth, cli, errors, i18n, main, organizer
+    from . import auth, cli, coordinator, errors, i18n, main, media, organizer, submit
     from .extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
@@ -43,4 +43,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(main.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(organizer.bp)
+    app.register_blueprint(submit.bp)
+    app.register_blueprint(coordinator.bp)
+    app.register_blueprint(media.bp)
     return app

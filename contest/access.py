@@ -25,3 +25,33 @@ def roles_required(*roles: Role):
 
 
 organizer_required = roles_required(Role.ORGANIZER)
+
+
+def can_see_personal_data(user, entry) -> bool:
+    """Names, contacts and institutions: the region's coordinator and the organizers only."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.role is Role.ORGANIZER:
+        return True
+    return user.role is Role.COORDINATOR and user.region_id == entry.stage.region_id
+
+
+def can_moderate(user, entry) -> bool:
+    return can_see_personal_data(user, entry)
+
+
+def image_kinds_for(user, entry) -> tuple[str, ...]:
+    """Which of an entry's images ``user`` may open; jurors only ever get the masked jury copy."""
+    if entry.personal_data_erased_at:
+        return ()
+    if can_see_personal_data(user, entry):
+        return ("print", "preview", "thumb", "jury")
+    if getattr(user, "is_authenticated", False) and user.role is Role.JUROR and any(
+            stage.id in _judged_stage_ids(entry) for stage in user.juror_stages):
+        return ("jury",)
+    return ()
+
+
+def _judged_stage_ids(entry) -> set[int]:
+    # A juror of the entry's regional stage; the national stage joins with the jury issue.
+    return {entry.stage_id}

@@ -28,12 +28,13 @@ class Defaults:
     MAIL_USERNAME = None
     MAIL_PASSWORD = None
     MAIL_SENDER = "contest@localhost"
+    PUBLIC_URL = "http://127.0.0.1:5000"  # for links in emails sent outside a request
 
 
 def from_environment() -> dict:
     """Settings given as environment variables, for containers and production."""
     names = ("SECRET_KEY", "DATABASE_URL", "UPLOAD_FOLDER", "MAIL_SERVER", "MAIL_USERNAME",
-             "MAIL_PASSWORD", "MAIL_SENDER", "RATELIMIT_STORAGE_URI")
+             "MAIL_PASSWORD", "MAIL_SENDER", "RATELIMIT_STORAGE_URI", "PUBLIC_URL")
     found = {name: os.environ[name] for name in names if os.environ.get(name)}
     if "DATABASE_URL" in found:
         found["SQLALCHEMY_DATABASE_URI"] = _sqlalchemy_url(found.pop("DATABASE_URL"))

@@ -2,7 +2,7 @@
 
 import markdown as md
 import nh3
-from flask import Flask, session
+from flask import Flask, has_request_context, session
 from flask_babel import format_date, format_datetime, format_decimal, format_number, get_locale
 from markupsafe import Markup
 
@@ -11,8 +11,9 @@ from .extensions import babel
 
 
 def select_locale() -> str:
-    """The language the visitor chose with the switch; Russian otherwise."""
-    lang = session.get("lang")
+    """The language the visitor chose with the switch; Russian otherwise (and outside requests,
+    where ``force_locale`` chooses)."""
+    lang = session.get("lang") if has_request_context() else None
     return lang if lang in LANGUAGES else "ru"
 
 

@@ -7,6 +7,7 @@ Typed SQLAlchemy 2.0 models. Every schema change comes with an Alembic migration
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from decimal import Decimal
 
@@ -327,6 +328,12 @@ ENTRY_STATUS_LABELS = {
 }
 
 
+@dataclass(frozen=True)
+class PublicStatus:
+    key: str
+    label: str
+
+
 class Entry(db.Model):
     """One child's drawing in one contest, with what the family told us about it.
 
@@ -356,6 +363,7 @@ class Entry(db.Model):
     guardian_name: Mapped[str] = mapped_column(String(200))
     guardian_email: Mapped[str] = mapped_column(String(254), default="")
     guardian_phone: Mapped[str] = mapped_column(String(40), default="")
+    locale: Mapped[str] = mapped_column(String(5), default="ru")
 
     image_key: Mapped[str] = mapped_column(String(120))
     image_sha256: Mapped[str] = mapped_column(String(64))
@@ -386,6 +394,11 @@ class Entry(db.Model):
     @property
     def region(self) -> Region:
         return self.stage.region
+
+    @property
+    def public_status(self) -> PublicStatus:
+        """What the family sees on the status page."""
+        return PublicStatus(self.status.value, self.status.label)
 
     def consent(self, kind: str) -> bool:
         return any(c.kind == kind and c.granted for c in self.consents)

@@ -1,15 +1,33 @@
 """Test data factories. Passwords are hashed once per run, not per test."""
 
-from datetime import date
+import io
+import random
+from datetime import date, timedelta
 from decimal import Decimal
 from functools import cache
 
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
-from contest import regions
+from PIL import Image, ImageDraw
+
+from contest import entries, regions
+from contest.entries import EntryDetails
 from contest.extensions import db
-from contest.models import AgeCategory, Contest, Criterion, Phase, Region, Role, Stage, StageKind, User
+from contest.models import (
+    AgeCategory,
+    Contest,
+    Criterion,
+    Entry,
+    EntryStatus,
+    Phase,
+    Region,
+    Role,
+    Stage,
+    StageKind,
+    User,
+)
+from contest.uploads.pipeline import process_image
 
 PASSWORD = "correct horse battery"
 
@@ -40,14 +58,18 @@ class Factory:
     def contest(self, year: int = 2026, phase: Phase = Phase.DRAFT, complete: bool = True,
                 region_codes=("RU-MOW", "RU-SPE", "RU-TA"), **fields) -> Contest:
         """A contest; ``complete`` adds categories, criteria and regions as the rules need."""
+        # Dates around today, so that a contest with open submissions takes entries now.
+        today = date.today()
         values = dict(
             year=year, title_ru=f"Крепкие кости {year}", title_en=f"Strong bones {year}",
             theme_ru="Кальций и солнце", theme_en="Calcium and sunshine",
             motto_ru="Кости крепкие — с детства", motto_en="Strong bones from childhood",
             rules_ru="**Правила** конкурса", rules_en="Contest **rules**",
-            submissions_open_on=date(year, 2, 1), submissions_close_on=date(year, 4, 30),
-            regional_judging_until=date(year, 5, 31), national_judging_until=date(year, 6, 30),
-            results_on=date(year, 7, 15), age_reference_date=date(year, 4, 30),
+            submissions_open_on=today - timedelta(days=30),
+            submissions_close_on=today + timedelta(days=30),
+            regional_judging_until=today + timedelta(days=60),
+            national_judging_until=today + timedelta(days=90),
+            results_on=today + timedelta(days=100), age_reference_date=today,
         )
         values.update(fields)
         contest = Contest(phase=phase, **values)
@@ -85,3 +107,37 @@ class Factory:
         db.session.add(user)
         db.session.commit()
         return user
+
+    def details(self, region: Region | None = None, **fields) -> EntryDetails:
+        n = self._next()
+        values = dict(region_id=(region or self.region()).id, town="Казань",
+                      child_first_name=f"Маша{n}", child_last_name="Иванова", age=9,
+                      title=f"Молоко и солнце {n}", guardian_name="Иванова Анна",
+                      guardian_email=f"parent{n}@example.org",
+                      consents={"personal_data": True, "show_name": True, "print": True})
+        values.update(fields)
+        return EntryDetails(**values)
+
+    def entry(self, contest: Contest, region_code: str = "RU-MOW",
+              status: EntryStatus = EntryStatus.RECEIVED, size=(1200, 900), **fields) -> Entry:
+        """An entry stored through the real pipeline and rules, with its files."""
+        details = self.details(self.region(region_code), **fields)
+        entry = entries.submit(contest, details, process_image(jpeg(size, seed=self._next())))
+        if status is not EntryStatus.RECEIVED:
+            entry.status = status
+            db.session.commit()
+        return entry
+
+
+def jpeg(size=(1200, 900), seed: int = 0, **save) -> bytes:
+    """A small, unique, drawing-like JPEG."""
+    rnd = random.Random(seed)
+    im = Image.new("RGB", size, (250, 248, 240))
+    draw = ImageDraw.Draw(im)
+    for _ in range(12):
+        x, y = rnd.randrange(size[0]), rnd.randrange(size[1])
+        r = rnd.randrange(20, max(21, size[0] // 5))
+        draw.ellipse((x - r, y - r, x + r, y + r), fill=tuple(rnd.randrange(256) for _ in range(3)))
+    out = io.BytesIO()
+    im.save(out, "JPEG", quality=90, **save)
+    return out.getvalue()

@@ -1,0 +1,143 @@
+import json
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from .. import entries
+from ..access import can_moderate, roles_required
+from ..contests import current_contest
+from ..entries import EntryError
+from ..extensions import db
+from ..models import Contest, Entry, EntryStatus, Role, Stage, StageKind
+from .forms import MaskForm, ModerationForm, RotateForm
+
+bp = Blueprint("coordinator", __name__, url_prefix="/coordinator")
+
+
+@bp.before_request
+@roles_required(Role.COORDINATOR, Role.ORGANIZER)
+def require_staff():
+    """Coordinators and organizers only; each entry is checked again by region."""
+
+
+@bp.get("/")
+def queue():
+    """The region's entries, newest decisions last; filter by status."""
+    contest, stage = _stage()
+    if stage is None:
+        return render_template("coordinator/no_stage.html", contest=contest,
+                               stages=contest.regional_stages if contest else [])
+    wanted = request.args.get("status", EntryStatus.RECEIVED.value)
+    query = select(Entry).where(Entry.stage_id == stage.id).order_by(Entry.submitted_at, Entry.id)
+    if wanted != "all":
+        try:
+            query = query.where(Entry.status == EntryStatus(wanted))
+        except ValueError:
+            abort(404)
+    return render_template("coordinator/queue.html", contest=contest, stage=stage,
+                           rows=db.session.scalars(query).all(), wanted=wanted,
+                           counts=entries.status_counts(contest.id, stage.id),
+                           stages=contest.regional_stages)
+
+
+@bp.get("/entries/<int:entry_id>")
+def entry(entry_id: int, form=None, mask_form=None, status=200):
+    entry = _entry_or_404(entry_id)
+    form = form or ModerationForm(decision=None if entry.status is EntryStatus.RECEIVED
+                                  else entry.status.value, reason=entry.status_reason)
+    return render_template("coordinator/entry.html", entry=entry, form=form,
+                           mask_form=mask_form or MaskForm(), rotate_form=RotateForm(),
+                           next_id=_next_received(entry)), status
+
+
+@bp.post("/entries/<int:entry_id>/moderate")
+def moderate(entry_id: int):
+    entry_ = _entry_or_404(entry_id)
+    form = ModerationForm()
+    if form.validate_on_submit():
+        try:
+            entries.moderate(entry_, EntryStatus(form.decision.data), form.reason.data or "")
+        except EntryError as e:
+            form.reason.errors = [*form.reason.errors, *e.errors.values()]
+        else:
+            flash(_("Saved: %(status)s.", status=entry_.status.label), "success")
+            following = _next_received(entry_)
+            if following and request.form.get("next"):
+                return redirect(url_for(".entry", entry_id=following))
+            return redirect(url_for(".queue", stage=entry_.stage_id))
+    return entry(entry_id, form=form, status=422)
+
+
+@bp.post("/entries/<int:entry_id>/rotate")
+def rotate(entry_id: int):
+    entry_ = _entry_or_404(entry_id)
+    form = RotateForm()
+    if not form.validate_on_submit() or form.degrees.data not in ("90", "-90", "180"):
+        abort(400)
+    entries.rotate_entry(entry_, int(form.degrees.data))
+    return redirect(url_for(".entry", entry_id=entry_id))
+
+
+@bp.post("/entries/<int:entry_id>/masks")
+def masks(entry_id: int):
+    """Add a rectangle hidden on the jury's copy (a signature), or clear them all."""
+    entry_ = _entry_or_404(entry_id)
+    if request.form.get("clear"):
+        entries.set_masks(entry_, [])
+        flash(_("The jury copy shows the whole drawing again."), "success")
+        return redirect(url_for(".entry", entry_id=entry_id))
+    form = MaskForm()
+    if not form.validate_on_submit():
+        return entry(entry_id, mask_form=form, status=422)
+    box = (form.x.data / 100, form.y.data / 100, form.w.data / 100, form.h.data / 100)
+    entries.set_masks(entry_, [*map(tuple, entry_.jury_masks), box])
+    flash(_("The area is hidden on the jury's copy. The original is unchanged."), "success")
+    return redirect(url_for(".entry", entry_id=entry_id))
+
+
+@bp.get("/entries/<int:entry_id>/personal-data.json")
+@roles_required(Role.ORGANIZER)
+def export_personal(entry_id: int):
+    """Everything stored about one child, for a parent's request (organizers only)."""
+    entry_ = _entry_or_404(entry_id)
+    body = json.dumps(entries.personal_data(entry_), ensure_ascii=False, indent=2)
+    return body, 200, {"Content-Type": "application/json; charset=utf-8",
+                       "Content-Disposition": f"attachment; filename=entry-{entry_.id}.json"}
+
+
+@bp.post("/entries/<int:entry_id>/erase")
+@roles_required(Role.ORGANIZER)
+def erase(entry_id: int):
+    """Delete a child's personal data on request; the drawing's scores and counts stay."""
+    entry_ = _entry_or_404(entry_id)
+    entries.erase_personal_data(entry_)
+    flash(_("The child's personal data has been deleted."), "success")
+    return redirect(url_for(".queue", stage=entry_.stage_id, status="all"))
+
+
+def _stage() -> tuple[Contest | None, Stage | None]:
+    """The coordinator's regional stage of the current contest; organizers pick any."""
+    contest = current_contest()
+    if contest is None:
+        return None, None
+    regional = [s for s in contest.stages if s.kind is StageKind.REGIONAL]
+    if current_user.role is Role.COORDINATOR:
+        return contest, next((s for s in regional if s.region_id == current_user.region_id), None)
+    wanted = request.args.get("stage", type=int)
+    return contest, next((s for s in regional if s.id == wanted), regional[0] if regional else None)
+
+
+def _entry_or_404(entry_id: int) -> Entry:
+    found = db.session.get(Entry, entry_id)
+    if found is None or not can_moderate(current_user, found):
+        abort(404)
+    return found
+
+
+def _next_received(entry_: Entry) -> int | None:
+    return db.session.scalar(
+        select(Entry.id).where(Entry.stage_id == entry_.stage_id, Entry.id != entry_.id,
+                               Entry.status == EntryStatus.RECEIVED)
+        .order_by(Entry.submitted_at, Entry.id).limit(1))

@@ -1,0 +1,426 @@
+"""Entries: submitting a drawing, checking the contest's rules, moderating, children's data.
+
+The submission form, the schools' batch, the demo and the command line call these functions.
+An entry and its files are stored together or not at all.
+"""
+
+from __future__ import annotations
+
+import secrets
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from . import audit, consents, notifications
+from .codes import CODE_LENGTH, new_code, normalize_code
+from .contests import age_on, category_for_age
+from .extensions import db
+from .models import Consent, Contest, Entry, EntryStatus, Phase, Stage, StageKind, utcnow
+from .uploads.pipeline import ProcessedImage, UploadLimits, process_image, redact, rotate
+from .uploads.storage import FileSystemStorage, Storage, storing
+
+IMAGE_KINDS = ("print", "preview", "thumb", "jury")
+DUPLICATE_IMAGE = _l("This very image has already been sent to the contest.")
+
+
+class EntryError(Exception):
+    """The entry breaks a contest rule. ``errors`` maps form field names to messages."""
+
+    def __init__(self, errors: dict[str, object]):
+        super().__init__(errors)
+        self.errors = {name: str(message) for name, message in errors.items()}
+
+
+@dataclass
+class EntryDetails:
+    """What a family or a school tells us about one drawing."""
+
+    region_id: int
+    town: str
+    child_first_name: str
+    child_last_name: str
+    title: str
+    guardian_name: str
+    birth_date: date | None = None
+    age: int | None = None
+    institution: str = ""
+    teacher: str = ""
+    description: str = ""
+    guardian_email: str = ""
+    guardian_phone: str = ""
+    consents: dict[str, bool] = field(default_factory=dict)
+    locale: str = "ru"  # the language to write to the family in
+
+
+# --- storage -------------------------------------------------------------------------------
+
+
+def storage() -> Storage:
+    """The app's file storage (filesystem under ``UPLOAD_FOLDER``, never under ``static/``)."""
+    store = current_app.extensions.get("contest_storage")
+    if store is None:
+        store = FileSystemStorage(current_app.config["UPLOAD_FOLDER"])
+        current_app.extensions["contest_storage"] = store
+    return store
+
+
+def upload_limits() -> UploadLimits:
+    return UploadLimits(max_bytes=current_app.config["UPLOAD_MAX_BYTES"])
+
+
+def image_key(entry: Entry, kind: str) -> str:
+    """Where one of an entry's images is stored; ``jury`` falls back to the preview."""
+    if kind == "jury" and not entry.jury_masks:
+        kind = "preview"
+    if kind == "original":
+        return f"{entry.image_key}/original"
+    return f"{entry.image_key}/{kind}.jpg"
+
+
+def _files(prefix: str, image: ProcessedImage) -> dict[str, str | bytes]:
+    return {f"{prefix}/original": image.original, f"{prefix}/print.jpg": image.print_master,
+            f"{prefix}/preview.jpg": image.preview, f"{prefix}/thumb.jpg": image.thumbnail}
+
+
+# --- codes ---------------------------------------------------------------------------------
+
+
+def find_by_code(text: str) -> Entry | None:
+    code = normalize_code(text or "")
+    if len(code) != CODE_LENGTH:
+        return None
+    return db.session.scalar(select(Entry).where(Entry.code == code))
+
+
+# --- the rules -----------------------------------------------------------------------------
+
+
+def submissions_open(contest: Contest | None, today: date | None = None) -> bool:
+    """Entries are taken while the phase says so and the deadline has not passed."""
+    today = today or date.today()
+    return (contest is not None and contest.phase is Phase.SUBMISSIONS_OPEN
+            and today <= contest.submissions_close_on)
+
+
+def _folded(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).casefold().replace("ё", "е")
+    return " ".join(text.split())
+
+
+def _same_child(contest: Contest, details: EntryDetails, age: int):
+    """Entries of the contest by a child with the same name, region and age or birth date."""
+    query = select(Entry).join(Stage).where(
+        Entry.contest_id == contest.id, Stage.region_id == details.region_id,
+        Entry.status != EntryStatus.REJECTED)
+    if details.birth_date:
+        query = query.where(Entry.birth_date == details.birth_date)
+    else:
+        query = query.where(Entry.age == age)
+    first, last = _folded(details.child_first_name), _folded(details.child_last_name)
+    return [e for e in db.session.scalars(query)
+            if _folded(e.child_first_name) == first and _folded(e.child_last_name) == last]
+
+
+def check(contest: Contest, details: EntryDetails, image_sha256: str | None,
+          already: list[EntryDetails] = ()) -> tuple[int, Stage, int]:
+    """Apply the contest's rules; returns (age, stage, age category id) or raises EntryError.
+
+    ``already``: entries of the same batch, not stored yet, that count toward the limits.
+    """
+    errors: dict[str, object] = {}
+    stage = db.session.scalar(select(Stage).where(
+        Stage.contest_id == contest.id, Stage.kind == StageKind.REGIONAL,
+        Stage.region_id == details.region_id))
+    if stage is None:
+        errors["region"] = _l("This region does not take part in the contest this year.")
+    if details.birth_date:
+        age = age_on(details.birth_date, contest.age_reference_date)
+        if details.birth_date > date.today() or age < 0:
+            errors["birth_date"] = _l("The birth date cannot be in the future.")
+    elif details.age is not None:
+        age = details.age
+    else:
+        age = -1
+        errors["age"] = _l("Give the child's age or birth date.")
+    category = category_for_age(contest, age) if age >= 0 else None
+    if age >= 0 and category is None and "birth_date" not in errors:
+        bands = ", ".join(f"{c.min_age}–{c.max_age}" for c in contest.age_categories)
+        errors["birth_date" if details.birth_date else "age"] = _l(
+            "The contest is for children aged %(bands)s on %(date)s; this child would be "
+            "%(age)s.", bands=bands, date=contest.age_reference_date.strftime("%d.%m.%Y"),
+            age=age)
+    if not (details.guardian_email or details.guardian_phone):
+        errors["guardian_email"] = _l("Give an email or a phone number, so we can reach you.")
+    for consent in consents.ALL:
+        if consent.required and not details.consents.get(consent.kind):
+            errors[f"consent_{consent.kind}"] = _l("This consent is needed to take part.")
+    if image_sha256 and db.session.scalar(select(Entry.id).where(
+            Entry.contest_id == contest.id, Entry.image_sha256 == image_sha256)):
+        errors["image"] = DUPLICATE_IMAGE
+    if stage is not None and age >= 0 and not errors:
+        same = len(_same_child(contest, details, age)) + sum(
+            1 for d in already if d.region_id == details.region_id
+            and _folded(d.child_first_name) == _folded(details.child_first_name)
+            and _folded(d.child_last_name) == _folded(details.child_last_name))
+        if same >= contest.entries_per_child:
+            errors["child_first_name"] = _l(
+                "This child has already sent %(n)s drawing(s); the contest takes %(limit)s per "
+                "child.", n=same, limit=contest.entries_per_child)
+    if errors:
+        raise EntryError(errors)
+    return age, stage, category.id
+
+
+def _new_entry(contest: Contest, details: EntryDetails, image: ProcessedImage, age: int,
+               stage: Stage, category_id: int, via: str) -> Entry:
+    code = new_code()
+    entry = Entry(
+        code=code, contest_id=contest.id, stage_id=stage.id, age_category_id=category_id,
+        child_first_name=details.child_first_name.strip(),
+        child_last_name=details.child_last_name.strip(), birth_date=details.birth_date, age=age,
+        town=details.town.strip(), institution=details.institution.strip(),
+        teacher=details.teacher.strip(), title=details.title.strip(),
+        description=details.description.strip(), guardian_name=details.guardian_name.strip(),
+        locale=details.locale,
+        guardian_email=details.guardian_email.strip().lower(),
+        guardian_phone=details.guardian_phone.strip(),
+        image_key=f"entries/{contest.year}/{code[:2]}/{code}", image_sha256=image.sha256,
+        image_format=image.format, image_bytes=len(image.original), width=image.width,
+        height=image.height, effective_dpi=image.effective_dpi, submitted_via=via,
+    )
+    now = utcnow()
+    entry.consents = [Consent(kind=c.kind, version=c.version, at=now,
+                              granted=bool(details.consents.get(c.kind)))
+                      for c in consents.ALL]
+    return entry
+
+
+def submit(contest: Contest, details: EntryDetails, image: ProcessedImage,
+           via: str = "form") -> Entry:
+    """Check and store one entry with its files; commits. Raises EntryError."""
+    return submit_many(contest, [(details, image)], via=via)[0]
+
+
+def check_all(contest: Contest, items: list[tuple[EntryDetails, str | None]]
+              ) -> dict[int, dict[str, str]]:
+    """Check many entries (details, image hash) as one batch: every problem of every item.
+
+    Returns item index -> {field: message}; empty when all may be stored.
+    """
+    problems: dict[int, dict[str, str]] = {}
+    seen: list[EntryDetails] = []
+    hashes: set[str] = set()
+    for index, (details, sha256) in enumerate(items):
+        errors: dict[str, str] = {}
+        if sha256 and sha256 in hashes:
+            errors["image"] = str(_l("This very image is twice in the batch."))
+        try:
+            check(contest, details, sha256, already=seen)
+        except EntryError as e:
+            errors.update(e.errors)
+        if errors:
+            problems[index] = errors
+        seen.append(details)
+        if sha256:
+            hashes.add(sha256)
+    return problems
+
+
+def submit_many(contest: Contest, items: list[tuple[EntryDetails, ProcessedImage]],
+                via: str = "batch") -> list[Entry]:
+    """Store all entries with their files, or none of them (a school's batch); commits.
+
+    Raises EntryError with the first item's problems (``index`` set on the error).
+    """
+    if not submissions_open(contest):
+        raise EntryError({"": _l("Submissions to this contest are closed.")})
+    problems = check_all(contest, [(d, image.sha256) for d, image in items])
+    if problems:
+        index = min(problems)
+        error = EntryError(problems[index])
+        error.index = index
+        raise error
+    entries = []
+    for details, image in items:
+        age, stage, category_id = check(contest, details, None)
+        entries.append(_new_entry(contest, details, image, age, stage, category_id, via))
+    files = {}
+    for entry, (_, image) in zip(entries, items, strict=True):
+        files.update(_files(entry.image_key, image))
+    try:
+        with storing(storage(), files):
+            db.session.add_all(entries)
+            db.session.flush()
+            for entry in entries:
+                audit.record("entry.submit", entry, via=via)
+            db.session.commit()
+    except IntegrityError as e:
+        # Two identical uploads raced each other; the unique index kept one.
+        db.session.rollback()
+        raise EntryError({"image": DUPLICATE_IMAGE}) from e
+    return entries
+
+
+# --- moderation ----------------------------------------------------------------------------
+
+NEEDS_REASON = (EntryStatus.REJECTED, EntryStatus.NEEDS_PHOTO)
+
+
+def moderate(entry: Entry, status: EntryStatus, reason: str = "") -> None:
+    """Accept, reject or ask for a better photo; the family is told by email. Commits."""
+    reason = reason.strip()
+    if status in NEEDS_REASON and not reason:
+        raise EntryError({"reason": _l("Please give the family a reason.")})
+    before = entry.status
+    entry.status, entry.status_reason = status, reason if status in NEEDS_REASON else ""
+    audit.record("entry.moderate", entry, before=before.value, after=status.value, reason=reason)
+    db.session.commit()
+    notifications.status_changed(entry)
+
+
+def rotate_entry(entry: Entry, degrees: int) -> None:
+    """Turn the drawing (print, preview, thumbnail); the original stays as uploaded.
+
+    The derivatives are made afresh from the original and turned by the total angle, so
+    turning back and forth never costs quality.
+    """
+    store = storage()
+    total = (entry.rotation + degrees) % 360
+    image = process_image(store.read(image_key(entry, "original")), None, upload_limits())
+    made = {"print": image.print_master, "preview": image.preview, "thumb": image.thumbnail}
+    turned = {image_key(entry, kind): rotate(data, total) if total else data
+              for kind, data in made.items()}
+    if entry.jury_masks:
+        entry.jury_masks = []  # the rectangles were drawn on the old orientation
+        store.delete(f"{entry.image_key}/jury.jpg")
+    for key, data in turned.items():
+        store.put(key, data)
+    entry.rotation = total
+    if degrees % 180:
+        entry.width, entry.height = entry.height, entry.width
+    audit.record("entry.rotate", entry, degrees=degrees)
+    db.session.commit()
+
+
+def set_masks(entry: Entry, masks: list[tuple[float, float, float, float]]) -> None:
+    """Hide rectangles (relative 0..1: x, y, width, height) on the jury's copy only."""
+    store = storage()
+    clean = [tuple(round(min(max(v, 0.0), 1.0), 4) for v in box) for box in masks]
+    if clean:
+        store.put(f"{entry.image_key}/jury.jpg",
+                  redact(store.read(f"{entry.image_key}/preview.jpg"), clean))
+    else:
+        store.delete(f"{entry.image_key}/jury.jpg")
+    entry.jury_masks = [list(box) for box in clean]
+    audit.record("entry.masks", entry, count=len(clean))
+    db.session.commit()
+
+
+def replace_image(entry: Entry, image: ProcessedImage) -> None:
+    """The family sends a better photo: new files, back to moderation. Commits."""
+    if entry.status is not EntryStatus.NEEDS_PHOTO:
+        raise EntryError({"image": _l("A new photo can be sent only when the coordinator asks.")})
+    if db.session.scalar(select(Entry.id).where(Entry.contest_id == entry.contest_id,
+                                                Entry.image_sha256 == image.sha256)):
+        raise EntryError({"image": DUPLICATE_IMAGE})
+    old_prefix = entry.image_key
+    prefix = f"{old_prefix.rsplit('/', 1)[0]}/{entry.code}-{secrets.token_hex(3)}"
+    with storing(storage(), _files(prefix, image)):
+        entry.image_key, entry.image_sha256 = prefix, image.sha256
+        entry.image_format, entry.image_bytes = image.format, len(image.original)
+        entry.width, entry.height = image.width, image.height
+        entry.effective_dpi = image.effective_dpi
+        entry.rotation, entry.jury_masks = 0, []
+        entry.status, entry.status_reason = EntryStatus.RECEIVED, ""
+        audit.record("entry.new_photo", entry)
+        db.session.commit()
+    _delete_files(old_prefix)
+
+
+def _delete_files(prefix: str) -> None:
+    store = storage()
+    for name in ("original", "print.jpg", "preview.jpg", "thumb.jpg", "jury.jpg"):
+        store.delete(f"{prefix}/{name}")
+
+
+# --- what may be shown ---------------------------------------------------------------------
+
+
+def caption(entry: Entry) -> str:
+    """The public caption: first name only with consent; age and town always."""
+    age = ngettext("%(num)s year", "%(num)s years", entry.age)
+    named = entry.consent("show_name") and not entry.personal_data_erased_at
+    parts = [entry.child_first_name] if named else []
+    return ", ".join([*parts, age, entry.town])
+
+
+def status_counts(contest_id: int, stage_id: int | None = None) -> dict[EntryStatus, int]:
+    query = select(Entry.status, func.count()).where(Entry.contest_id == contest_id)
+    if stage_id is not None:
+        query = query.where(Entry.stage_id == stage_id)
+    counts = dict(db.session.execute(query.group_by(Entry.status)).all())
+    return {status: counts.get(status, 0) for status in EntryStatus}
+
+
+# --- children's data -----------------------------------------------------------------------
+
+PERSONAL_FIELDS = ("child_first_name", "child_last_name", "birth_date", "institution", "teacher",
+                   "description", "guardian_name", "guardian_email", "guardian_phone")
+CONTACT_FIELDS = ("guardian_email", "guardian_phone")
+
+
+def personal_data(entry: Entry) -> dict:
+    """Everything stored about one child and their entry, for a guardian's request."""
+    return {
+        "code": entry.code, "contest": entry.contest.year, "region": entry.stage.region.code,
+        "town": entry.town, "age": entry.age, "age_category": entry.age_category.name_ru,
+        "title": entry.title, "status": entry.status.value, "submitted_at": entry.submitted_at.isoformat(),
+        **{name: _plain(getattr(entry, name)) for name in PERSONAL_FIELDS},
+        "consents": [{"kind": c.kind, "version": c.version, "granted": c.granted,
+                      "at": c.at.isoformat()} for c in entry.consents],
+        "image": {"format": entry.image_format, "bytes": entry.image_bytes,
+                  "width": entry.width, "height": entry.height, "sha256": entry.image_sha256},
+    }
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def erase_personal_data(entry: Entry) -> None:
+    """Remove the child's and guardian's data and the drawing's files, on request. Commits.
+
+    The entry row stays, anonymous (age, town, category, scores), so that rankings already
+    made and the year's statistics do not change.
+    """
+    for name in PERSONAL_FIELDS:
+        setattr(entry, name, None if name == "birth_date" else "")
+    entry.personal_data_erased_at = entry.contacts_purged_at = utcnow()
+    audit.record("entry.erase_personal_data", entry)
+    db.session.commit()
+    _delete_files(entry.image_key)
+
+
+def purge_contacts(contest: Contest, keep_entry_ids: set[int]) -> int:
+    """After the contest: delete guardians' contacts except for ``keep_entry_ids`` (winners).
+
+    Returns how many entries were purged. Commits.
+    """
+    purged = 0
+    for entry in db.session.scalars(select(Entry).where(
+            Entry.contest_id == contest.id, Entry.contacts_purged_at.is_(None))):
+        if entry.id in keep_entry_ids:
+            continue
+        for name in CONTACT_FIELDS:
+            setattr(entry, name, "")
+        entry.contacts_purged_at = utcnow()
+        purged += 1
+    audit.record("contest.purge_contacts", contest, entries=purged)
+    db.session.commit()
+    return purged

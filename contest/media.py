@@ -1,0 +1,25 @@
+"""Drawings are served only through this route, after checking who asks (never from static/)."""
+
+import io
+
+from flask import Blueprint, abort, send_file
+from flask_login import current_user
+
+from . import entries
+from .access import image_kinds_for
+from .extensions import db
+from .models import Entry
+
+bp = Blueprint("media", __name__, url_prefix="/media")
+
+
+@bp.get("/entries/<int:entry_id>/<kind>.jpg")
+def entry_image(entry_id: int, kind: str):
+    """One of an entry's images, for staff allowed to see it; 404 for everyone else."""
+    entry = db.session.get(Entry, entry_id)
+    if entry is None or kind not in image_kinds_for(current_user, entry):
+        abort(404)
+    response = send_file(io.BytesIO(entries.storage().read(entries.image_key(entry, kind))),
+                         mimetype="image/jpeg", max_age=0)
+    response.headers["Cache-Control"] = "private, max-age=300"
+    return response

@@ -1,0 +1,5 @@
+"""Public pages for families and schools: submit a drawing, follow its status."""
+
+from .routes import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,61 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, DateField, EmailField, IntegerField, SelectField, StringField, TelField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+
+from .. import consents
+
+REQUIRED = DataRequired(message=_l("Please fill this in."))
+
+
+class SubmissionForm(FlaskForm):
+    region = SelectField(_l("Region"), coerce=int, validators=[REQUIRED])
+    town = StringField(_l("Town or village"), validators=[REQUIRED, Length(max=120)])
+    child_first_name = StringField(_l("Child's first name"), validators=[REQUIRED, Length(max=100)])
+    child_last_name = StringField(_l("Child's last name"), validators=[REQUIRED, Length(max=100)])
+    birth_date = DateField(_l("Birth date"), validators=[Optional()],
+                           description=_l("Or give the age below."))
+    age = IntegerField(_l("Age"), validators=[
+        Optional(), NumberRange(1, 25, message=_l("An age between 1 and 25, please."))])
+    institution = StringField(_l("Kindergarten, school or art studio"),
+                              validators=[Optional(), Length(max=250)])
+    teacher = StringField(_l("Teacher"), validators=[Optional(), Length(max=200)])
+    title = StringField(_l("Title of the drawing"), validators=[REQUIRED, Length(max=200)])
+    description = TextAreaField(_l("A few words about the drawing"),
+                                validators=[Optional(), Length(max=1000)])
+    image = FileField(_l("Photo or scan of the drawing"), validators=[
+        FileRequired(message=_l("Please choose the photo of the drawing."))])
+    guardian_name = StringField(_l("Parent's or guardian's full name"),
+                                validators=[REQUIRED, Length(max=200)])
+    guardian_email = EmailField(_l("Email"), validators=[
+        Optional(), Email(message=_l("This does not look like an email address."))])
+    guardian_phone = TelField(_l("Phone"), validators=[Optional(), Length(max=40)])
+    consent_personal_data = BooleanField(consents.PERSONAL_DATA.text)
+    consent_show_name = BooleanField(consents.SHOW_NAME.text)
+    consent_print = BooleanField(consents.PRINT.text)
+
+
+class StatusForm(FlaskForm):
+    code = StringField(_l("Tracking code"), validators=[REQUIRED, Length(max=40)])
+
+
+class NewPhotoForm(FlaskForm):
+    image = FileField(_l("A better photo or scan of the drawing"), validators=[
+        FileRequired(message=_l("Please choose the photo of the drawing."))])
+
+
+class BatchForm(FlaskForm):
+    region = SelectField(_l("Region"), coerce=int, validators=[REQUIRED])
+    town = StringField(_l("Town or village"), validators=[REQUIRED, Length(max=120)])
+    institution = StringField(_l("Kindergarten, school or art studio"),
+                              validators=[REQUIRED, Length(max=250)])
+    teacher = StringField(_l("Teacher"), validators=[REQUIRED, Length(max=200)])
+    sheet = FileField(_l("List of the children (CSV or XLSX)"), validators=[
+        FileRequired(message=_l("Please choose the list of the children."))])
+    archive = FileField(_l("The drawings (one ZIP archive)"), validators=[
+        FileRequired(message=_l("Please choose the ZIP archive with the drawings."))])
+    confirm = BooleanField(_l(
+        "I confirm that the parents of every child in the list have signed the consents marked "
+        "in it, and that I keep the signed forms."),
+        validators=[DataRequired(message=_l("This confirmation is needed."))])

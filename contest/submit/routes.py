@@ -1,0 +1,178 @@
+import io
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from wtforms.fields.choices import SelectChoice
+
+from .. import batch as batches
+from .. import entries, notifications
+from ..codes import format_code
+from ..contests import current_contest
+from ..entries import EntryDetails, EntryError
+from ..extensions import limiter
+from ..models import Entry, EntryStatus
+from ..uploads.pipeline import ImageRejected, process_image
+from .forms import BatchForm, NewPhotoForm, StatusForm, SubmissionForm
+
+bp = Blueprint("submit", __name__)
+
+FIELD_OF_ERROR = {"": "image", "reason": "image"}
+
+
+@bp.route("/submit", methods=["GET", "POST"])
+@limiter.limit("30 per hour", methods=["POST"])
+def submit():
+    """The submission form: works without JavaScript, on a phone, in a few minutes."""
+    contest = current_contest()
+    if not entries.submissions_open(contest):
+        return render_template("submit/closed.html", contest=contest), 200
+    form = SubmissionForm()
+    form.region.choices = [SelectChoice(0, "—")] + [
+        SelectChoice(r.id, r.name) for r in contest.regions]
+    if form.validate_on_submit():
+        details = _details(form)
+        upload = form.image.data
+        try:
+            image = process_image(upload.read(), upload.filename, entries.upload_limits())
+            entry = entries.submit(contest, details, image)
+        except ImageRejected as e:
+            form.image.errors.append(str(e))
+        except EntryError as e:
+            _show_errors(form, e)
+        else:
+            notifications.submitted(entry)
+            for warning in image.warnings:
+                flash(str(warning), "info")
+            return redirect(url_for(".done", code=entry.code))
+    return render_template("submit/form.html", form=form, contest=contest), (
+        422 if form.errors else 200)
+
+
+@bp.route("/submit/batch", methods=["GET", "POST"])
+@limiter.limit("20 per hour", methods=["POST"])
+def batch():
+    """A teacher sends a whole class: a ZIP of images and the list of children."""
+    contest = current_contest()
+    if not entries.submissions_open(contest):
+        return render_template("submit/closed.html", contest=contest), 200
+    form = BatchForm()
+    form.region.choices = [SelectChoice(0, "—")] + [
+        SelectChoice(r.id, r.name) for r in contest.regions]
+    problems, stored = [], []
+    if form.validate_on_submit():
+        common = {"region_id": form.region.data, "town": form.town.data,
+                  "institution": form.institution.data, "teacher": form.teacher.data,
+                  "locale": str(get_locale() or "ru")}
+        try:
+            rows = batches.read_rows(form.sheet.data.filename or "", form.sheet.data.read())
+            items, problems = batches.prepare(contest, rows, form.archive.data.read(), common,
+                                              entries.upload_limits())
+            if not problems:
+                stored = entries.submit_many(contest, items)
+        except batches.BatchError as e:
+            problems = e.problems
+        for entry in stored:
+            notifications.submitted(entry)
+    status = 422 if problems or form.errors else 200
+    return render_template("submit/batch.html", form=form, contest=contest, problems=problems,
+                           stored=stored, format_code=format_code), status
+
+
+@bp.get("/submit/batch/example.csv")
+def batch_example():
+    return batches.template_csv(), 200, {
+        "Content-Type": "text/csv; charset=utf-8",
+        "Content-Disposition": "attachment; filename=children.csv"}
+
+
+@bp.get("/submit/done/<code>")
+def done(code: str):
+    entry = _entry_or_404(code)
+    return render_template("submit/done.html", entry=entry, code=format_code(entry.code))
+
+
+@bp.route("/status", methods=["GET", "POST"])
+@limiter.limit("60 per hour", methods=["POST"])
+def find_status():
+    """Look an entry up by its tracking code."""
+    form = StatusForm()
+    if form.validate_on_submit():
+        entry = entries.find_by_code(form.code.data)
+        if entry is not None:
+            return redirect(url_for(".status", code=entry.code))
+        form.code.errors.append(_("No drawing has this code. Check it in the confirmation email."))
+    return render_template("submit/find.html", form=form)
+
+
+@bp.get("/status/<code>")
+def status(code: str):
+    entry = _entry_or_404(code)
+    form = NewPhotoForm() if entry.status is EntryStatus.NEEDS_PHOTO else None
+    return render_template("submit/status.html", entry=entry, code=format_code(entry.code),
+                           form=form)
+
+
+@bp.post("/status/<code>/photo")
+def new_photo(code: str):
+    entry = _entry_or_404(code)
+    form = NewPhotoForm()
+    if entry.status is EntryStatus.NEEDS_PHOTO and form.validate_on_submit():
+        upload = form.image.data
+        try:
+            image = process_image(upload.read(), upload.filename, entries.upload_limits())
+            entries.replace_image(entry, image)
+        except ImageRejected as e:
+            form.image.errors.append(str(e))
+        except EntryError as e:
+            form.image.errors.extend(e.errors.values())
+        else:
+            flash(_("Thank you! The new photo has been sent to the coordinator."), "success")
+            return redirect(url_for(".status", code=entry.code))
+    return render_template("submit/status.html", entry=entry, code=format_code(entry.code),
+                           form=form), 422
+
+
+@bp.get("/status/<code>/drawing.jpg")
+def own_drawing(code: str):
+    """The family's own drawing, for the status page: the code is the key."""
+    entry = _entry_or_404(code)
+    kind = "thumb" if request.args.get("size") == "thumb" else "preview"
+    return _image_response(entry, kind)
+
+
+def _image_response(entry: Entry, kind: str):
+    response = send_file(io.BytesIO(entries.storage().read(entries.image_key(entry, kind))),
+                         mimetype="image/jpeg", max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _entry_or_404(code: str) -> Entry:
+    entry = entries.find_by_code(code)
+    if entry is None or entry.personal_data_erased_at:
+        abort(404)
+    return entry
+
+
+def _details(form: SubmissionForm) -> EntryDetails:
+    return EntryDetails(
+        region_id=form.region.data, town=form.town.data,
+        child_first_name=form.child_first_name.data, child_last_name=form.child_last_name.data,
+        birth_date=form.birth_date.data, age=form.age.data,
+        institution=form.institution.data or "", teacher=form.teacher.data or "",
+        title=form.title.data, description=form.description.data or "",
+        guardian_name=form.guardian_name.data, guardian_email=form.guardian_email.data or "",
+        guardian_phone=form.guardian_phone.data or "",
+        consents={"personal_data": form.consent_personal_data.data,
+                  "show_name": form.consent_show_name.data, "print": form.consent_print.data},
+        locale=str(get_locale() or "ru"),
+    )
+
+
+def _show_errors(form, error: EntryError) -> None:
+    """Put each rule's message next to its field."""
+    for name, message in error.errors.items():
+        field = getattr(form, FIELD_OF_ERROR.get(name, name), None) or form.image
+        field.errors = [*field.errors, message]
+

@@ -1,0 +1,157 @@
+"""Coordinators moderate their own region; images are served only to those allowed."""
+
+import io
+import json
+
+import pytest
+from PIL import Image
+
+from contest import entries
+from contest.extensions import db
+from contest.models import AuditLog, EntryStatus, Phase, Role
+
+
+@pytest.fixture
+def contest(make):
+    return make.contest(phase=Phase.SUBMISSIONS_OPEN)
+
+
+@pytest.fixture
+def coordinator(make):
+    return make.user(Role.COORDINATOR, region=make.region("RU-MOW"))
+
+
+def test_queue_shows_only_the_region(client, make, login, contest, coordinator):
+    mine = make.entry(contest, "RU-MOW", title="Мой регион")
+    other = make.entry(contest, "RU-TA", title="Чужой регион")
+    login(coordinator)
+    page = client.get("/coordinator/").data.decode()
+    assert "Мой регион" in page and "Чужой регион" not in page
+    assert client.get(f"/coordinator/entries/{mine.id}").status_code == 200
+    assert client.get(f"/coordinator/entries/{other.id}").status_code == 404
+    assert client.post(f"/coordinator/entries/{other.id}/moderate",
+                       data={"decision": "accepted"}).status_code == 404
+    assert other.status is EntryStatus.RECEIVED
+
+
+def test_organizer_sees_any_region(client, make, login, contest):
+    entry = make.entry(contest, "RU-TA")
+    login(make.user(Role.ORGANIZER))
+    assert client.get(f"/coordinator/?stage={entry.stage_id}").status_code == 200
+    assert client.get(f"/coordinator/entries/{entry.id}").status_code == 200
+
+
+@pytest.mark.parametrize("role", [None, Role.JUROR])
+def test_moderation_is_for_staff(client, make, login, contest, role):
+    entry = make.entry(contest)
+    if role:
+        login(make.user(role))
+    response = client.get(f"/coordinator/entries/{entry.id}")
+    assert response.status_code == (302 if role is None else 403)
+
+
+def test_reject_needs_a_reason_and_the_family_sees_it(app, client, make, login, contest,
+                                                       coordinator):
+    entry = make.entry(contest)
+    login(coordinator)
+    response = client.post(f"/coordinator/entries/{entry.id}/moderate", data={"decision": "rejected"})
+    assert response.status_code == 422
+    assert "укажите причину".encode() in response.data
+    assert entry.status is EntryStatus.RECEIVED
+    client.post(f"/coordinator/entries/{entry.id}/moderate",
+                data={"decision": "rejected", "reason": "Рисунок не по теме конкурса"})
+    assert entry.status is EntryStatus.REJECTED
+    status_page = client.get(f"/status/{entry.code}").data.decode()
+    assert "Отклонена" in status_page and "Рисунок не по теме конкурса" in status_page
+    action = db.session.scalar(db.select(AuditLog).where(AuditLog.action == "entry.moderate"))
+    assert action.details["after"] == "rejected" and action.user_id == coordinator.id
+
+
+def test_save_and_next(client, make, login, contest, coordinator):
+    first, second = make.entry(contest), make.entry(contest)
+    login(coordinator)
+    response = client.post(f"/coordinator/entries/{first.id}/moderate",
+                           data={"decision": "accepted", "next": "1"})
+    assert response.headers["Location"] == f"/coordinator/entries/{second.id}"
+
+
+def test_rotate_keeps_the_original(client, make, login, contest, coordinator):
+    entry = make.entry(contest, size=(1200, 900))
+    original = entries.storage().read(entries.image_key(entry, "original"))
+    login(coordinator)
+    client.post(f"/coordinator/entries/{entry.id}/rotate", data={"degrees": "90"})
+    assert (entry.width, entry.height, entry.rotation) == (900, 1200, 90)
+    preview = Image.open(io.BytesIO(entries.storage().read(entries.image_key(entry, "preview"))))
+    assert preview.height > preview.width
+    assert entries.storage().read(entries.image_key(entry, "original")) == original
+    client.post(f"/coordinator/entries/{entry.id}/rotate", data={"degrees": "-90"})
+    assert entry.rotation == 0
+    assert client.post(f"/coordinator/entries/{entry.id}/rotate",
+                       data={"degrees": "45"}).status_code == 400
+
+
+def test_mask_covers_only_the_jury_copy(client, make, login, contest, coordinator):
+    entry = make.entry(contest)
+    login(coordinator)
+    client.post(f"/coordinator/entries/{entry.id}/masks", data={"x": 0, "y": 0, "w": 50, "h": 50})
+    assert entry.jury_masks == [[0.0, 0.0, 0.5, 0.5]]
+    jury = Image.open(io.BytesIO(entries.storage().read(entries.image_key(entry, "jury"))))
+    preview = Image.open(io.BytesIO(entries.storage().read(entries.image_key(entry, "preview"))))
+    corner = (jury.width // 10, jury.height // 10)
+    assert jury.getpixel(corner) != preview.getpixel(corner)
+    response = client.post(f"/coordinator/entries/{entry.id}/masks", data={"x": 0, "y": 0, "w": 500, "h": 5})
+    assert response.status_code == 422
+    client.post(f"/coordinator/entries/{entry.id}/masks", data={"clear": "1"})
+    assert entry.jury_masks == []
+
+
+def test_media_access(client, make, login, contest, coordinator):
+    entry = make.entry(contest, "RU-MOW")
+    url = f"/media/entries/{entry.id}/preview.jpg"
+    assert client.get(url).status_code == 404  # anonymous
+    login(coordinator)
+    response = client.get(url)
+    assert response.status_code == 200 and response.headers["Content-Type"] == "image/jpeg"
+    assert "private" in response.headers["Cache-Control"]
+    assert client.get(f"/media/entries/{entry.id}/original.jpg").status_code == 404
+    login(make.user(Role.COORDINATOR, region=make.region("RU-TA")))
+    assert client.get(url).status_code == 404
+
+
+def test_juror_sees_only_the_jury_copy_of_their_stage(client, make, login, contest):
+    entry = make.entry(contest, "RU-MOW")
+    login(make.user(Role.JUROR, stage=make.stage(contest, "RU-MOW")))
+    assert client.get(f"/media/entries/{entry.id}/jury.jpg").status_code == 200
+    assert client.get(f"/media/entries/{entry.id}/preview.jpg").status_code == 404
+    login(make.user(Role.JUROR, stage=make.stage(contest, "RU-TA")))
+    assert client.get(f"/media/entries/{entry.id}/jury.jpg").status_code == 404
+
+
+def test_export_and_erase_personal_data(app, client, make, login, contest):
+    entry = make.entry(contest, child_first_name="Соня", child_last_name="Белова")
+    login(make.user(Role.COORDINATOR, region=make.region("RU-MOW")))
+    assert client.get(f"/coordinator/entries/{entry.id}/personal-data.json").status_code == 403
+    login(make.user(Role.ORGANIZER))
+    data = json.loads(client.get(f"/coordinator/entries/{entry.id}/personal-data.json").data)
+    assert (data["child_first_name"], data["child_last_name"]) == ("Соня", "Белова")
+    assert {c["kind"] for c in data["consents"]} == {"personal_data", "show_name", "print"}
+    code, age, town = entry.code, entry.age, entry.town
+    client.post(f"/coordinator/entries/{entry.id}/erase")
+    assert entry.child_first_name == "" and entry.guardian_email == "" and entry.birth_date is None
+    assert (entry.age, entry.town) == (age, town)  # statistics keep working
+    assert not entries.storage().exists(entries.image_key(entry, "preview"))
+    assert client.get(f"/status/{code}").status_code == 404
+
+
+def test_purge_contacts_keeps_winners(make, contest):
+    kept, purged = make.entry(contest), make.entry(contest)
+    assert entries.purge_contacts(contest, keep_entry_ids={kept.id}) == 1
+    assert kept.guardian_email and not purged.guardian_email and purged.contacts_purged_at
+
+
+def test_caption_respects_consent(make, contest):
+    named = make.entry(contest, child_first_name="Лиза", age=9, town="Тверь")
+    anonymous = make.entry(contest, child_first_name="Коля", age=5, town="Омск",
+                           consents={"personal_data": True, "show_name": False, "print": True})
+    assert entries.caption(named) == "Лиза, 9 лет, Тверь"
+    assert entries.caption(anonymous) == "5 лет, Омск"

@@ -1,0 +1,222 @@
+"""Families and schools submit drawings; the status page follows them."""
+
+import email
+import email.policy
+import io
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from contest import entries
+from contest.codes import format_code
+from contest.extensions import db
+from contest.models import Consent, Entry, EntryStatus, Phase
+
+from .factories import jpeg
+
+
+@pytest.fixture
+def contest(make):
+    return make.contest(phase=Phase.SUBMISSIONS_OPEN)
+
+
+def form(make, image=None, filename="drawing.jpg", **overrides):
+    data = {
+        "region": make.region("RU-TA").id, "town": "Казань", "child_first_name": "Маша",
+        "child_last_name": "Иванова", "birth_date": "", "age": "9", "institution": "Школа № 5",
+        "teacher": "", "title": "Молоко и солнце", "description": "",
+        "guardian_name": "Иванова Анна", "guardian_email": "anna@example.org",
+        "guardian_phone": "", "consent_personal_data": "y", "consent_print": "y",
+    }
+    data.update(overrides)
+    data["image"] = (io.BytesIO(image if image is not None else jpeg()), filename)
+    return data
+
+
+def stored_files(app) -> list[Path]:
+    return [p for p in Path(app.config["UPLOAD_FOLDER"]).rglob("*") if p.is_file()]
+
+
+def entry_count() -> int:
+    return db.session.scalar(select(func.count(Entry.id)))
+
+
+def test_closed_without_a_contest(client):
+    response = client.get("/submit")
+    assert "Приём работ закрыт".encode() in response.data
+
+
+def test_submit_a_drawing(app, client, make, contest):
+    response = client.post("/submit", data=form(make), content_type="multipart/form-data")
+    assert response.status_code == 302, response.data.decode()[:2000]
+    entry = db.session.scalar(select(Entry))
+    assert response.headers["Location"] == f"/submit/done/{entry.code}"
+    assert (entry.child_first_name, entry.age, entry.age_category.name_ru) == ("Маша", 9, "Школьники")
+    assert entry.stage.region.code == "RU-TA" and entry.status is EntryStatus.RECEIVED
+    assert {c.kind: c.granted for c in entry.consents} == {
+        "personal_data": True, "show_name": False, "print": True}
+    assert all(c.version for c in entry.consents)
+    assert len(stored_files(app)) == 4
+    page = client.get(response.headers["Location"]).data.decode()
+    assert format_code(entry.code) in page
+    mail = list(Path(app.config["OUTBOX_FOLDER"]).glob("*.eml"))
+    assert len(mail) == 1
+    message = email.message_from_bytes(mail[0].read_bytes(), policy=email.policy.default)
+    assert message["To"] == "anna@example.org"
+    assert format_code(entry.code) in message.get_content()
+
+
+def test_birth_date_gives_the_category(client, make, contest):
+    from datetime import date
+
+    born = date(contest.age_reference_date.year - 5, 1, 1)
+    client.post("/submit", data=form(make, age="", birth_date=born.isoformat()))
+    assert db.session.scalar(select(Entry)).age_category.name_ru == "Малыши"
+
+
+@pytest.mark.parametrize("overrides, message", [
+    ({"consent_personal_data": ""}, "Без этого согласия участие невозможно"),
+    ({"age": "30"}, "от 1 до 25"),
+    ({"age": "2"}, "Конкурс для детей"),
+    ({"age": ""}, "Укажите возраст или дату рождения"),
+    ({"guardian_email": ""}, "Укажите почту или телефон"),
+    ({"guardian_email": "not-an-email"}, "не похоже на адрес электронной почты"),
+    ({"child_first_name": ""}, "Пожалуйста, заполните это поле"),
+    ({"region": "999999"}, "Not a valid choice"),
+])
+def test_bad_input_is_explained_and_nothing_is_kept(app, client, make, contest, overrides, message):
+    response = client.post("/submit", data=form(make, **overrides))
+    assert response.status_code == 422
+    if message != "Not a valid choice":
+        assert message.encode() in response.data, response.data.decode()
+    assert entry_count() == 0 and stored_files(app) == []
+
+
+def test_region_not_in_the_contest(app, client, make, contest):
+    response = client.post("/submit", data=form(make, region=make.region("RU-KDA").id))
+    assert response.status_code == 422
+    assert entry_count() == 0
+
+
+@pytest.mark.parametrize("payload, filename, message", [
+    (b"hello, I am text", "drawing.jpg", "не изображение"),
+    (b"", "empty.png", "Файл пустой"),
+    (b"%PDF-1.4 something", "scan.pdf", "не принимаются"),
+])
+def test_files_that_are_not_drawings(app, client, make, contest, payload, filename, message):
+    response = client.post("/submit", data=form(make, image=payload, filename=filename))
+    assert response.status_code == 422
+    assert message.encode() in response.data
+    assert "JPEG".encode() in response.data  # the message names what is accepted
+    assert entry_count() == 0 and stored_files(app) == []
+
+
+def test_hostile_filename_is_harmless(app, client, make, contest):
+    response = client.post("/submit", data=form(make, filename="../../x.jpg"))
+    assert response.status_code == 302
+    root = Path(app.config["UPLOAD_FOLDER"]).resolve()
+    assert all(root in p.resolve().parents for p in stored_files(app))
+    assert not any(p.name == "x.jpg" for p in stored_files(app))
+
+
+def test_same_image_twice_is_refused(app, client, make, contest):
+    image = jpeg(seed=7)
+    client.post("/submit", data=form(make, image=image))
+    response = client.post("/submit", data=form(make, image=image, child_first_name="Петя"))
+    assert "уже присылали".encode() in response.data
+    assert entry_count() == 1 and len(stored_files(app)) == 4
+
+
+def test_same_child_twice_is_refused(client, make, contest):
+    client.post("/submit", data=form(make, image=jpeg(seed=1)))
+    response = client.post("/submit", data=form(make, image=jpeg(seed=2), child_first_name=" маша "))
+    assert "уже прислал".encode() in response.data
+    assert entry_count() == 1
+
+
+def test_submissions_close_with_the_phase(client, make, contest):
+    contest.phase = Phase.REGIONAL_JUDGING
+    db.session.commit()
+    assert client.post("/submit", data=form(make)).status_code == 200
+    assert entry_count() == 0
+
+
+def test_status_page_by_code(client, make, contest):
+    entry = make.entry(contest)
+    code = format_code(entry.code)
+    response = client.post("/status", data={"code": code.lower()})
+    assert response.headers["Location"] == f"/status/{entry.code}"
+    page = client.get(f"/status/{entry.code}").data.decode()
+    assert "Получена, ждёт проверки" in page
+    assert entry.guardian_email not in page and entry.child_last_name not in page
+    assert client.get(f"/status/{entry.code}/drawing.jpg").headers["Content-Type"] == "image/jpeg"
+
+
+def test_unknown_code(client, make, contest):
+    response = client.post("/status", data={"code": "AAAA-BBB-CCC"})
+    assert "Работы с таким кодом нет".encode() in response.data
+    assert client.get("/status/AAAABBBCCC").status_code == 404
+
+
+def test_better_photo_when_asked(app, client, make, contest):
+    entry = make.entry(contest, status=EntryStatus.NEEDS_PHOTO)
+    old_key = entry.image_key
+    assert "Прислать фотографию получше".encode() in client.get(f"/status/{entry.code}").data
+    response = client.post(f"/status/{entry.code}/photo",
+                           data={"image": (io.BytesIO(jpeg(seed=99)), "better.jpg")})
+    assert response.status_code == 302
+    assert entry.status is EntryStatus.RECEIVED and entry.image_key != old_key
+    assert len(stored_files(app)) == 4
+
+
+def test_batch_example_list(client, contest):
+    response = client.get("/submit/batch/example.csv")
+    assert response.headers["Content-Type"].startswith("text/csv")
+    assert "first_name" in response.data.decode("utf-8-sig")
+
+
+def _zip(files: dict[str, bytes]) -> bytes:
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as zf:
+        for name, data in files.items():
+            zf.writestr(name, data)
+    return out.getvalue()
+
+
+def _batch(make, rows: list[str], files: dict[str, bytes]):
+    sheet = "file;first_name;last_name;age;title;guardian_name;guardian_email;consent_personal_data;consent_print\n"
+    sheet += "\n".join(rows) + "\n"
+    return {"region": make.region("RU-SPE").id, "town": "Санкт-Петербург",
+            "institution": "Лицей 239", "teacher": "Петрова О. И.", "confirm": "y",
+            "sheet": (io.BytesIO(sheet.encode("cp1251")), "class.csv"),
+            "archive": (io.BytesIO(_zip(files)), "drawings.zip")}
+
+
+def test_batch_stores_a_whole_class(app, client, make, contest):
+    rows = [f"class/{n}.jpg;Ученик{n};Петров;{7 + n};Рисунок {n};Петров П.;p{n}@example.org;да;да"
+            for n in range(3)]
+    data = _batch(make, rows, {f"class/{n}.jpg": jpeg(seed=n) for n in range(3)})
+    response = client.post("/submit/batch", data=data)
+    assert response.status_code == 200, response.data.decode()[-3000:]
+    assert entry_count() == 3
+    assert {e.institution for e in db.session.scalars(select(Entry))} == {"Лицей 239"}
+    page = response.data.decode()
+    assert all(format_code(e.code) in page for e in db.session.scalars(select(Entry)))
+
+
+def test_batch_with_a_bad_row_stores_nothing(app, client, make, contest):
+    rows = ["a.jpg;Аня;Петрова;8;Солнце;Петрова М.;a@example.org;да;да",
+            "b.jpg;Боря;Петров;8;Молоко;Петров М.;b@example.org;нет;да",
+            "c.jpg;Вика;Петрова;8;Спорт;Петрова М.;c@example.org;да;да",
+            "missing.jpg;Гоша;Петров;9;Кости;Петров М.;g@example.org;да;да"]
+    data = _batch(make, rows, {"a.jpg": jpeg(seed=1), "b.jpg": jpeg(seed=2), "c.jpg": b"not an image"})
+    response = client.post("/submit/batch", data=data)
+    assert response.status_code == 422
+    page = response.data.decode()
+    assert "Ничего не сохранено" in page
+    assert "c.jpg" in page and "missing.jpg" in page and "не изображение" in page
+    assert "Без этого согласия участие невозможно" in page  # row 3, Боря
+    assert entry_count() == 0 and stored_files(app) == []
