@@ -59,7 +59,7 @@ def demo_command(entries, if_empty):
     if if_empty and demo.has_data():
         click.echo("The database already has data; demo skipped.")
         return
-    demo.load(entries=entries, echo=click.echo)
+    demo.load(entries_count=entries, echo=click.echo)
 
 
 def init_app(app: Flask) -> None:

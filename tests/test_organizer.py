@@ -68,11 +68,11 @@ def test_edit_contest(client, organizer, make):
 def test_age_categories(client, organizer, make):
     contest = make.contest(complete=False)
     url = f"/organizer/contests/{contest.id}/categories"
-    assert client.post(url, data={"name_ru": "Малыши", "min_age": 5, "max_age": 7}).status_code == 302
-    response = client.post(url, data={"name_ru": "Пересекается", "min_age": 7, "max_age": 9})
+    assert client.post(url, data={"category-name_ru": "Малыши", "category-min_age": 5, "category-max_age": 7}).status_code == 302
+    response = client.post(url, data={"category-name_ru": "Пересекается", "category-min_age": 7, "category-max_age": 9})
     assert response.status_code == 422
     assert "пересекается".encode() in response.data
-    response = client.post(url, data={"name_ru": "Наоборот", "min_age": 12, "max_age": 9})
+    response = client.post(url, data={"category-name_ru": "Наоборот", "category-min_age": 12, "category-max_age": 9})
     assert response.status_code == 422
     assert [c.name_ru for c in contest.age_categories] == ["Малыши"]
     client.post(f"/organizer/categories/{contest.age_categories[0].id}/delete")
@@ -82,19 +82,20 @@ def test_age_categories(client, organizer, make):
 def test_criteria_weights_must_be_positive(client, organizer, make):
     contest = make.contest(complete=False)
     url = f"/organizer/contests/{contest.id}/criteria"
-    response = client.post(url, data={"name_ru": "Цвет", "weight": "0"})
+    response = client.post(url, data={"criterion-name_ru": "Цвет", "criterion-weight": "0"})
     assert response.status_code == 422
     assert "Вес должен быть положительным числом".encode() in response.data
-    response = client.post(url, data={"name_ru": "Цвет", "weight": "-2"})
+    response = client.post(url, data={"criterion-name_ru": "Цвет", "criterion-weight": "-2"})
     assert response.status_code == 422
-    assert client.post(url, data={"name_ru": "Цвет", "weight": "1.5"}).status_code == 302
+    assert client.post(url, data={"criterion-name_ru": "Цвет", "criterion-weight": "1.5"}).status_code == 302
     assert [float(c.weight) for c in contest.criteria] == [1.5]
 
 
 def test_criteria_locked_once_judging(client, organizer, make):
     contest = make.contest(phase=Phase.REGIONAL_JUDGING)
     before = len(contest.criteria)
-    client.post(f"/organizer/contests/{contest.id}/criteria", data={"name_ru": "X", "weight": 1})
+    client.post(f"/organizer/contests/{contest.id}/criteria",
+                data={"criterion-name_ru": "X", "criterion-weight": 1})
     client.post(f"/organizer/criteria/{contest.criteria[0].id}/delete")
     assert len(contest.criteria) == before
 

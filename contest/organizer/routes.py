@@ -77,8 +77,8 @@ def contest(contest_id: int, category_form=None, criterion_form=None, status=200
                    for p in contests.TRANSITIONS[contest.phase]]
     return render_template(
         "organizer/contest.html", contest=contest,
-        category_form=category_form or AgeCategoryForm(),
-        criterion_form=criterion_form or CriterionForm(),
+        category_form=category_form or AgeCategoryForm(prefix="category"),
+        criterion_form=criterion_form or CriterionForm(prefix="criterion"),
         phase_form=PhaseForm(), next_phases=next_phases,
         categories_locked=contests.categories_locked(contest),
         criteria_locked=contests.criteria_locked(contest),
@@ -89,7 +89,7 @@ def contest(contest_id: int, category_form=None, criterion_form=None, status=200
 @bp.post("/contests/<int:contest_id>/categories")
 def category_add(contest_id: int):
     contest = db.get_or_404(Contest, contest_id)
-    form = AgeCategoryForm()
+    form = AgeCategoryForm(prefix="category")
     if form.validate_on_submit():
         try:
             contests.add_age_category(contest, form.name_ru.data.strip(),
@@ -116,7 +116,7 @@ def category_delete(category_id: int):
 @bp.post("/contests/<int:contest_id>/criteria")
 def criterion_add(contest_id: int):
     contest = db.get_or_404(Contest, contest_id)
-    form = CriterionForm()
+    form = CriterionForm(prefix="criterion")
     if form.validate_on_submit():
         try:
             contests.add_criterion(contest, form.name_ru.data.strip(),
