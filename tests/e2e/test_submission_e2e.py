@@ -1,0 +1,110 @@
+"""A parent submits on a phone and follows the drawing; a coordinator rejects another."""
+
+import re
+import urllib.request
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+from playwright.sync_api import expect
+from sqlalchemy import func, select
+
+from contest.codes import format_code
+from contest.extensions import db
+from contest.models import Entry, EntryStatus, Phase, Role
+
+from ..factories import PASSWORD, jpeg
+from .conftest import shot, sign_in
+
+
+def test_parent_submits_on_a_phone_and_checks_status(live, phone, tmp_path):
+    contest = live.make.contest(phase=Phase.SUBMISSIONS_OPEN)
+    drawing = tmp_path / "IMG_2041.JPG"
+    drawing.write_bytes(jpeg((2400, 1800), seed=5))
+
+    phone.goto(live.url + "/")
+    phone.get_by_role("link", name="Отправить рисунок").click()
+    phone.get_by_label("Фотография или скан рисунка").set_input_files(str(drawing))
+    phone.get_by_label("Название рисунка").fill("Бабушка на лыжах")
+    phone.get_by_label("Имя ребёнка").fill("Варя")
+    phone.get_by_label("Фамилия ребёнка").fill("Соколова")
+    phone.get_by_label("Возраст", exact=True).fill("8")
+    phone.get_by_label("Регион").select_option(label="Республика Татарстан")
+    phone.get_by_label("Город, посёлок или село").fill("Елабуга")
+    phone.get_by_label("ФИО родителя или законного представителя").fill("Соколова Ирина")
+    phone.get_by_label("Электронная почта").fill("irina@example.org")
+    phone.get_by_label(re.compile("согласен")).check()
+    phone.get_by_label(re.compile("можно указывать рядом с рисунком")).check()
+    shot(phone, "submit-phone-form")
+    phone.get_by_role("button", name="Отправить рисунок").click()
+
+    expect(phone.get_by_role("heading", name="Спасибо! Рисунок получен.")).to_be_visible()
+    code = phone.locator(".code").inner_text()
+    shot(phone, "submit-phone-done")
+    entry = db.session.scalar(select(Entry))
+    assert code == format_code(entry.code)
+    assert entry.stage.region.code == "RU-TA" and entry.age_category.name_ru == "Школьники"
+    assert contest.id == entry.contest_id
+
+    phone.goto(live.url + "/status")
+    phone.get_by_label("Код работы").fill(code.lower())
+    phone.get_by_role("button", name="Показать").click()
+    expect(phone.get_by_text("Получена, ждёт проверки")).to_be_visible()
+    expect(phone.get_by_role("img", name="Бабушка на лыжах")).to_be_visible()
+    shot(phone, "status-phone")
+
+
+def test_coordinator_rejects_and_the_family_sees_why(live, page, phone):
+    contest = live.make.contest(phase=Phase.SUBMISSIONS_OPEN)
+    live.make.user(Role.COORDINATOR, region=live.make.region("RU-MOW"),
+                   email="coord@example.org")
+    entry = live.make.entry(contest, "RU-MOW", title="Кот на зарядке")
+    sign_in(page, live.url, "coord@example.org", PASSWORD)
+    page.get_by_role("link", name="Проверка работ").click()
+    page.get_by_role("link", name=re.compile("Кот на зарядке")).click()
+    expect(page.get_by_text("Иванова Анна")).to_be_visible()  # the coordinator sees the family
+    page.get_by_label("Отклонить").check()
+    page.get_by_label("Причина (её увидит семья)").fill("Рисунок нарисован взрослым.")
+    shot(page, "moderation")
+    page.get_by_role("button", name="Сохранить", exact=True).click()
+    expect(page.get_by_text("Сохранено: Отклонена.")).to_be_visible()
+
+    phone.goto(f"{live.url}/status/{entry.code}")
+    expect(phone.get_by_text("Отклонена")).to_be_visible()
+    expect(phone.get_by_text("Рисунок нарисован взрослым.")).to_be_visible()
+    db.session.refresh(entry)
+    assert entry.status is EntryStatus.REJECTED
+
+
+def _multipart(fields: dict[str, str], file_name: str, data: bytes) -> tuple[bytes, str]:
+    boundary = uuid.uuid4().hex
+    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
+             for k, v in fields.items()]
+    parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="image"; '
+                 f'filename="{file_name}"\r\nContent-Type: image/jpeg\r\n\r\n'.encode()
+                 + data + b"\r\n")
+    return b"".join(parts) + f"--{boundary}--\r\n".encode(), boundary
+
+
+def test_twenty_parallel_submissions_get_distinct_codes(live):
+    live.app.config["WTF_CSRF_ENABLED"] = False
+    live.make.contest(phase=Phase.SUBMISSIONS_OPEN)
+    region_id = live.make.region("RU-SPE").id
+
+    def send(n: int) -> int:
+        body, boundary = _multipart({
+            "region": str(region_id), "town": "Пушкин", "child_first_name": f"Ребёнок{n}",
+            "child_last_name": "Параллельный", "age": "9", "title": f"Рисунок {n}",
+            "guardian_name": "Родитель", "guardian_email": f"p{n}@example.org",
+            "consent_personal_data": "y"}, f"{n}.jpg", jpeg((800, 600), seed=1000 + n))
+        request = urllib.request.Request(f"{live.url}/submit", data=body, method="POST", headers={
+            "Content-Type": f"multipart/form-data; boundary={boundary}"})
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        statuses = list(pool.map(send, range(20)))
+    assert statuses == [200] * 20  # redirected to the confirmation page
+    db.session.expire_all()
+    codes = db.session.scalars(select(Entry.code)).all()
+    assert len(codes) == len(set(codes)) == 20
+    assert db.session.scalar(select(func.count(Entry.id))) == 20
