@@ -28,7 +28,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from . import auth, cli, coordinator, errors, i18n, main, media, organizer, submit
+    from . import auth, cli, coordinator, errors, i18n, jobs, main, media, organizer, submit
     from .extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
@@ -40,6 +40,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     auth.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
+    jobs.init_app(app)
     app.register_blueprint(main.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(organizer.bp)

@@ -417,3 +417,93 @@ class Consent(db.Model):
     entry: Mapped[Entry] = relationship(back_populates="consents")
 
     __table_args__ = (UniqueConstraint("entry_id", "kind"),)
+
+
+class JobStatus(enum.Enum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class Job(db.Model):
+    """Background work as the page sees it: progress, result file, error (see ``jobs``)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    status: Mapped[JobStatus] = mapped_column(_enum(JobStatus), default=JobStatus.QUEUED)
+    contest_id: Mapped[int | None] = mapped_column(ForeignKey("contest.id", ondelete="CASCADE"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    params: Mapped[dict] = mapped_column(JSON, default=dict)
+    done: Mapped[int] = mapped_column(default=0)
+    total: Mapped[int] = mapped_column(default=0)
+    message: Mapped[str] = mapped_column(String(200), default="")
+    error: Mapped[str] = mapped_column(Text, default="")
+    result_key: Mapped[str] = mapped_column(String(200), default="")
+    result_name: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+
+    @property
+    def percent(self) -> int:
+        if self.status is JobStatus.DONE:
+            return 100
+        return int(100 * self.done / self.total) if self.total else 0
+
+
+class Fact(Localized, db.Model):
+    """A sourced fact about bone health, one per calendar month page; organizers edit them."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    text_ru: Mapped[str] = mapped_column(Text)
+    text_en: Mapped[str] = mapped_column(Text, default="")
+    source_ru: Mapped[str] = mapped_column(String(300))
+    source_en: Mapped[str] = mapped_column(String(300), default="")
+    active: Mapped[bool] = mapped_column(default=True)
+    position: Mapped[int] = mapped_column(default=0)
+
+    @property
+    def text(self) -> str:
+        return self.local("text")
+
+
+class CalendarSlot(db.Model):
+    """One page of a calendar being assembled: the cover (0) or a month (1–12)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id", ondelete="CASCADE"))
+    # None: the national calendar; a region: that region's own calendar
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"))
+    slot: Mapped[int]
+    entry_id: Mapped[int | None] = mapped_column(ForeignKey("entry.id", ondelete="SET NULL"))
+    fact_id: Mapped[int | None] = mapped_column(ForeignKey("fact.id", ondelete="SET NULL"))
+
+    entry: Mapped[Entry | None] = relationship()
+    fact: Mapped[Fact | None] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint("contest_id", "region_id", "slot"),
+        CheckConstraint("slot >= 0 AND slot <= 12", name="slot_range"),
+    )
+
+
+class CalendarExport(db.Model):
+    """A built calendar PDF kept in the contest's history, with its preflight and previews."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id", ondelete="CASCADE"))
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"))
+    version: Mapped[int]
+    job_id: Mapped[int | None] = mapped_column(ForeignKey("job.id", ondelete="SET NULL"))
+    language: Mapped[str] = mapped_column(String(2))
+    page_format: Mapped[str] = mapped_column(String(2))
+    options: Mapped[dict] = mapped_column(JSON, default=dict)
+    pdf_key: Mapped[str] = mapped_column(String(200), default="")
+    report: Mapped[dict] = mapped_column(JSON, default=dict)
+    preview_keys: Mapped[list] = mapped_column(JSON, default=list)
+    overrides: Mapped[list] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+
+    region: Mapped[Region | None] = relationship()
