@@ -1,0 +1,103 @@
+"""Command line: ``python -m calendar_builder build|demo`` (also ``calendar-builder``)."""
+
+import dataclasses
+import datetime as dt
+import json
+import tempfile
+from pathlib import Path
+
+import click
+
+from .build import build_calendar
+from .demo import demo_spec
+from .previews import render_previews
+from .report import BuildReport
+from .spec import CalendarSpec, SpecError, load_spec
+from .text import TextOverflow
+
+
+@click.group()
+def main() -> None:
+    """Print-ready wall calendars from children's drawings."""
+
+
+@main.command()
+@click.argument("spec_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The PDF to write.")
+@click.option("--lang", type=click.Choice(["ru", "en"]), help="Override the spec's language.")
+@click.option("--previews", type=click.Path(file_okay=False, path_type=Path),
+              help="Also write a PNG preview of every page to this folder.")
+@click.option("--deterministic", is_flag=True, help="Byte-identical output for the same input.")
+def build(spec_file: Path, output: Path, lang: str | None, previews: Path | None,
+          deterministic: bool) -> None:
+    """Build the calendar described by SPEC_FILE (JSON, see README.md)."""
+    try:
+        spec = load_spec(spec_file)
+    except SpecError as error:
+        raise click.ClickException(str(error)) from error
+    if lang:
+        spec = dataclasses.replace(spec, language=lang)
+    _run(spec, output, previews, deterministic)
+
+
+@main.command()
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The PDF to write.")
+@click.option("--lang", type=click.Choice(["ru", "en"]), default="ru", show_default=True)
+@click.option("--format", "page_format", type=click.Choice(["A4", "A3"]), default="A4",
+              show_default=True)
+@click.option("--orientation", type=click.Choice(["portrait", "landscape"]),
+              default="portrait", show_default=True)
+@click.option("--year", type=int, default=lambda: dt.date.today().year + 1,
+              help="The calendar's year [default: next year].")
+@click.option("--solidarity-day", type=click.DateTime(["%Y-%m-%d"]),
+              help="Patient Solidarity Day to mark (its date changes every year).")
+@click.option("--crop-marks", is_flag=True, help="Draw crop marks outside the bleed.")
+@click.option("--drawings", type=click.Path(file_okay=False, path_type=Path),
+              help="Keep the generated drawings in this folder (default: a temporary one).")
+@click.option("--previews", type=click.Path(file_okay=False, path_type=Path),
+              help="Also write a PNG preview of every page to this folder.")
+def demo(output: Path, lang: str, page_format: str, orientation: str, year: int,
+         solidarity_day: dt.datetime | None, crop_marks: bool, drawings: Path | None,
+         previews: Path | None) -> None:
+    """Build a sample calendar from generated drawings, so anyone can try it."""
+    with tempfile.TemporaryDirectory() as scratch:
+        click.echo("Painting sample drawings...", err=True)
+        spec = demo_spec(drawings or Path(scratch), year=year, language=lang,
+                         page_format=page_format,  # type: ignore[arg-type]
+                         orientation=orientation,  # type: ignore[arg-type]
+                         patient_solidarity_day=solidarity_day.date() if solidarity_day else None)
+        _run(dataclasses.replace(spec, crop_marks=crop_marks), output, previews,
+             deterministic=False)
+
+
+def _run(spec: CalendarSpec, output: Path, previews: Path | None, deterministic: bool) -> None:
+    """Build with a progress bar, write the preflight beside the PDF, print its summary."""
+    with click.progressbar(length=1, label="Building calendar", show_pos=True,
+                           file=click.get_text_stream("stderr")) as bar:
+
+        def progress(done: int, total: int, message: str) -> None:
+            bar.length = total
+            bar.label = f"Building calendar: {message}"
+            bar.update(done - bar.pos)
+
+        try:
+            report = build_calendar(spec, output, progress, deterministic=deterministic)
+        except (SpecError, TextOverflow) as error:
+            raise click.ClickException(str(error)) from error
+    _write_preflight(report, output)
+    click.echo(report.to_text())
+    if previews:
+        pages = render_previews(output, previews)
+        click.echo(f"{len(pages)} previews in {previews}")
+
+
+def _write_preflight(report: BuildReport, output: Path) -> None:
+    output.with_suffix(".preflight.json").write_text(
+        json.dumps(report.to_dict(), ensure_ascii=False, indent=2), encoding="utf-8")
+    output.with_suffix(".preflight.txt").write_text(report.to_text() + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,100 @@
+"""Drawings prepared for print: upright sRGB JPEGs at the resolution their box needs.
+
+A source JPEG that is already upright, sRGB (or untagged), and no sharper than
+``MAX_DPI`` at its placed size is embedded byte for byte (ReportLab passes JPEG through);
+anything else is decoded once, turned upright, converted to sRGB, reduced to
+``TARGET_DPI`` when it is sharper than ``MAX_DPI``, and encoded at ``JPEG_QUALITY``.
+Drawings are never enlarged: a source below ``MIN_DPI`` is kept and reported.
+"""
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, ImageCms, ImageOps
+
+MIN_DPI = 300
+TARGET_DPI = 300
+MAX_DPI = 450
+JPEG_QUALITY = 92
+# Orientations 5 to 8 turn the stored image a quarter turn.
+QUARTER_TURNS = {5, 6, 7, 8}
+
+
+@dataclass(frozen=True)
+class PreparedImage:
+    """JPEG bytes ready to embed, with what was done to make them."""
+
+    data: bytes
+    pixels: tuple[int, int]
+    passthrough: bool  # the source file's own bytes, unchanged
+    resampled: bool
+
+
+def upright_size(path: Path) -> tuple[int, int]:
+    """The image's size once turned by its EXIF orientation; reads only the header."""
+    with Image.open(path) as image:
+        width, height = image.size
+        orientation = image.getexif().get(0x0112, 1)
+    return (height, width) if orientation in QUARTER_TURNS else (width, height)
+
+
+def target_pixels(pixels: tuple[int, int], placed_in: tuple[float, float]) -> tuple[int, int]:
+    """The pixel size to embed for an image placed at ``placed_in`` inches.
+
+    Kept when at most ``MAX_DPI``; otherwise reduced to ``TARGET_DPI``, keeping proportions.
+    """
+    dpi = pixels[0] / placed_in[0]
+    if dpi <= MAX_DPI:
+        return pixels
+    scale = TARGET_DPI / dpi
+    return max(1, round(pixels[0] * scale)), max(1, round(pixels[1] * scale))
+
+
+def prepare_image(path: Path, placed_in: tuple[float, float]) -> PreparedImage:
+    """The JPEG to embed for the image at ``path`` placed at ``placed_in`` inches."""
+    with Image.open(path) as image:
+        orientation = image.getexif().get(0x0112, 1)
+        upright = image.size[::-1] if orientation in QUARTER_TURNS else image.size
+        target = target_pixels(upright, placed_in)
+        if (
+            image.format == "JPEG"
+            and orientation == 1
+            and image.mode in ("RGB", "L")
+            and _is_srgb(image.info.get("icc_profile"))
+            and target == upright
+        ):
+            return PreparedImage(path.read_bytes(), upright, passthrough=True, resampled=False)
+        if image.format == "JPEG":
+            # Let libjpeg decode at a reduced scale when that still leaves enough pixels.
+            stored = target[::-1] if orientation in QUARTER_TURNS else target
+            image.draft(image.mode, stored)
+        rgb = _srgb(ImageOps.exif_transpose(image))
+    if rgb.size != target:
+        rgb = rgb.resize(target, Image.Resampling.LANCZOS, reducing_gap=3.0)
+    out = io.BytesIO()
+    rgb.save(out, "JPEG", quality=JPEG_QUALITY, subsampling="4:4:4", optimize=False)
+    return PreparedImage(out.getvalue(), target, passthrough=False, resampled=target != upright)
+
+
+def _is_srgb(profile: bytes | None) -> bool:
+    if not profile:
+        return True  # untagged images are taken as sRGB, as browsers and printers do
+    description = ImageCms.getProfileDescription(ImageCms.ImageCmsProfile(io.BytesIO(profile)))
+    return "srgb" in description.lower()
+
+
+def _srgb(image: Image.Image) -> Image.Image:
+    """The image as 8-bit RGB in sRGB: profiles converted, transparency laid on white."""
+    profile = image.info.get("icc_profile")
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        white = Image.new("RGBA", rgba.size, "white")
+        image = Image.alpha_composite(white, rgba)
+    if profile and not _is_srgb(profile):
+        source = ImageCms.ImageCmsProfile(io.BytesIO(profile))
+        if image.mode not in ("RGB", "CMYK", "L"):
+            image = image.convert("RGB")
+        return ImageCms.profileToProfile(image, source, ImageCms.createProfile("sRGB"),
+                                         outputMode="RGB")
+    return image if image.mode == "RGB" else image.convert("RGB")

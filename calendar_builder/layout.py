@@ -1,0 +1,495 @@
+"""Where everything goes: pure functions from the specification to boxes in points.
+
+Each page is a ``PageLayout``: a list of primitive items (fills, rules, rings, bones, text
+blocks, pictures) that the renderer paints as they are. Sizes are given for A4 and scaled
+with the page (``frame.scale``), so A3 is the same design, larger.
+"""
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel import Locale
+
+from .days import MonthGrid, month_grid
+from .fonts import FontNames
+from .geometry import MM, Box, PageFrame, page_frame
+from .spec import CalendarSpec, Caption, Colours, Fact, Language, MonthPage
+from .text import TextBlock, TextOverflow, common_size, fit_text, set_lines, text_height
+
+# At most this share of a drawing's width or height is cut to fill its box; beyond it the
+# whole drawing is shown, smaller, and the box keeps the drawing's own proportions.
+MAX_CROP = 0.08
+
+WORDS = {
+    "ru": {"did_you_know": "Знаете ли вы?", "source": "Источник", "partners": "Партнёры"},
+    "en": {"did_you_know": "Did you know?", "source": "Source", "partners": "Partners"},
+}
+QUOTES = {"ru": ("«", "»"), "en": ("\u201c", "\u201d")}
+
+
+# Items ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Fill:
+    box: Box
+    colour: str
+    radius: float = 0.0
+
+
+@dataclass(frozen=True)
+class Rule:
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    colour: str
+    width: float
+
+
+@dataclass(frozen=True)
+class Ring:
+    cx: float
+    cy: float
+    r: float
+    colour: str
+    width: float
+
+
+@dataclass(frozen=True)
+class Bone:
+    """A bone glyph filling ``box`` (drawn lying down)."""
+
+    box: Box
+    colour: str
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A drawing: ``image`` is where the whole image goes, ``box`` the part that shows."""
+
+    what: str
+    source: Path
+    pixels: tuple[int, int]  # upright size of the source
+    box: Box
+    image: Box
+
+    @property
+    def crop(self) -> dict[str, float]:
+        """The share of the drawing's width or height cut at each side."""
+        return {
+            "left": (self.box.x - self.image.x) / self.image.w,
+            "right": (self.image.right - self.box.right) / self.image.w,
+            "top": (self.image.top - self.box.top) / self.image.h,
+            "bottom": (self.box.y - self.image.y) / self.image.h,
+        }
+
+    @property
+    def placed_dpi(self) -> float:
+        """Pixels per inch of the source at its placed size (before any resampling)."""
+        return self.pixels[0] / (self.image.w / 72)
+
+
+Item = Fill | Rule | Ring | Bone | TextBlock | Picture
+
+
+@dataclass(frozen=True)
+class PageLayout:
+    name: str  # "cover", "month 03 (Март)", "back": named in errors and the report
+    frame: PageFrame
+    items: tuple[Item, ...]
+
+    @property
+    def pictures(self) -> tuple[Picture, ...]:
+        return tuple(item for item in self.items if isinstance(item, Picture))
+
+    @property
+    def texts(self) -> tuple[TextBlock, ...]:
+        return tuple(item for item in self.items if isinstance(item, TextBlock))
+
+
+@dataclass(frozen=True)
+class Style:
+    """What every page function needs besides its own content."""
+
+    frame: PageFrame
+    fonts: FontNames
+    colours: Colours
+    language: Language
+
+    def mm(self, value: float) -> float:
+        """``value`` millimetres of the A4 design, in points at this page's scale."""
+        return value * MM * self.frame.scale
+
+    def pt(self, value: float) -> float:
+        """A type size of the A4 design at this page's scale."""
+        return value * self.frame.scale
+
+
+# Pictures ---------------------------------------------------------------------------------
+
+
+def place_picture(
+    what: str, source: Path, pixels: tuple[int, int], slot: Box, valign: str = "top"
+) -> Picture:
+    """The drawing filling ``slot`` when at most ``MAX_CROP`` must be cut, else fitted whole.
+
+    A fitted drawing keeps the slot's width or height and its own proportions, centred
+    across and aligned ``valign`` ("top", "centre", "bottom") along the other side.
+    """
+    width, height = pixels
+    fill = max(slot.w / width, slot.h / height)
+    fit = min(slot.w / width, slot.h / height)
+    cut = 1 - fit / fill
+    if cut <= MAX_CROP:
+        w, h = width * fill, height * fill
+        image = Box(slot.x + (slot.w - w) / 2, slot.y + (slot.h - h) / 2, w, h)
+        return Picture(what, source, pixels, slot, image)
+    w, h = width * fit, height * fit
+    y = {"top": slot.top - h, "centre": slot.y + (slot.h - h) / 2, "bottom": slot.y}[valign]
+    image = Box(slot.x + (slot.w - w) / 2, y, w, h)
+    return Picture(what, source, pixels, image, image)
+
+
+def clamp(value: float, low: float, high: float) -> float:
+    return max(low, min(high, value))
+
+
+# Small texts -------------------------------------------------------------------------------
+
+
+def caption_text(caption: Caption, language: Language) -> str:
+    """'Маша, 9 лет, Тверь. «Солнце»' / 'Masha, age 9, Tver. “The sun”'."""
+    parts = [caption.first_name.get(language)]
+    if caption.age is not None:
+        parts.append(age_text(caption.age, language))
+    town = caption.town.get(language)
+    if town:
+        parts.append(town)
+    text = ", ".join(p for p in parts if p)
+    title = caption.title.get(language)
+    if title:
+        left, right = QUOTES[language]
+        text += f". {left}{title}{right}"
+    return text
+
+
+def age_text(age: int, language: Language) -> str:
+    """'9 лет', '21 год', '3 года'; 'age 9'."""
+    if language == "en":
+        return f"age {age}"
+    form = Locale.parse("ru").plural_form(age)
+    return f"{age} " + {"one": "год", "few": "года"}.get(form, "лет")
+
+
+# Shared blocks ----------------------------------------------------------------------------
+
+
+def fact_panel(box: Box, fact: Fact, style: Style, page: str) -> list[Item]:
+    """A tinted panel with a bone, 'Did you know?', the fact and its source."""
+    c, f, lang = style.colours, style.fonts, style.language
+    pad = style.mm(4.5)
+    inner = box.inset(pad, pad, pad, pad)
+    head_size = style.pt(11)
+    bone = Box(inner.x, inner.top - style.mm(4.2), style.mm(9), style.mm(4.2))
+    head_box = Box(bone.right + style.mm(2.5), bone.y - style.mm(1), inner.right - bone.right,
+                   bone.h + style.mm(2))
+    heading = fit_text(WORDS[lang]["did_you_know"], head_box, font=f.bold, size=head_size,
+                       min_size=style.pt(8), colour=c.accent, what="fact heading", page=page,
+                       valign="centre", max_lines=1)
+    body_top = bone.y - style.mm(3)
+    source = fit_text(
+        f"{WORDS[lang]['source']}: {fact.source.get(lang)}",
+        Box(inner.x, inner.y, inner.w, min(style.mm(12), body_top - inner.y)),
+        font=f.italic, size=style.pt(8), min_size=style.pt(6), colour=c.ink,
+        what="fact source", page=page, max_lines=3,
+    )
+    source_top = source.extent().top
+    body = fit_text(
+        fact.text.get(lang), Box(inner.x, source_top + style.mm(2.5), inner.w,
+                                 body_top - source_top - style.mm(2.5)),
+        font=f.regular, size=style.pt(12.5), min_size=style.pt(8), colour=c.ink,
+        what="fact", page=page,
+    )
+    return [Fill(box, c.tint, style.mm(3)), Bone(bone, c.accent), heading, body, source]
+
+
+def caption_block(caption: Caption, box: Box, style: Style, page: str,
+                  align: str = "right") -> TextBlock:
+    return fit_text(caption_text(caption, style.language), box, font=style.fonts.italic,
+                    size=style.pt(10), min_size=style.pt(7), colour=style.colours.ink,
+                    what="caption", page=page, align=align)  # type: ignore[arg-type]
+
+
+def calendar_block(box: Box, grid: MonthGrid, style: Style, page: str) -> list[Item]:
+    """Month name and year, the weekday header, the weeks, and the legend under them."""
+    c, f = style.colours, style.fonts
+    items: list[Item] = []
+    head_h = style.mm(13)
+    head = Box(box.x, box.top - head_h, box.w, head_h)
+    year = fit_text(str(grid.year), head, font=f.display, size=style.pt(22),
+                    min_size=style.pt(14), colour=c.ink, what="year", page=page,
+                    align="right", valign="centre", max_lines=1)
+    year_w = year.extent().w + style.mm(6)
+    name = fit_text(grid.name, Box(head.x, head.y, head.w - year_w, head.h), font=f.display,
+                    size=style.pt(28), min_size=style.pt(16), colour=c.accent,
+                    what="month name", page=page, valign="centre", max_lines=1)
+    items += [name, year]
+    rule_y = head.y - style.mm(2.5)
+    items.append(Rule(box.x, rule_y, box.right, rule_y, c.accent, style.pt(1.2)))
+
+    # The legend takes what it needs at its preferred size, at most a third of the block.
+    legend_gap = style.mm(1.5)
+    swatch = style.mm(3.2)
+    legend_texts = [f"{e.days} — {e.label}" for e in grid.legend]
+    legend_h = 0.0
+    if legend_texts:
+        legend_size, legend_lines = common_size(
+            legend_texts, box.w - swatch - style.mm(2), (rule_y - box.y) / 3, legend_gap,
+            font=f.regular, size=style.pt(9), min_size=style.pt(6.5), page=page, what="legend",
+        )
+        legend_h = sum(text_height(len(lines), f.regular, legend_size) for lines in legend_lines)
+        legend_h += legend_gap * (len(legend_texts) - 1) + style.mm(3)
+
+    grid_top = rule_y - style.mm(2)
+    cell_w = box.w / 7
+    weekday_h = style.mm(8)
+    rows = len(grid.weeks)
+    cell_h = min((grid_top - weekday_h - legend_h - box.y) / rows, cell_w * 0.72)
+    if cell_h < style.mm(6):
+        raise TextOverflow(page, "month grid", grid.name)
+    for col, label in enumerate(grid.weekday_names):
+        cell = Box(box.x + col * cell_w, grid_top - weekday_h, cell_w, weekday_h)
+        colour = c.weekend if col in grid.weekend_columns else c.ink
+        items.append(fit_text(label, cell, font=f.bold, size=style.pt(10.5),
+                              min_size=style.pt(7), colour=colour, what="weekday", page=page,
+                              align="centre", valign="centre", max_lines=1))
+    number_size = min(cell_h * 0.5, style.pt(24))
+    for row, week in enumerate(grid.weeks):
+        top = grid_top - weekday_h - row * cell_h
+        items.append(Rule(box.x, top, box.right, top, c.tint, style.pt(1.5)))
+        for col, day in enumerate(week):
+            if day is None:
+                continue
+            cell = Box(box.x + col * cell_w, top - cell_h, cell_w, cell_h)
+            if day.marked:
+                r = min(cell_w, cell_h) * 0.42
+                items.append(Ring(cell.x + cell.w / 2, cell.y + cell.h / 2, r, c.marked,
+                                  style.pt(2)))
+            colour = c.marked if day.marked else c.weekend if day.off else c.ink
+            font = f.bold if day.off or day.marked else f.regular
+            items.append(fit_text(str(day.date.day), cell, font=font, size=number_size,
+                                  min_size=number_size * 0.6, colour=colour,
+                                  what=f"day {day.date.day}", page=page, align="centre",
+                                  valign="centre", max_lines=1))
+    grid_bottom = grid_top - weekday_h - rows * cell_h
+    items.append(Rule(box.x, grid_bottom, box.right, grid_bottom, c.tint, style.pt(1.5)))
+
+    top = grid_bottom - style.mm(3)
+    if legend_texts:
+        for entry, lines in zip(grid.legend, legend_lines, strict=True):
+            h = text_height(len(lines), f.regular, legend_size)
+            text_box = Box(box.x + swatch + style.mm(2), top - h, box.w - swatch - style.mm(2), h)
+            placed = set_lines(lines, text_box, f.regular, legend_size, "left")
+            first = placed[0].y
+            colour = {"holiday": c.weekend, "working": c.ink, "marked": c.marked}[entry.kind]
+            if entry.kind == "marked":
+                items.append(Ring(box.x + swatch / 2, first + legend_size * 0.33, swatch * 0.4,
+                                  colour, style.pt(1.5)))
+            else:
+                items.append(Fill(Box(box.x + swatch * 0.15, first - legend_size * 0.02,
+                                      swatch * 0.7, swatch * 0.7), colour, swatch * 0.15))
+            items.append(TextBlock("legend", placed, f.regular, legend_size, style.pt(9), c.ink))
+            top -= h + legend_gap
+    return items
+
+
+# Pages ------------------------------------------------------------------------------------
+
+
+def month_layout(
+    spec: CalendarSpec, page: MonthPage, pixels: tuple[int, int], fonts: FontNames
+) -> PageLayout:
+    """A month page: the drawing, its caption, the month's grid and legend, and the fact."""
+    frame = page_frame(spec)
+    style = Style(frame, fonts, spec.colours, spec.language)
+    grid = month_grid(spec.year, page.month, spec.language, spec.days_to_mark)
+    name = f"month {page.month:02d} ({grid.name})"
+    content, gap = frame.content, style.mm(7)
+    aspect = pixels[0] / pixels[1]
+    caption_h = style.mm(7)
+    items: list[Item] = []
+    if spec.orientation == "portrait" and aspect >= 1:
+        slot_h = clamp(content.w / aspect, content.h * 0.36, content.h * 0.46)
+        picture = place_picture("drawing", page.drawing, pixels,
+                                Box(content.x, content.top - slot_h, content.w, slot_h))
+        caption = caption_block(page.caption, Box(content.x, picture.box.y - style.mm(1.5)
+                                                  - caption_h, content.w, caption_h), style, name)
+        fact_box = Box(content.x, content.y, content.w, style.mm(40))
+        cal = content.below(caption.extent().y - gap * 0.8).inset(0, fact_box.h + gap, 0, 0)
+        items += [picture, caption, *fact_panel(fact_box, page.fact, style, name)]
+    elif spec.orientation == "portrait":
+        slot_h = content.h * 0.5
+        slot_w = clamp(slot_h * aspect, content.w * 0.45, content.w * 0.62)
+        picture = place_picture("drawing", page.drawing, pixels,
+                                Box(content.x, content.top - slot_h, slot_w, slot_h))
+        side = Box(picture.box.right + gap, picture.box.y, content.right - picture.box.right
+                   - gap, picture.box.h)
+        caption = caption_block(page.caption, side, style, name, align="left")
+        fact_top = caption.extent().y - gap
+        fact_box = Box(side.x, side.y, side.w, min(fact_top - side.y, style.mm(80)))
+        cal = content.below(picture.box.y - gap)
+        items += [picture, caption, *fact_panel(fact_box, page.fact, style, name)]
+    else:
+        column_h = content.h - caption_h - style.mm(1.5)
+        if aspect >= 1:
+            slot_w = content.w * 0.56
+            slot = Box(content.x, content.top - slot_w / aspect, slot_w, slot_w / aspect)
+            slot = slot if slot.h <= column_h * 0.7 else Box(
+                content.x, content.top - column_h * 0.7, slot_w, column_h * 0.7)
+        else:
+            slot_w = clamp(column_h * aspect, content.w * 0.36, content.w * 0.5)
+            slot = Box(content.x, content.top - column_h, slot_w, column_h)
+        picture = place_picture("drawing", page.drawing, pixels, slot)
+        caption = caption_block(page.caption, Box(slot.x, picture.box.y - style.mm(1.5)
+                                                  - caption_h, slot.w, caption_h), style, name)
+        right = Box(slot.right + gap, content.y, content.right - slot.right - gap, content.h)
+        if aspect >= 1:
+            fact_box = Box(slot.x, content.y, slot.w, caption.extent().y - gap - content.y)
+            cal = right
+        else:
+            fact_box = Box(right.x, content.y, right.w, style.mm(40))
+            cal = right.inset(0, fact_box.h + gap, 0, 0)
+        items += [picture, caption, *fact_panel(fact_box, page.fact, style, name)]
+    items += calendar_block(cal, grid, style, name)
+    return PageLayout(name, frame, tuple(items))
+
+
+def cover_layout(spec: CalendarSpec, pixels: tuple[int, int], fonts: FontNames) -> PageLayout:
+    """The cover: title and subtitle, the drawing large, and a band with the year and motto."""
+    frame = page_frame(spec)
+    style = Style(frame, fonts, spec.colours, spec.language)
+    c, f, lang, cover = spec.colours, fonts, spec.language, spec.cover
+    content, name = frame.content, "cover"
+    band_h = style.mm(44)
+    band = Box(frame.bleed.x, frame.bleed.y, frame.bleed.w,
+               content.y - frame.bleed.y + band_h - style.mm(12))
+    band_text = Box(content.x, content.y, content.w, band.top - content.y - style.mm(6))
+    year = fit_text(str(spec.year), band_text, font=f.display, size=style.pt(64),
+                    min_size=style.pt(40), colour=c.paper, what="year", page=name,
+                    valign="centre", max_lines=1)
+    motto_box = Box(year.extent().right + style.mm(10), band_text.y,
+                    band_text.right - year.extent().right - style.mm(10), band_text.h)
+    items: list[Item] = [Fill(band, c.accent), year]
+    if cover.motto.get(lang):
+        items.append(fit_text(cover.motto.get(lang), motto_box, font=f.bold, size=style.pt(17),
+                              min_size=style.pt(11), colour=c.paper, what="motto", page=name,
+                              align="right", valign="centre"))
+    title = fit_text(cover.title.get(lang), Box(content.x, content.top - style.mm(30), content.w,
+                                                style.mm(30)),
+                     font=f.display, size=style.pt(30), min_size=style.pt(18), colour=c.accent,
+                     what="title", page=name, align="centre", max_lines=2)
+    top = title.extent().y - style.mm(3)
+    items.append(title)
+    if cover.subtitle.get(lang):
+        subtitle = fit_text(cover.subtitle.get(lang), Box(content.x, top - style.mm(16),
+                                                          content.w, style.mm(16)),
+                            font=f.regular, size=style.pt(14), min_size=style.pt(10),
+                            colour=c.ink, what="subtitle", page=name, align="centre",
+                            max_lines=2)
+        items.append(subtitle)
+        top = subtitle.extent().y
+    caption_h = style.mm(7) if cover.caption else 0.0
+    slot_bottom = band.top + style.mm(8) + caption_h
+    slot = Box(content.x, slot_bottom, content.w, top - style.mm(7) - slot_bottom)
+    picture = place_picture("drawing", cover.drawing, pixels, slot, valign="centre")
+    items.append(picture)
+    if cover.caption:
+        items.append(caption_block(cover.caption, Box(content.x, picture.box.y - style.mm(1.5)
+                                                      - caption_h, content.w, caption_h),
+                                   style, name, align="centre"))
+    return PageLayout(name, frame, tuple(items))
+
+
+def back_layout(spec: CalendarSpec, pixels: dict[Path, tuple[int, int]],
+                fonts: FontNames) -> PageLayout:
+    """The back: about the society, every winner with a thumbnail, and the partners."""
+    frame = page_frame(spec)
+    style = Style(frame, fonts, spec.colours, spec.language)
+    c, f, lang, back = spec.colours, fonts, spec.language, spec.back
+    content, name = frame.content, "back"
+    title = fit_text(back.title.get(lang), Box(content.x, content.top - style.mm(16), content.w,
+                                               style.mm(16)),
+                     font=f.display, size=style.pt(24), min_size=style.pt(16), colour=c.accent,
+                     what="title", page=name, max_lines=1, valign="centre")
+    about_top = title.extent().y - style.mm(5)
+    about = fit_text(back.about.get(lang), Box(content.x, about_top - content.h * 0.2, content.w,
+                                               content.h * 0.2),
+                     font=f.regular, size=style.pt(11), min_size=style.pt(8), colour=c.ink,
+                     what="about", page=name)
+    items: list[Item] = [title, about]
+    bottom = content.y
+    if back.partners:
+        label = f"{WORDS[lang]['partners']}: " + " · ".join(p.get(lang) for p in back.partners)
+        panel = Box(content.x, content.y, content.w, style.mm(18))
+        items += [Fill(panel, c.tint, style.mm(3)),
+                  fit_text(label, panel.inset(*(style.mm(4),) * 4), font=f.regular,
+                           size=style.pt(10), min_size=style.pt(7), colour=c.ink,
+                           what="partners", page=name, valign="centre", align="centre")]
+        bottom = panel.top + style.mm(6)
+    area = Box(content.x, bottom, content.w, about.extent().y - style.mm(7) - bottom)
+    items += winners_grid(area, back.winners, pixels, style, name)
+    return PageLayout(name, frame, tuple(items))
+
+
+def winners_grid(area: Box, winners: tuple, pixels: dict[Path, tuple[int, int]], style: Style,
+                 page: str) -> list[Item]:
+    """Thumbnails with captions, in the number of columns that shows them largest."""
+    if not winners:
+        return []
+    gap, caption_h = style.mm(4), style.mm(9)
+
+    def thumb_side(columns: int) -> float:
+        rows = math.ceil(len(winners) / columns)
+        return min((area.w - gap * (columns - 1)) / columns,
+                   (area.h - gap * (rows - 1)) / rows - caption_h)
+
+    columns = max(range(1, len(winners) + 1), key=thumb_side)
+    side = thumb_side(columns)
+    if side < style.mm(14):
+        raise TextOverflow(page, "list of winners", f"{len(winners)} winners")
+    rows = math.ceil(len(winners) / columns)
+    cell_w = (area.w - gap * (columns - 1)) / columns
+    cell_h = side + caption_h
+    used_h = rows * cell_h + (rows - 1) * gap
+    items: list[Item] = []
+    for index, winner in enumerate(winners):
+        row, col = divmod(index, columns)
+        # The last row is centred when it is not full.
+        in_row = min(columns, len(winners) - row * columns)
+        x0 = area.x + (area.w - in_row * cell_w - (in_row - 1) * gap) / 2
+        x = x0 + col * (cell_w + gap)
+        top = area.top - (area.h - used_h) / 2 - row * (cell_h + gap)
+        slot = Box(x + (cell_w - side) / 2, top - side, side, side)
+        items.append(Fill(slot, style.colours.tint, style.mm(1.5)))
+        items.append(place_picture(f"winner {index + 1}", winner.drawing,
+                                   pixels[winner.drawing], slot.inset(*(style.mm(1.5),) * 4),
+                                   valign="centre"))
+        items.append(fit_text(caption_text(winner.caption, style.language),
+                              Box(x, top - cell_h, cell_w, caption_h - style.mm(1.5)),
+                              font=style.fonts.regular, size=style.pt(8),
+                              min_size=style.pt(5.5), colour=style.colours.ink,
+                              what=f"winner {index + 1} caption", page=page, align="centre",
+                              max_lines=2))
+    return items
+
+
+def calendar_layout(spec: CalendarSpec, pixels: dict[Path, tuple[int, int]],
+                    fonts: FontNames) -> tuple[PageLayout, ...]:
+    """Every page in print order: cover, twelve months, back."""
+    return (
+        cover_layout(spec, pixels[spec.cover.drawing], fonts),
+        *(month_layout(spec, page, pixels[page.drawing], fonts) for page in spec.months),
+        back_layout(spec, pixels, fonts),
+    )

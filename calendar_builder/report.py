@@ -1,0 +1,80 @@
+"""The build report, also the preflight: per page, each image's resolution and crop, each
+shrunk text, and the warnings; as JSON (``to_dict``) and as text (``to_text``)."""
+
+from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True)
+class ImageCheck:
+    what: str  # "drawing", "winner 3"
+    source: str
+    source_pixels: tuple[int, int]
+    embedded_pixels: tuple[int, int]
+    effective_dpi: tuple[float, float]  # embedded pixels per inch of the placed image
+    crop: dict[str, float]  # share of the drawing cut at each side
+    passthrough: bool  # the source JPEG embedded unchanged
+    resampled: bool
+
+
+@dataclass(frozen=True)
+class TextCheck:
+    what: str
+    size: float  # points
+    preferred_size: float
+
+
+@dataclass(frozen=True)
+class PageCheck:
+    number: int  # 1 is the cover
+    name: str
+    images: tuple[ImageCheck, ...]
+    shrunk_texts: tuple[TextCheck, ...]
+    warnings: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    output: str
+    language: str
+    page_format: str
+    trim_mm: tuple[float, float]
+    bleed_mm: float
+    pages: tuple[PageCheck, ...]
+    size_bytes: int
+    seconds: float
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """Every page's warnings, each prefixed with its page."""
+        return tuple(f"{p.name}: {w}" for p in self.pages for w in p.warnings)
+
+    def to_dict(self) -> dict:
+        """A JSON-serialisable dictionary of the whole report."""
+        data = asdict(self)
+        data["warnings"] = list(self.warnings)
+        return data
+
+    def to_text(self) -> str:
+        """The preflight as a readable text, one block per page."""
+        lines = [
+            f"Calendar {self.output}: {len(self.pages)} pages, {self.page_format} "
+            f"{self.trim_mm[0]:g} x {self.trim_mm[1]:g} mm + {self.bleed_mm:g} mm bleed, "
+            f"language {self.language}, {self.size_bytes / 1e6:.1f} MB, {self.seconds:.1f} s",
+        ]
+        for page in self.pages:
+            lines.append(f"{page.number:2d}. {page.name}")
+            for image in page.images:
+                cut = max(image.crop.values())
+                how = "unchanged JPEG" if image.passthrough else (
+                    "resampled" if image.resampled else "re-encoded")
+                lines.append(
+                    f"     {image.what}: {image.embedded_pixels[0]} x {image.embedded_pixels[1]}"
+                    f" px, {image.effective_dpi[0]:.0f} dpi, {how}"
+                    + (f", crop up to {cut:.1%} a side" if cut > 0.0005 else "")
+                )
+            for text in page.shrunk_texts:
+                lines.append(f"     {text.what}: {text.size:.1f} pt "
+                             f"(wanted {text.preferred_size:.1f} pt)")
+            lines += [f"     WARNING: {warning}" for warning in page.warnings]
+        lines.append(f"{len(self.warnings)} warning(s)")
+        return "\n".join(lines)
