@@ -1,1 +1,50 @@
-"""Print-ready wall calendars from children's drawings. Never imports Flask or ``contest``."""
+"""Print-ready wall calendars from children's drawings. Never imports Flask or ``contest``.
+
+    spec = load_spec(Path("calendar.json"))        # or build the dataclasses directly
+    report = build_calendar(spec, "calendar.pdf", progress=None)
+    render_previews("calendar.pdf", "previews/")
+"""
+
+from .build import build_calendar
+from .previews import render_previews
+from .report import BuildReport
+from .spec import (
+    BackPage,
+    CalendarSpec,
+    Caption,
+    Colours,
+    Cover,
+    Fact,
+    Fonts,
+    MarkedDay,
+    MonthPage,
+    SpecError,
+    Text,
+    Winner,
+    load_spec,
+    spec_from_dict,
+    world_osteoporosis_day,
+)
+from .text import TextOverflow
+
+__all__ = [
+    "BackPage",
+    "BuildReport",
+    "CalendarSpec",
+    "Caption",
+    "Colours",
+    "Cover",
+    "Fact",
+    "Fonts",
+    "MarkedDay",
+    "MonthPage",
+    "SpecError",
+    "Text",
+    "TextOverflow",
+    "Winner",
+    "build_calendar",
+    "load_spec",
+    "render_previews",
+    "spec_from_dict",
+    "world_osteoporosis_day",
+]

@@ -19,6 +19,8 @@ from babel.dates import get_day_names, get_month_names
 
 from .spec import Language, MarkedDay
 
+# The English edition is British English: the same Monday-first weeks as the Russian one.
+LOCALES = {"ru": "ru_RU", "en": "en_GB"}
 HOLIDAY_LANGUAGE = {"ru": "ru", "en": "en_US"}
 WORKING_WEEKEND = {"ru": "рабочий день", "en": "working day"}
 
@@ -53,16 +55,17 @@ class MonthGrid:
 
 def first_weekday(language: Language) -> int:
     """The locale's first day of the week, 0 for Monday (Babel's numbering)."""
-    return Locale.parse(language).first_week_day
+    return Locale.parse(LOCALES[language]).first_week_day
 
 
 def month_name(month: int, language: Language) -> str:
     """The month's stand-alone name, capitalised: "Январь", "January"."""
-    return get_month_names("wide", context="stand-alone", locale=language)[month].capitalize()
+    names = get_month_names("wide", context="stand-alone", locale=LOCALES[language])
+    return names[month].capitalize()
 
 
 @cache
-def russian_days_off(year: int, language: Language) -> tuple[dict[dt.date, str], frozenset]:
+def russian_days_off(year: int, language: Language) -> tuple[dict[dt.date, str], frozenset[dt.date]]:
     """Public holidays and days off of one year by date, and the weekend days made working."""
     calendar_ru = holidays.country_holidays(
         "RU", years=year, language=HOLIDAY_LANGUAGE[language]
@@ -93,7 +96,7 @@ def month_grid(
         tuple(day(date) if date.month == month else None for date in week)
         for week in calendar.Calendar(first).monthdatescalendar(year, month)
     )
-    names = get_day_names("abbreviated", context="stand-alone", locale=language)
+    names = get_day_names("abbreviated", context="stand-alone", locale=LOCALES[language])
     order = [(first + i) % 7 for i in range(7)]
     in_month = {date: label for date, label in named.items() if date.month == month}
     legend = (

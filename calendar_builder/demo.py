@@ -108,13 +108,15 @@ def demo_spec(
     page_format: PageFormat = "A4",
     orientation: Orientation = "portrait",
     patient_solidarity_day: dt.date | None = None,
+    drawing_long_edge: int | None = None,
 ) -> CalendarSpec:
     """A sample calendar whose drawings are generated into ``folder`` (made if missing).
 
-    Drawings are JPEG print masters like the contest's: A4 or A3 paper at 300 dpi.
+    Drawings are JPEG print masters like the contest's: A4 or A3 paper at 300 dpi unless
+    ``drawing_long_edge`` (pixels) says otherwise.
     """
     folder.mkdir(parents=True, exist_ok=True)
-    long_edge = 4961 if page_format == "A3" else 3508
+    long_edge = drawing_long_edge or (4961 if page_format == "A3" else 3508)
     size = (long_edge, round(long_edge / 2 ** 0.5))
 
     def drawing(index: int, portrait: bool) -> Path:

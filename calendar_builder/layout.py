@@ -187,32 +187,49 @@ def age_text(age: int, language: Language) -> str:
 
 
 def fact_panel(box: Box, fact: Fact, style: Style, page: str) -> list[Item]:
-    """A tinted panel with a bone, 'Did you know?', the fact and its source."""
+    """A tinted panel with a bone, 'Did you know?', the fact and its source.
+
+    The panel sits on the bottom of ``box`` and is as tall as its text needs, at most the box.
+    """
+    items, used = _fact_items(box, fact, style, page)
+    return _fact_items(Box(box.x, box.y, box.w, used), fact, style, page)[0]
+
+
+def fact_height(box: Box, fact: Fact, style: Style, page: str) -> float:
+    """The height ``fact_panel`` takes in ``box``."""
+    return _fact_items(box, fact, style, page)[1]
+
+
+def _fact_items(box: Box, fact: Fact, style: Style, page: str) -> tuple[list[Item], float]:
+    """The panel's items set from the top of ``box``, and the height they use."""
     c, f, lang = style.colours, style.fonts, style.language
     pad = style.mm(4.5)
     inner = box.inset(pad, pad, pad, pad)
-    head_size = style.pt(11)
     bone = Box(inner.x, inner.top - style.mm(4.2), style.mm(9), style.mm(4.2))
-    head_box = Box(bone.right + style.mm(2.5), bone.y - style.mm(1), inner.right - bone.right,
-                   bone.h + style.mm(2))
-    heading = fit_text(WORDS[lang]["did_you_know"], head_box, font=f.bold, size=head_size,
+    head_box = Box(bone.right + style.mm(2.5), bone.y - style.mm(1), inner.right - bone.right
+                   - style.mm(2.5), bone.h + style.mm(2))
+    heading = fit_text(WORDS[lang]["did_you_know"], head_box, font=f.bold, size=style.pt(11),
                        min_size=style.pt(8), colour=c.accent, what="fact heading", page=page,
                        valign="centre", max_lines=1)
-    body_top = bone.y - style.mm(3)
-    source = fit_text(
-        f"{WORDS[lang]['source']}: {fact.source.get(lang)}",
-        Box(inner.x, inner.y, inner.w, min(style.mm(12), body_top - inner.y)),
-        font=f.italic, size=style.pt(8), min_size=style.pt(6), colour=c.ink,
-        what="fact source", page=page, max_lines=3,
-    )
-    source_top = source.extent().top
-    body = fit_text(
-        fact.text.get(lang), Box(inner.x, source_top + style.mm(2.5), inner.w,
-                                 body_top - source_top - style.mm(2.5)),
-        font=f.regular, size=style.pt(12.5), min_size=style.pt(8), colour=c.ink,
-        what="fact", page=page,
-    )
-    return [Fill(box, c.tint, style.mm(3)), Bone(bone, c.accent), heading, body, source]
+    source_text = f"{WORDS[lang]['source']}: {fact.source.get(lang)}"
+    body_top = bone.y - style.mm(2.5)
+    source_gap = style.mm(2)
+    # The source is set first, at the bottom, so that the fact knows the room left to it.
+    source = fit_text(source_text, Box(inner.x, inner.y, inner.w,
+                                       min(style.mm(12), body_top - inner.y)),
+                      font=f.italic, size=style.pt(8), min_size=style.pt(6), colour=c.ink,
+                      what="fact source", page=page, max_lines=3)
+    source_h = source.extent().h
+    body = fit_text(fact.text.get(lang), Box(inner.x, inner.y + source_h + source_gap, inner.w,
+                                             body_top - inner.y - source_h - source_gap),
+                    font=f.regular, size=style.pt(12), min_size=style.pt(8), colour=c.ink,
+                    what="fact", page=page)
+    source_box = Box(inner.x, inner.y, inner.w, body.extent().y - source_gap - inner.y)
+    source = fit_text(source_text, source_box, font=f.italic, size=source.size,
+                      min_size=source.size, colour=c.ink, what="fact source", page=page)
+    used = box.top - source.extent().y + pad
+    panel = Box(box.x, box.top - used, box.w, used)
+    return [Fill(panel, c.tint, style.mm(3)), Bone(bone, c.accent), heading, body, source], used
 
 
 def caption_block(caption: Caption, box: Box, style: Style, page: str,
@@ -321,13 +338,14 @@ def month_layout(
     caption_h = style.mm(7)
     items: list[Item] = []
     if spec.orientation == "portrait" and aspect >= 1:
-        slot_h = clamp(content.w / aspect, content.h * 0.36, content.h * 0.46)
+        slot_h = clamp(content.w / aspect, content.h * 0.34, content.h * 0.42)
         picture = place_picture("drawing", page.drawing, pixels,
                                 Box(content.x, content.top - slot_h, content.w, slot_h))
         caption = caption_block(page.caption, Box(content.x, picture.box.y - style.mm(1.5)
                                                   - caption_h, content.w, caption_h), style, name)
-        fact_box = Box(content.x, content.y, content.w, style.mm(40))
-        cal = content.below(caption.extent().y - gap * 0.8).inset(0, fact_box.h + gap, 0, 0)
+        fact_box = Box(content.x, content.y, content.w, style.mm(46))
+        fact_h = fact_height(fact_box, page.fact, style, name)
+        cal = content.below(caption.extent().y - gap * 0.8).inset(0, fact_h + gap, 0, 0)
         items += [picture, caption, *fact_panel(fact_box, page.fact, style, name)]
     elif spec.orientation == "portrait":
         slot_h = content.h * 0.5
@@ -359,8 +377,8 @@ def month_layout(
             fact_box = Box(slot.x, content.y, slot.w, caption.extent().y - gap - content.y)
             cal = right
         else:
-            fact_box = Box(right.x, content.y, right.w, style.mm(40))
-            cal = right.inset(0, fact_box.h + gap, 0, 0)
+            fact_box = Box(right.x, content.y, right.w, style.mm(46))
+            cal = right.inset(0, fact_height(fact_box, page.fact, style, name) + gap, 0, 0)
         items += [picture, caption, *fact_panel(fact_box, page.fact, style, name)]
     items += calendar_block(cal, grid, style, name)
     return PageLayout(name, frame, tuple(items))

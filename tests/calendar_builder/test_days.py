@@ -1,0 +1,119 @@
+"""The month grid and the production calendar of the Russian Federation."""
+
+import datetime as dt
+
+import pytest
+
+from calendar_builder.days import first_weekday, is_day_off, month_grid, month_name
+from calendar_builder.spec import MarkedDay, Text
+
+D = dt.date
+
+# Official production calendars: Government decrees on the transfer of days off
+# (2026: Jan 3 -> Jan 9, Jan 4 -> Dec 31; 2027: Feb 20 -> Feb 22, Jan 2 -> Nov 5,
+# Jan 3 -> Dec 31), plus holidays falling on a weekend moved to the next Monday.
+# Non-working days from Monday to Friday:
+WEEKDAYS_OFF = {
+    2026: {
+        D(2026, 1, 1), D(2026, 1, 2), D(2026, 1, 5), D(2026, 1, 6), D(2026, 1, 7),
+        D(2026, 1, 8), D(2026, 1, 9), D(2026, 2, 23), D(2026, 3, 9), D(2026, 5, 1),
+        D(2026, 5, 11), D(2026, 6, 12), D(2026, 11, 4), D(2026, 12, 31),
+    },
+    2027: {
+        D(2027, 1, 1), D(2027, 1, 4), D(2027, 1, 5), D(2027, 1, 6), D(2027, 1, 7),
+        D(2027, 1, 8), D(2027, 2, 22), D(2027, 2, 23), D(2027, 3, 8), D(2027, 5, 3),
+        D(2027, 5, 10), D(2027, 6, 14), D(2027, 11, 4), D(2027, 11, 5), D(2027, 12, 31),
+    },
+}
+# Saturdays and Sundays that are working days:
+WORKING_WEEKEND_DAYS = {2026: set(), 2027: {D(2027, 2, 20)}}
+# Both years have 247 working days of the 365.
+WORKING_DAYS = {2026: 247, 2027: 247}
+
+
+def days_of(year: int) -> list[dt.date]:
+    return [D(year, 1, 1) + dt.timedelta(days=n) for n in range(365)]
+
+
+@pytest.mark.parametrize("year", [2026, 2027])
+def test_days_off_equal_the_production_calendar(year: int) -> None:
+    days = days_of(year)
+    assert {d for d in days if d.weekday() < 5 and is_day_off(d)} == WEEKDAYS_OFF[year]
+    assert {d for d in days if d.weekday() >= 5 and not is_day_off(d)} == (
+        WORKING_WEEKEND_DAYS[year])
+    assert sum(not is_day_off(d) for d in days) == WORKING_DAYS[year]
+
+
+@pytest.mark.parametrize("year", [2026, 2027])
+@pytest.mark.parametrize("language", ["ru", "en"])
+def test_grid_highlights_exactly_the_days_off(year: int, language: str) -> None:
+    highlighted = {
+        day.date
+        for month in range(1, 13)
+        for week in month_grid(year, month, language).weeks
+        for day in week
+        if day is not None and day.off
+    }
+    expected = {d for d in days_of(year) if d.weekday() >= 5} - WORKING_WEEKEND_DAYS[year]
+    assert highlighted == expected | WEEKDAYS_OFF[year]
+
+
+def test_weeks_start_on_the_locales_first_weekday() -> None:
+    assert first_weekday("ru") == 0  # Babel's ru_RU and en_GB: Monday
+    assert first_weekday("en") == 0
+    ru = month_grid(2026, 3, "ru")
+    assert ru.weekday_names == ("Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Вс")
+    assert ru.weekend_columns == {5, 6}
+    en = month_grid(2026, 3, "en")
+    assert en.weekday_names == ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+@pytest.mark.parametrize(
+    ("year", "month", "language", "weeks", "first_column"),
+    [
+        (2026, 3, "ru", 6, 6),  # 1 March 2026 is a Sunday: six weeks
+        (2026, 3, "en", 6, 6),
+        (2026, 2, "ru", 5, 6),  # 1 February 2026 is a Sunday, 28th a Saturday
+        (2027, 2, "ru", 4, 0),  # February 2027 starts on Monday: exactly four weeks
+        (2027, 1, "en", 5, 4),  # 1 January 2027 is a Friday, 31st a Sunday
+        (2028, 7, "ru", 6, 5),  # 1 July 2028 is a Saturday, 31st a Monday
+    ],
+)
+def test_weeks_and_numbering(year: int, month: int, language: str, weeks: int,
+                             first_column: int) -> None:
+    grid = month_grid(year, month, language)
+    assert len(grid.weeks) == weeks
+    assert all(len(week) == 7 for week in grid.weeks)
+    assert grid.weeks[0][first_column].date == D(year, month, 1)
+    assert all(day is None for day in grid.weeks[0][:first_column])
+    numbers = [day.date.day for week in grid.weeks for day in week if day is not None]
+    last = (D(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    assert numbers == list(range(1, last + 1))
+    for week in grid.weeks:  # each row runs in weekday order
+        weekdays = [day.date.weekday() for day in week if day is not None]
+        assert weekdays == sorted(weekdays, key=lambda w: (w - first_weekday(language)) % 7)
+
+
+def test_legend_lists_holidays_transfers_and_marked_days() -> None:
+    solidarity = MarkedDay(D(2027, 12, 3), Text("День солидарности пациентов"))
+    january = month_grid(2027, 1, "ru")
+    assert [(e.days, e.label, e.kind) for e in january.legend] == [
+        ("1–6, 8", "Новогодние каникулы", "holiday"),
+        ("7", "Рождество Христово", "holiday"),
+    ]
+    february = month_grid(2027, 2, "ru")
+    assert ("20", "рабочий день", "working") in [(e.days, e.label, e.kind)
+                                                 for e in february.legend]
+    assert not [d for w in february.weeks for d in w if d and d.date.day == 20][0].off
+    december = month_grid(2027, 12, "ru", (solidarity,))
+    assert december.legend[-1].days == "3"
+    assert december.legend[-1].kind == "marked"
+    marked = [d.date for w in december.weeks for d in w if d and d.marked]
+    assert marked == [D(2027, 12, 3)]
+    assert month_grid(2027, 12, "en").legend[0].label.startswith("Day off")
+
+
+def test_month_names_from_babel() -> None:
+    assert month_name(1, "ru") == "Январь"
+    assert month_name(5, "ru") == "Май"
+    assert month_name(10, "en") == "October"
