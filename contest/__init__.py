@@ -28,7 +28,20 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from . import auth, cli, coordinator, errors, i18n, jobs, main, media, organizer, submit
+    from . import (  # noqa: F401  (certificates registers its background job)
+        auth,
+        certificates,
+        cli,
+        coordinator,
+        errors,
+        i18n,
+        jobs,
+        main,
+        media,
+        organizer,
+        publishing,
+        submit,
+    )
     from .extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
@@ -47,4 +60,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(submit.bp)
     app.register_blueprint(coordinator.bp)
     app.register_blueprint(media.bp)
+    app.register_blueprint(publishing.bp)
     return app

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import click
-from flask import Flask, current_app
+from flask import Flask, current_app, has_app_context
 from flask.cli import AppGroup
 from huey import RedisHuey, SqliteHuey
 from sqlalchemy import update
@@ -48,6 +48,9 @@ def init_app(app: Flask) -> None:
 
     @huey.task(name="run_job")
     def run_job(job_id: int) -> None:
+        if has_app_context():  # immediate mode: run in the caller's own context and session
+            run(job_id)
+            return
         with app.app_context():
             run(job_id)
 

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
 from .. import batch as batches
-from .. import entries, notifications
+from .. import certificates, entries, notifications
 from ..codes import format_code
 from ..contests import current_contest
 from ..entries import EntryDetails, EntryError
@@ -110,7 +110,7 @@ def status(code: str):
     entry = _entry_or_404(code)
     form = NewPhotoForm() if entry.status is EntryStatus.NEEDS_PHOTO else None
     return render_template("submit/status.html", entry=entry, code=format_code(entry.code),
-                           form=form)
+                           form=form, certificate=certificates.kind_of(entry))
 
 
 @bp.post("/status/<code>/photo")

@@ -1,0 +1,196 @@
+"""Certificates: participation for every accepted entry, diplomas for finalists and winners.
+
+One PDF page per entry, A4 landscape, in Russian or English, with the drawing's thumbnail.
+A parent downloads one from the status page; organizers and coordinators make batches in
+the background: one PDF per institution, or a ZIP of them for a region.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from datetime import date
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from reportlab.lib.colors import HexColor
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from sqlalchemy import select
+
+from calendar_builder.spec import FONTS_DIR
+
+from . import entries, jobs
+from .extensions import db
+from .models import Entry, EntryStatus, Job, Stage
+
+INK, ACCENT, SUN, PAPER = HexColor("#1d3557"), HexColor("#e85d04"), HexColor("#ffb703"), HexColor("#fffaf0")
+FONTS = {"regular": "PTSans-Regular", "bold": "PTSans-Bold", "italic": "PTSans-Italic",
+         "display": "Comfortaa-Bold"}
+
+
+def _register_fonts() -> None:
+    for name in FONTS.values():
+        if name not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(TTFont(name, str(FONTS_DIR / f"{name}.ttf")))
+
+
+def kind_of(entry: Entry) -> str | None:
+    """Which certificate an entry earns: winner, finalist, participant, or none yet."""
+    key = entry.public_status.key
+    if key in ("winner", "finalist"):
+        return key
+    return "participant" if entry.status is EntryStatus.ACCEPTED else None
+
+
+def child_name(entry: Entry) -> str:
+    """The name as consented: first and last name with consent to show it, else first name."""
+    if entry.consent("show_name"):
+        return f"{entry.child_first_name} {entry.child_last_name}".strip()
+    return entry.child_first_name
+
+
+def render(items: Iterable[Entry], language: str = "ru") -> bytes:
+    """A PDF with one certificate page per entry that earns one."""
+    _register_fonts()
+    out = io.BytesIO()
+    canvas = Canvas(out, pagesize=landscape(A4), initialFontName=FONTS["regular"],
+                    initialFontSize=12, pageCompression=1)
+    canvas.setTitle("Certificates")
+    with force_locale(language):
+        for entry in items:
+            kind = kind_of(entry)
+            if kind:
+                _page(canvas, entry, kind)
+                canvas.showPage()
+    canvas.save()
+    return out.getvalue()
+
+
+def _page(c: Canvas, entry: Entry, kind: str) -> None:
+    width, height = landscape(A4)
+    c.setFillColor(PAPER)
+    c.rect(0, 0, width, height, stroke=0, fill=1)
+    c.setStrokeColor(SUN)
+    c.setLineWidth(6)
+    c.roundRect(10 * mm, 10 * mm, width - 20 * mm, height - 20 * mm, 8 * mm, stroke=1, fill=0)
+    c.setStrokeColor(ACCENT)
+    c.setLineWidth(1.2)
+    c.roundRect(14 * mm, 14 * mm, width - 28 * mm, height - 28 * mm, 6 * mm, stroke=1, fill=0)
+
+    contest = entry.contest
+    left, text_width = 26 * mm, 145 * mm
+    c.setFillColor(INK)
+    c.setFont(FONTS["regular"], 12)
+    c.drawString(left, height - 32 * mm, _("Children's drawing contest %(year)s",
+                                           year=contest.year).upper())
+    titles = {"participant": _("Certificate of participation"),
+              "finalist": _("Finalist's diploma"), "winner": _("Winner's diploma")}
+    c.setFillColor(ACCENT)
+    _fit(c, titles[kind], FONTS["display"], 34, left, height - 52 * mm, text_width)
+    c.setFillColor(INK)
+    c.setFont(FONTS["italic"], 16)
+    c.drawString(left, height - 70 * mm, _("awarded to"))
+    _fit(c, child_name(entry), FONTS["bold"], 34, left, height - 85 * mm, text_width)
+    lines = [
+        _("for the drawing “%(title)s”", title=entry.title),
+        _("age category: %(category)s", category=entry.age_category.name),
+        f"{entry.stage.region.name}, {entry.town}",
+        f"«{contest.title}» — {contest.local('theme')}",
+    ]
+    y = height - 100 * mm
+    for line in lines:
+        _fit(c, line, FONTS["regular"], 15, left, y, text_width)
+        y -= 9 * mm
+
+    image = _thumbnail(entry)
+    if image is not None:
+        box_x, box_y, box_w, box_h = 180 * mm, 50 * mm, 92 * mm, 120 * mm
+        iw, ih = image.getSize()
+        scale = min(box_w / iw, box_h / ih)
+        w, h = iw * scale, ih * scale
+        x, y0 = box_x + (box_w - w) / 2, box_y + (box_h - h) / 2
+        c.setFillColor(HexColor("#ffffff"))
+        c.setStrokeColor(HexColor("#e4ddd2"))
+        c.rect(x - 2 * mm, y0 - 2 * mm, w + 4 * mm, h + 4 * mm, stroke=1, fill=1)
+        c.drawImage(image, x, y0, w, h)
+
+    c.setStrokeColor(INK)
+    c.setFillColor(INK)
+    c.setLineWidth(0.6)
+    for n, label in enumerate([_("Chair of the organizing committee"), _("Regional coordinator")]):
+        x = left + n * 120 * mm
+        c.line(x, 34 * mm, x + 90 * mm, 34 * mm)
+        c.setFont(FONTS["regular"], 10)
+        c.drawString(x, 29 * mm, label)
+    c.setFont(FONTS["italic"], 10)
+    c.drawRightString(width - 26 * mm, 22 * mm, _("Issued on %(date)s",
+                                                  date=date.today().strftime("%d.%m.%Y")))
+
+
+def _fit(c: Canvas, text: str, font: str, size: float, x: float, y: float, width: float) -> None:
+    """Draw one line, shrinking the font (to half at most) so it stays within ``width``."""
+    while size > 6 and pdfmetrics.stringWidth(text, font, size) > width:
+        size -= 0.5
+    c.setFont(font, size)
+    c.drawString(x, y, text)
+
+
+def _thumbnail(entry: Entry) -> ImageReader | None:
+    if entry.personal_data_erased_at:
+        return None
+    data = entries.storage().read(entries.image_key(entry, "thumb"))
+    return ImageReader(io.BytesIO(data))
+
+
+# --- batches -------------------------------------------------------------------------------
+
+
+def certified_entries(contest_id: int, stage_id: int | None = None) -> list[Entry]:
+    """Entries that earn a certificate, by region, institution and name."""
+    query = select(Entry).join(Stage).where(Entry.contest_id == contest_id,
+                                            Entry.personal_data_erased_at.is_(None))
+    if stage_id is not None:
+        query = query.where(Entry.stage_id == stage_id)
+    found = [e for e in db.session.scalars(query) if kind_of(e)]
+    return sorted(found, key=lambda e: (e.stage.region.code, e.institution, e.child_last_name,
+                                        e.child_first_name, e.id))
+
+
+def by_institution(items: list[Entry]) -> dict[str, list[Entry]]:
+    groups: dict[str, list[Entry]] = defaultdict(list)
+    for entry in items:
+        groups[entry.institution or _("Without an institution")].append(entry)
+    return dict(groups)
+
+
+def _safe_name(text: str) -> str:
+    return re.sub(r"[^\w\-. ]+", "", text, flags=re.UNICODE).strip().replace(" ", "_")[:80] or "x"
+
+
+@jobs.handler("certificates")
+def batch_job(job: Job, progress: Callable[[int, int, str], None]) -> tuple[str, str]:
+    """A ZIP of PDFs, one per institution, for a region (``stage_id``) or the whole contest."""
+    params = job.params
+    items = certified_entries(job.contest_id, params.get("stage_id"))
+    groups = by_institution(items)
+    done, total = 0, len(items)
+    progress(0, total, "")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
+        for institution, group in groups.items():
+            region = group[0].stage.region.code
+            pdf = render(group, params.get("language", "ru"))
+            archive.writestr(f"{region}/{_safe_name(institution)}.pdf", pdf)
+            done += len(group)
+            progress(done, total, institution)
+    key = f"jobs/{job.id}/certificates.zip"
+    entries.storage().put(key, out.getvalue())
+    return key, f"certificates-{params.get('name', job.contest_id)}.zip"

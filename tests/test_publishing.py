@@ -1,0 +1,129 @@
+"""Facts library, background jobs and certificates."""
+
+import io
+import zipfile
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import func, select
+
+from contest import certificates, facts, jobs
+from contest.extensions import db
+from contest.models import EntryStatus, Fact, Job, JobStatus, Phase, Role
+
+
+@pytest.fixture
+def organizer(make, login):
+    return login(make.user(Role.ORGANIZER))
+
+
+def test_facts_are_seeded_with_sources(app):
+    assert facts.seed() == 14
+    assert facts.seed() == 0
+    every = facts.library()
+    assert all(f.text_ru and f.text_en and f.source_ru and f.source_en for f in every)
+    assert any("20 октября" in f.text_ru for f in every)
+    assert any("8,9 млн" in f.text_ru and "Johnell" in f.source_ru for f in every)
+
+
+def test_suggest_never_repeats(app):
+    facts.seed()
+    first = facts.suggest(12)
+    assert len({f.id for f in first}) == 12
+    rest = facts.suggest(12, taken={f.id for f in first})
+    assert len(rest) == 2 and not {f.id for f in rest} & {f.id for f in first}
+
+
+def test_organizer_edits_the_library(client, organizer):
+    client.post("/organizer/facts/seed")
+    response = client.post("/organizer/facts", data={"text_ru": "", "source_ru": "x"})
+    assert response.status_code == 422 and "заполните".encode() in response.data
+    client.post("/organizer/facts", data={"text_ru": "Молоко полезно.", "source_ru": "ВОЗ",
+                                          "active": "y"})
+    fact = db.session.scalar(select(Fact).where(Fact.text_ru == "Молоко полезно."))
+    client.post(f"/organizer/facts/{fact.id}", data={"text_ru": "Кефир полезен.", "source_ru": "ВОЗ"})
+    assert fact.text_ru == "Кефир полезен." and not fact.active
+    assert db.session.scalar(select(func.count(Fact.id))) == 15
+
+
+@pytest.mark.parametrize("role", [None, Role.COORDINATOR, Role.JUROR])
+def test_facts_are_for_organizers(client, make, login, role):
+    if role:
+        login(make.user(role))
+    assert client.get("/organizer/facts").status_code == (302 if role is None else 403)
+
+
+def test_job_runs_once_and_records_failure(app, make):
+    jobs.HANDLERS["boom"] = lambda job, progress: 1 / 0
+    job = jobs.start("boom", None, None)
+    assert job.status is JobStatus.FAILED and "division" in job.error
+    job.status = JobStatus.DONE
+    db.session.commit()
+    jobs.run(job.id)  # already claimed: nothing happens
+    assert job.status is JobStatus.DONE
+    del jobs.HANDLERS["boom"]
+
+
+def test_job_queued_in_the_worker_storage(app_config, other_app, make):
+    """Without immediate mode the job waits in Huey's SQLite queue until a worker takes it."""
+    app = other_app(JOBS_IMMEDIATE=False)
+    with app.app_context():
+        contest = make.contest(phase=Phase.SUBMISSIONS_OPEN)
+        job = jobs.start("certificates", None, contest.id)
+        huey = app.extensions["huey"]
+        assert huey.pending_count() == 1 and job.status is JobStatus.QUEUED
+        task = huey.dequeue()
+        huey.execute(task)
+        db.session.refresh(job)
+        assert job.status is JobStatus.DONE and job.result_name.endswith(".zip")
+
+
+def test_certificate_from_the_status_page(client, make):
+    contest = make.contest(phase=Phase.SUBMISSIONS_OPEN)
+    waiting = make.entry(contest)
+    accepted = make.entry(contest, status=EntryStatus.ACCEPTED, child_first_name="Лиза",
+                          child_last_name="Орлова")
+    assert client.get(f"/status/{waiting.code}/certificate.pdf").status_code == 404
+    page = client.get(f"/status/{accepted.code}").data.decode()
+    assert "Скачать сертификат" in page
+    response = client.get(f"/status/{accepted.code}/certificate.pdf")
+    assert response.headers["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.data))
+    text = reader.pages[0].extract_text()
+    assert "Сертификат участника" in text and "Лиза Орлова" in text
+    fonts = {f["/BaseFont"] for f in reader.pages[0]["/Resources"]["/Font"].values()}
+    assert not any("Helvetica" in f for f in fonts)
+
+
+def test_name_without_consent_is_the_first_name_only(make):
+    contest = make.contest(phase=Phase.SUBMISSIONS_OPEN)
+    entry = make.entry(contest, child_first_name="Коля", child_last_name="Петров",
+                       consents={"personal_data": True, "show_name": False, "print": True})
+    assert certificates.child_name(entry) == "Коля"
+
+
+def test_certificate_batch_for_a_region(client, make, login):
+    contest = make.contest(phase=Phase.SUBMISSIONS_OPEN)
+    for school in ("Школа № 1", "Школа № 1", "Лицей"):
+        make.entry(contest, "RU-TA", status=EntryStatus.ACCEPTED, institution=school)
+    make.entry(contest, "RU-TA")  # not accepted: no certificate
+    make.entry(contest, "RU-MOW", status=EntryStatus.ACCEPTED)
+    coordinator = login(make.user(Role.COORDINATOR, region=make.region("RU-TA")))
+    stage = make.stage(contest, "RU-TA")
+    response = client.post("/certificates", data={"stage": stage.id, "language": "en"})
+    job = db.session.scalar(select(Job))
+    assert response.headers["Location"] == f"/jobs/{job.id}"
+    assert job.status is JobStatus.DONE and job.user_id == coordinator.id
+    status = client.get(f"/jobs/{job.id}.json").json
+    assert status["percent"] == 100 and status["download"]
+    with client.get(status["download"]) as download:
+        archive = zipfile.ZipFile(io.BytesIO(download.data))
+    assert sorted(archive.namelist()) == ["RU-TA/Лицей.pdf", "RU-TA/Школа__1.pdf"]
+    pages = PdfReader(io.BytesIO(archive.read("RU-TA/Школа__1.pdf"))).pages
+    assert len(pages) == 2 and "Certificate of participation" in pages[0].extract_text()
+    # a coordinator cannot batch another region, nor see another's job
+    other = make.stage(contest, "RU-MOW")
+    assert client.post("/certificates", data={"stage": other.id, "language": "ru"}).status_code == 200
+    assert db.session.scalar(select(func.count(Job.id))) == 1
+    login(make.user(Role.COORDINATOR, region=make.region("RU-MOW")))
+    assert client.get(f"/jobs/{job.id}").status_code == 404
