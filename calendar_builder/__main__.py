@@ -3,6 +3,7 @@
 import dataclasses
 import datetime as dt
 import json
+import sys
 import tempfile
 from pathlib import Path
 
@@ -75,7 +76,7 @@ def demo(output: Path, lang: str, page_format: str, orientation: str, year: int,
 def _run(spec: CalendarSpec, output: Path, previews: Path | None, deterministic: bool) -> None:
     """Build with a progress bar, write the preflight beside the PDF, print its summary."""
     with click.progressbar(length=1, label="Building calendar", show_pos=True,
-                           file=click.get_text_stream("stderr")) as bar:
+                           file=sys.stderr) as bar:
 
         def progress(done: int, total: int, message: str) -> None:
             bar.length = total

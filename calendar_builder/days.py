@@ -65,7 +65,9 @@ def month_name(month: int, language: Language) -> str:
 
 
 @cache
-def russian_days_off(year: int, language: Language) -> tuple[dict[dt.date, str], frozenset[dt.date]]:
+def russian_days_off(
+    year: int, language: Language
+) -> tuple[dict[dt.date, str], frozenset[dt.date]]:
     """Public holidays and days off of one year by date, and the weekend days made working."""
     calendar_ru = holidays.country_holidays(
         "RU", years=year, language=HOLIDAY_LANGUAGE[language]

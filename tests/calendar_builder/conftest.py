@@ -1,6 +1,5 @@
 """Small calendars for fast tests: drawings of a few hundred pixels, real layout and PDF."""
 
-from pathlib import Path
 
 import pytest
 

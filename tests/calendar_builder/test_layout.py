@@ -21,7 +21,7 @@ from calendar_builder.layout import (
     caption_text,
     place_picture,
 )
-from calendar_builder.spec import Caption, CalendarSpec, Fact, MarkedDay, SpecError, Text
+from calendar_builder.spec import CalendarSpec, Caption, Fact, MarkedDay, SpecError, Text
 from calendar_builder.text import TextBlock, TextOverflow
 
 LANDSCAPE, PORTRAIT, PHONE, SQUAREISH, PANORAMA = (
@@ -74,8 +74,8 @@ def test_every_box_is_inside_trim_and_safe_zone(
             dataclasses.replace(d, date=d.date.replace(year=year))
             for d in small_spec.days_to_mark),
     )
-    layouts = calendar_layout(spec, pixels_for(spec, [LANDSCAPE, PORTRAIT, PHONE, SQUAREISH]),
-                              fonts)
+    sizes = [LANDSCAPE, PORTRAIT, PHONE, SQUAREISH, PANORAMA]
+    layouts = calendar_layout(spec, pixels_for(spec, sizes), fonts)
     assert len(layouts) == 14
     for layout in layouts:
         assert_print_safe(layout)
