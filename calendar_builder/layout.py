@@ -6,7 +6,7 @@ with the page (``frame.scale``), so A3 is the same design, larger.
 """
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from babel import Locale
@@ -192,7 +192,16 @@ def fact_panel(box: Box, fact: Fact, style: Style, page: str) -> list[Item]:
     The panel sits on the bottom of ``box`` and is as tall as its text needs, at most the box.
     """
     items, used = _fact_items(box, fact, style, page)
-    return _fact_items(Box(box.x, box.y, box.w, used), fact, style, page)[0]
+    return [shifted(item, used - box.h) for item in items]
+
+
+def shifted(item: Item, dy: float) -> Item:
+    """A text block, fill or bone moved up by ``dy`` points (down when negative)."""
+    if isinstance(item, TextBlock):
+        return replace(item, lines=tuple(replace(line, y=line.y + dy) for line in item.lines))
+    if isinstance(item, Fill | Bone):
+        return replace(item, box=replace(item.box, y=item.box.y + dy))
+    raise TypeError(f"cannot shift {item!r}")
 
 
 def fact_height(box: Box, fact: Fact, style: Style, page: str) -> float:
@@ -216,9 +225,9 @@ def _fact_items(box: Box, fact: Fact, style: Style, page: str) -> tuple[list[Ite
     source_gap = style.mm(2)
     # The source is set first, at the bottom, so that the fact knows the room left to it.
     source = fit_text(source_text, Box(inner.x, inner.y, inner.w,
-                                       min(style.mm(12), body_top - inner.y)),
+                                       min(style.mm(18), (body_top - inner.y) / 2)),
                       font=f.italic, size=style.pt(8), min_size=style.pt(6), colour=c.ink,
-                      what="fact source", page=page, max_lines=3)
+                      what="fact source", page=page)
     source_h = source.extent().h
     body = fit_text(fact.text.get(lang), Box(inner.x, inner.y + source_h + source_gap, inner.w,
                                              body_top - inner.y - source_h - source_gap),
