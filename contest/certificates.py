@@ -36,7 +36,7 @@ FONTS = {"regular": "PTSans-Regular", "bold": "PTSans-Bold", "italic": "PTSans-I
          "display": "Comfortaa-Bold"}
 
 
-def _register_fonts() -> None:
+def register_fonts() -> None:
     for name in FONTS.values():
         if name not in pdfmetrics.getRegisteredFontNames():
             pdfmetrics.registerFont(TTFont(name, str(FONTS_DIR / f"{name}.ttf")))
@@ -59,7 +59,7 @@ def child_name(entry: Entry) -> str:
 
 def render(items: Iterable[Entry], language: str = "ru") -> bytes:
     """A PDF with one certificate page per entry that earns one."""
-    _register_fonts()
+    register_fonts()
     out = io.BytesIO()
     canvas = Canvas(out, pagesize=landscape(A4), initialFontName=FONTS["regular"],
                     initialFontSize=12, pageCompression=1)

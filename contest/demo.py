@@ -90,8 +90,9 @@ def has_data() -> bool:
 
 
 def load(entries_count: int = 100, echo: Callable[[str], None] = print,
-         seed: int = 2026, workers: int = 2) -> Contest:
-    """Create the demo contest, its people and ``entries_count`` entries with drawings."""
+         seed: int = 2026, workers: int = 2, drawing_size: tuple[int, int] = A4_300DPI) -> Contest:
+    """Create the demo contest, its people and ``entries_count`` entries with drawings
+    (A4 at 300 dpi unless ``drawing_size`` says otherwise, as tests do to stay fast)."""
     rnd = random.Random(seed)
     regions.sync()
     organizer = _user("Организатор Демо", "organizer@demo.example", Role.ORGANIZER)
@@ -112,7 +113,7 @@ def load(entries_count: int = 100, echo: Callable[[str], None] = print,
     echo(f"Demo contest {contest.year}: organizer {organizer.email} / {PASSWORD}")
 
     plans = [_plan(rnd, n, by_code) for n in range(entries_count)]
-    made = _drawings(plans, workers)
+    made = _drawings(plans, workers, drawing_size)
     with click.progressbar(length=len(plans), label="Demo drawings") as bar:
         for details, image, status in made:
             entry = entries.submit(contest, details, image, via="demo")
@@ -197,16 +198,17 @@ def _plan(rnd: random.Random, n: int, by_code: dict[str, Region]) -> dict:
     return {"seed": n, "portrait": portrait, "details": details, "status": status}
 
 
-def _painted(seed: int, portrait: bool) -> ProcessedImage:
-    size = A4_300DPI[::-1] if portrait else A4_300DPI
+def _painted(seed: int, portrait: bool, size: tuple[int, int]) -> ProcessedImage:
+    size = size[::-1] if portrait else size
     out = io.BytesIO()
     make_drawing(seed, size).save(out, "JPEG", quality=90)
     return process_image(out.getvalue(), f"drawing-{seed}.jpg")
 
 
-def _drawings(plans: list[dict], workers: int):
+def _drawings(plans: list[dict], workers: int, size: tuple[int, int]):
     """(details, image, status) for each plan, painted on ``workers`` processes."""
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        images = pool.map(_painted, [p["seed"] for p in plans], [p["portrait"] for p in plans])
+        images = pool.map(_painted, [p["seed"] for p in plans], [p["portrait"] for p in plans],
+                          [size] * len(plans))
         for plan, image in zip(plans, images, strict=True):
             yield plan["details"], image, plan["status"]

@@ -29,6 +29,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["date"] = lambda d, fmt="long": format_date(d, fmt) if d else ""
     app.jinja_env.filters["format_datetime"] = format_datetime
+    app.jinja_env.filters["zip"] = zip
     app.jinja_env.filters["format_number"] = format_number
     app.jinja_env.filters["format_decimal"] = format_decimal
 

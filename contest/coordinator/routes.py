@@ -29,7 +29,9 @@ def queue():
     if stage is None:
         return render_template("coordinator/no_stage.html", contest=contest,
                                stages=contest.regional_stages if contest else [])
-    wanted = request.args.get("status", EntryStatus.RECEIVED.value)
+    counts = entries.status_counts(contest.id, stage.id)
+    waiting = EntryStatus.RECEIVED.value if counts[EntryStatus.RECEIVED] else "all"
+    wanted = request.args.get("status", waiting)
     query = select(Entry).where(Entry.stage_id == stage.id).order_by(Entry.submitted_at, Entry.id)
     if wanted != "all":
         try:
@@ -38,7 +40,7 @@ def queue():
             abort(404)
     return render_template("coordinator/queue.html", contest=contest, stage=stage,
                            rows=db.session.scalars(query).all(), wanted=wanted,
-                           counts=entries.status_counts(contest.id, stage.id),
+                           counts=counts,
                            stages=contest.regional_stages)
 
 

@@ -17,12 +17,12 @@ from flask_login import current_user
 
 from wtforms.fields.choices import SelectChoice
 
-from .. import certificates, entries, facts, jobs
+from .. import certificates, entries, facts, jobs, report
 from ..config import LANGUAGES
 from ..contests import current_contest
 from ..access import organizer_required, roles_required
 from ..extensions import db
-from ..models import Fact, Job, Role
+from ..models import Contest, Fact, Job, Role
 from .forms import CertificateBatchForm, FactForm
 
 bp = Blueprint("publishing", __name__)
@@ -98,6 +98,33 @@ def certificate_batches():
     counts = {s.id: len(certificates.certified_entries(contest.id, s.id)) for s in stages}
     return render_template("publishing/certificates.html", form=form, contest=contest,
                            stages=stages, counts=counts)
+
+
+@bp.get("/organizer/contests/<int:contest_id>/report")
+@organizer_required
+def yearly_report(contest_id: int):
+    """The year's figures with charts; the same numbers as the PDF and the exports."""
+    contest = db.get_or_404(Contest, contest_id)
+    figures = report.yearly_figures(contest)
+    header, *body = report.table(figures)
+    return render_template("publishing/report.html", contest=contest, figures=figures,
+                           columns=header, body=body)
+
+
+@bp.get("/organizer/contests/<int:contest_id>/report.<fmt>")
+@organizer_required
+def yearly_report_file(contest_id: int, fmt: str):
+    contest = db.get_or_404(Contest, contest_id)
+    figures = report.yearly_figures(contest)
+    makers = {"csv": (report.to_csv, "text/csv; charset=utf-8"),
+              "xlsx": (report.to_xlsx, "application/vnd.openxmlformats-officedocument"
+                                       ".spreadsheetml.sheet"),
+              "pdf": (lambda f: report.to_pdf(f, str(get_locale() or "ru")), "application/pdf")}
+    if fmt not in makers:
+        abort(404)
+    make, mimetype = makers[fmt]
+    return send_file(io.BytesIO(make(figures)), mimetype=mimetype, as_attachment=True,
+                     download_name=f"report-{contest.year}.{fmt}")
 
 
 @bp.get("/jobs/<int:job_id>")

@@ -1,0 +1,228 @@
+"""The yearly report: figures for national and international partners.
+
+``yearly_figures`` computes every number once, from the database; the page, the PDF and the
+CSV/XLSX exports all show that one result.
+
+What is counted: an *entry* is a drawing received (rejected ones included: they took part);
+*accepted* entries passed moderation; a *child* is counted once however many drawings they
+sent (same region, name and age); towns and institutions are counted by distinct name.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib.colors import HexColor
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from sqlalchemy import select
+
+from .certificates import FONTS, register_fonts
+from .extensions import db
+from .models import Contest, Entry, EntryStatus, Stage
+
+
+@dataclass
+class RegionFigures:
+    code: str
+    name: str
+    towns: int = 0
+    institutions: int = 0
+    entries: int = 0
+    accepted: int = 0
+    children: int = 0
+    finalists: int = 0
+    winners: int = 0
+    by_category: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class YearlyFigures:
+    contest_year: int
+    contest_title: str
+    categories: list[str]
+    regions: list[RegionFigures]
+    totals: RegionFigures
+    ages: dict[int, int]  # age -> entries
+
+    @property
+    def participating_regions(self) -> int:
+        return sum(1 for r in self.regions if r.entries)
+
+
+def _folded(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().replace("ё", "е").split())
+
+
+def yearly_figures(contest: Contest) -> YearlyFigures:
+    """Every figure of the report, per region and in total (one pass over the entries)."""
+    categories = [c.name for c in contest.age_categories]
+    rows = db.session.scalars(
+        select(Entry).join(Stage).where(Entry.contest_id == contest.id)).all()
+    per_region: dict[int, list[Entry]] = defaultdict(list)
+    for entry in rows:
+        per_region[entry.stage_id].append(entry)
+    regions = [_figures(s.region.code, s.region.name, per_region.get(s.id, []), categories)
+               for s in sorted(contest.regional_stages, key=lambda s: s.region.name)]
+    totals = _figures("", _("Total"), rows, categories)
+    ages = dict(sorted(Counter(e.age for e in rows).items()))
+    return YearlyFigures(contest.year, contest.title, categories, regions, totals, ages)
+
+
+def _figures(code: str, name: str, items: list[Entry], categories: list[str]) -> RegionFigures:
+    awards = Counter(e.public_status.key for e in items)
+    return RegionFigures(
+        code=code, name=name,
+        towns=len({(e.stage_id, _folded(e.town)) for e in items if e.town}),
+        institutions=len({(e.stage_id, _folded(e.institution)) for e in items if e.institution}),
+        entries=len(items),
+        accepted=sum(1 for e in items if e.status is EntryStatus.ACCEPTED),
+        children=len({_child(e) for e in items}),
+        finalists=awards["finalist"] + awards["winner"],
+        winners=awards["winner"],
+        by_category={c: sum(1 for e in items if e.age_category.name == c) for c in categories},
+    )
+
+
+def _child(entry: Entry) -> tuple:
+    if entry.personal_data_erased_at:
+        return ("erased", entry.id)
+    return (entry.stage_id, _folded(entry.child_first_name), _folded(entry.child_last_name),
+            entry.birth_date or entry.age)
+
+
+# --- exports ------------------------------------------------------------------------------
+
+
+def columns(figures: YearlyFigures) -> list[str]:
+    return [_("Region"), _("ISO code"), _("Towns"), _("Institutions"), _("Entries"),
+            _("Accepted"), _("Children"), *figures.categories, _("Finalists"), _("Winners")]
+
+
+def table(figures: YearlyFigures) -> list[list]:
+    """The report's table: a row per region, then the national total."""
+    def row(r: RegionFigures) -> list:
+        return [r.name, r.code, r.towns, r.institutions, r.entries, r.accepted, r.children,
+                *[r.by_category[c] for c in figures.categories], r.finalists, r.winners]
+
+    return [columns(figures), *[row(r) for r in figures.regions], row(figures.totals)]
+
+
+def to_csv(figures: YearlyFigures) -> bytes:
+    out = io.StringIO()
+    csv.writer(out, delimiter=";").writerows(table(figures))
+    return ("\ufeff" + out.getvalue()).encode("utf-8")  # the BOM makes Excel read UTF-8
+
+
+def to_xlsx(figures: YearlyFigures) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = str(figures.contest_year)
+    for values in table(figures):
+        sheet.append(values)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.column_dimensions["A"].width = 38
+    ages = book.create_sheet(_("Ages"))
+    ages.append([_("Age"), _("Entries")])
+    for age, count in figures.ages.items():
+        ages.append([age, count])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def to_pdf(figures: YearlyFigures, language: str = "ru") -> bytes:
+    """A printable A4 report: totals, the table and two charts."""
+    register_fonts()
+    out = io.BytesIO()
+    with force_locale(language):
+        doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm,
+                                topMargin=15 * mm, bottomMargin=15 * mm,
+                                title=_("Yearly report %(year)s", year=figures.contest_year))
+        h1 = ParagraphStyle("h1", fontName=FONTS["display"], fontSize=20, leading=24,
+                            textColor=HexColor("#1d3557"), spaceAfter=6)
+        h2 = ParagraphStyle("h2", fontName=FONTS["bold"], fontSize=13, leading=16,
+                            textColor=HexColor("#1d3557"), spaceBefore=10, spaceAfter=4)
+        body = ParagraphStyle("body", fontName=FONTS["regular"], fontSize=10, leading=13)
+        t = figures.totals
+        story = [
+            Paragraph(_("Yearly report %(year)s", year=figures.contest_year), h1),
+            Paragraph(figures.contest_title, body),
+            Spacer(1, 4 * mm),
+            Paragraph(_("Regions: %(r)s · towns: %(t)s · institutions: %(i)s · children: %(c)s · "
+                        "entries: %(e)s (accepted %(a)s) · finalists: %(f)s · winners: %(w)s",
+                        r=figures.participating_regions, t=t.towns, i=t.institutions,
+                        c=t.children, e=t.entries, a=t.accepted, f=t.finalists, w=t.winners),
+                      body),
+            Paragraph(_("By region"), h2),
+            _pdf_table(figures),
+            Paragraph(_("Entries per region"), h2),
+            _region_chart(figures),
+            Paragraph(_("Age distribution"), h2),
+            _age_chart(figures),
+        ]
+        doc.build(story)
+    return out.getvalue()
+
+
+def _pdf_table(figures: YearlyFigures) -> Table:
+    data = table(figures)
+    widths = [52 * mm, 16 * mm] + [None] * (len(data[0]) - 2)
+    style = TableStyle([
+        ("FONT", (0, 0), (-1, -1), FONTS["regular"], 7.5),
+        ("FONT", (0, 0), (-1, 0), FONTS["bold"], 7.5),
+        ("FONT", (0, -1), (-1, -1), FONTS["bold"], 7.5),
+        ("BACKGROUND", (0, 0), (-1, 0), HexColor("#eef4fb")),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.25, HexColor("#e4ddd2")),
+        ("ALIGN", (2, 0), (-1, -1), "RIGHT"),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+    ])
+    header = [Paragraph(str(h), ParagraphStyle("th", fontName=FONTS["bold"], fontSize=7,
+                                               leading=8.5)) for h in data[0]]
+    return Table([header, *data[1:]], colWidths=widths, style=style, repeatRows=1)
+
+
+def _region_chart(figures: YearlyFigures) -> Drawing:
+    names = [r.name for r in figures.regions]
+    height = 18 * len(names) + 30
+    drawing = Drawing(180 * mm, height)
+    chart = HorizontalBarChart()
+    chart.x, chart.y, chart.width, chart.height = 60 * mm, 10, 110 * mm, height - 20
+    chart.data = [[r.entries for r in figures.regions] or [0]]
+    chart.categoryAxis.categoryNames = names or [""]
+    chart.categoryAxis.labels.fontName = FONTS["regular"]
+    chart.categoryAxis.labels.fontSize = 7
+    chart.categoryAxis.reverseDirection = True
+    chart.valueAxis.labels.fontName = FONTS["regular"]
+    chart.valueAxis.valueMin = 0
+    chart.bars[0].fillColor = HexColor("#2a5d8f")
+    drawing.add(chart)
+    return drawing
+
+
+def _age_chart(figures: YearlyFigures) -> Drawing:
+    drawing = Drawing(180 * mm, 60 * mm)
+    chart = VerticalBarChart()
+    chart.x, chart.y, chart.width, chart.height = 15 * mm, 10 * mm, 160 * mm, 45 * mm
+    chart.data = [list(figures.ages.values()) or [0]]
+    chart.categoryAxis.categoryNames = [str(a) for a in figures.ages] or [""]
+    for axis in (chart.categoryAxis, chart.valueAxis):
+        axis.labels.fontName = FONTS["regular"]
+        axis.labels.fontSize = 8
+    chart.valueAxis.valueMin = 0
+    chart.bars[0].fillColor = HexColor("#e85d04")
+    drawing.add(chart)
+    return drawing
