@@ -69,11 +69,12 @@ def prepare_image(path: Path, placed_in: tuple[float, float]) -> PreparedImage:
             # Let libjpeg decode at a reduced scale when that still leaves enough pixels.
             stored = target[::-1] if orientation in QUARTER_TURNS else target
             image.draft(image.mode, stored)
-        rgb = _srgb(ImageOps.exif_transpose(image))
-    if rgb.size != target:
-        rgb = rgb.resize(target, Image.Resampling.LANCZOS, reducing_gap=3.0)
-    out = io.BytesIO()
-    rgb.save(out, "JPEG", quality=JPEG_QUALITY, subsampling="4:4:4", optimize=False)
+        # exif_transpose copies the image even when it is upright: only call it when needed.
+        rgb = _srgb(ImageOps.exif_transpose(image) if orientation != 1 else image)
+        if rgb.size != target:
+            rgb = rgb.resize(target, Image.Resampling.LANCZOS, reducing_gap=3.0)
+        out = io.BytesIO()
+        rgb.save(out, "JPEG", quality=JPEG_QUALITY, subsampling="4:4:4")
     return PreparedImage(out.getvalue(), target, passthrough=False, resampled=target != upright)
 
 

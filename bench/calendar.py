@@ -1,0 +1,143 @@
+"""Time and memory to build an A3 calendar from 13 drawings of 24 megapixels, against the floor.
+
+The drawings are made here, seeded: 6000 x 4000 JPEGs (10 landscape, 3 portrait) with the
+grain of a scan. The floor is the least any builder must do with the same images: decode,
+resize to the pixel size each one has in the built PDF, encode as the build does, and embed
+the JPEGs with ReportLab, one page each; it uses the same two threads for the Pillow work.
+The build and the floor each run in a fresh process, so each peak memory is its own.
+Targets: at most 1.3 times the floor, under 10 s, under 600 MB.
+
+    .venv/bin/python bench/calendar.py [--keep DIR]
+"""
+
+import sys
+from pathlib import Path
+
+# Run as a script, this file's folder heads sys.path and its name hides the standard
+# library's calendar module (which holidays needs): put the repository there instead.
+if Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
+    sys.path[0] = str(Path(__file__).resolve().parents[1])
+
+import argparse  # noqa: E402
+import io  # noqa: E402
+import json  # noqa: E402
+import pickle  # noqa: E402
+import resource  # noqa: E402
+import subprocess  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from concurrent.futures import ThreadPoolExecutor  # noqa: E402
+
+from PIL import Image  # noqa: E402
+
+TARGET_RATIO = 1.3
+TARGET_SECONDS = 10.0
+TARGET_MB = 600
+SIZE = (6000, 4000)
+
+
+def make_drawings(folder: Path) -> Path:
+    """The A3 demo calendar's spec with 24-megapixel drawings; returns the spec's JSON path."""
+    from calendar_builder.demo import demo_spec
+    from calendar_builder.samples import make_drawing
+
+    spec = demo_spec(folder, year=2027, page_format="A3", drawing_long_edge=64)
+    grain = Image.effect_noise((SIZE[0] // 2, SIZE[1] // 2), 14).resize(SIZE)
+    for seed, path in enumerate(sorted(folder.glob("*.jpg"))):
+        with Image.open(path) as small:
+            portrait = small.height > small.width
+        size = SIZE[::-1] if portrait else SIZE
+        drawing = make_drawing(seed, size)
+        noise = grain.transpose(Image.Transpose.ROTATE_90) if portrait else grain
+        scan = Image.blend(drawing, Image.merge("RGB", [noise] * 3), 0.08)
+        scan.save(path, "JPEG", quality=92)
+    (folder / "spec.pickle").write_bytes(pickle.dumps(spec))
+    return folder / "spec.pickle"
+
+
+def child_build(folder: Path) -> dict:
+    from calendar_builder import build_calendar
+
+    spec = pickle.loads((folder / "spec.pickle").read_bytes())
+    start = time.perf_counter()
+    report = build_calendar(spec, folder / "calendar.pdf")
+    seconds = time.perf_counter() - start
+    (folder / "report.json").write_text(json.dumps(report.to_dict()))
+    return {"seconds": seconds, "bytes": report.size_bytes}
+
+
+def child_floor(folder: Path) -> dict:
+    """Decode, resize, encode every placed image as the build did, and embed them."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    from calendar_builder.images import JPEG_QUALITY
+    from calendar_builder.render import JpegSource, raw_streams
+
+    report = json.loads((folder / "report.json").read_text())
+    jobs = [(Path(image["source"]), tuple(image["embedded_pixels"]))
+            for page in report["pages"] for image in page["images"]]
+
+    def bare(job: tuple[Path, tuple[int, int]]) -> bytes:
+        path, size = job
+        with Image.open(path) as image:
+            image.draft("RGB", size)
+            image = image.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+        out = io.BytesIO()
+        image.save(out, "JPEG", quality=JPEG_QUALITY, subsampling="4:4:4")
+        return out.getvalue()
+
+    start = time.perf_counter()
+    with ThreadPoolExecutor(2) as pool:
+        encoded = list(pool.map(bare, jobs))
+    with raw_streams():
+        canvas = Canvas(str(folder / "floor.pdf"), pageCompression=1)
+        for index, (data, (_, size)) in enumerate(zip(encoded, jobs, strict=True)):
+            canvas.drawImage(JpegSource(f"i{index}", data), 0, 0, size[0] * 0.24, size[1] * 0.24)
+            canvas.showPage()
+        canvas.save()
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "bytes": (folder / "floor.pdf").stat().st_size}
+
+
+def run_child(kind: str, folder: Path) -> dict:
+    result = subprocess.run([sys.executable, __file__, "--child", kind, str(folder)],
+                            check=True, capture_output=True, text=True)
+    return json.loads(result.stdout)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--keep", type=Path, help="Keep the drawings and PDFs in this folder.")
+    parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        kind, folder = args.child
+        outcome = (child_build if kind == "build" else child_floor)(Path(folder))
+        outcome["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(json.dumps(outcome))
+        return
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = args.keep or Path(scratch)
+        folder.mkdir(parents=True, exist_ok=True)
+        print(f"Making 13 drawings of {SIZE[0]} x {SIZE[1]} px in {folder}...", flush=True)
+        make_drawings(folder)
+        build = run_child("build", folder)
+        floor = run_child("floor", folder)
+        children_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        report = json.loads((folder / "report.json").read_text())
+    images = sum(len(page["images"]) for page in report["pages"])
+    ratio = build["seconds"] / floor["seconds"]
+    print(f"A3 calendar, 14 pages, {images} placed images from 13 x 24 MP JPEGs")
+    print(f"  build_calendar  {build['seconds']:6.2f} s  peak {build['peak_mb']:6.0f} MB  "
+          f"PDF {build['bytes'] / 1e6:6.1f} MB")
+    print(f"  floor           {floor['seconds']:6.2f} s  peak {floor['peak_mb']:6.0f} MB  "
+          f"PDF {floor['bytes'] / 1e6:6.1f} MB  (decode, resize, encode, embed)")
+    print(f"  ratio           {ratio:6.2f}    (target at most {TARGET_RATIO})")
+    print(f"  largest child peak (getrusage RUSAGE_CHILDREN): {children_mb:.0f} MB")
+    ok = (ratio <= TARGET_RATIO and build["seconds"] < TARGET_SECONDS
+          and build["peak_mb"] < TARGET_MB)
+    print("within targets" if ok else "OVER TARGET")
+
+
+if __name__ == "__main__":
+    main()
