@@ -14,7 +14,7 @@ from babel import Locale
 from .days import MonthGrid, month_grid
 from .fonts import FontNames
 from .geometry import MM, Box, PageFrame, page_frame
-from .spec import CalendarSpec, Caption, Colours, Fact, Language, MonthPage
+from .spec import CalendarSpec, Caption, Colours, Fact, Language, MonthPage, Winner
 from .text import TextBlock, TextOverflow, common_size, fit_text, set_lines, text_height
 
 # At most this share of a drawing's width or height is cut to fill its box; beyond it the
@@ -186,13 +186,14 @@ def age_text(age: int, language: Language) -> str:
 # Shared blocks ----------------------------------------------------------------------------
 
 
-def fact_panel(box: Box, fact: Fact, style: Style, page: str) -> list[Item]:
+def fact_panel(box: Box, fact: Fact, style: Style, page: str,
+               at: str = "bottom") -> list[Item]:
     """A tinted panel with a bone, 'Did you know?', the fact and its source.
 
-    The panel sits on the bottom of ``box`` and is as tall as its text needs, at most the box.
+    The panel is as tall as its text needs, at most the box, and sits ``at`` its bottom or top.
     """
     items, used = _fact_items(box, fact, style, page)
-    return [shifted(item, used - box.h) for item in items]
+    return items if at == "top" else [shifted(item, used - box.h) for item in items]
 
 
 def shifted(item: Item, dy: float) -> Item:
@@ -282,7 +283,7 @@ def calendar_block(box: Box, grid: MonthGrid, style: Style, page: str) -> list[I
     cell_w = box.w / 7
     weekday_h = style.mm(8)
     rows = len(grid.weeks)
-    cell_h = min((grid_top - weekday_h - legend_h - box.y) / rows, cell_w * 0.72)
+    cell_h = min((grid_top - weekday_h - legend_h - box.y) / rows, cell_w)
     if cell_h < style.mm(6):
         raise TextOverflow(page, "month grid", grid.name)
     for col, label in enumerate(grid.weekday_names):
@@ -337,60 +338,94 @@ def calendar_block(box: Box, grid: MonthGrid, style: Style, page: str) -> list[I
 def month_layout(
     spec: CalendarSpec, page: MonthPage, pixels: tuple[int, int], fonts: FontNames
 ) -> PageLayout:
-    """A month page: the drawing, its caption, the month's grid and legend, and the fact."""
+    """A month page: the drawing, its caption, the month's grid and legend, and the fact.
+
+    The arrangement follows the page's orientation and the drawing's shape.
+    """
     frame = page_frame(spec)
     style = Style(frame, fonts, spec.colours, spec.language)
     grid = month_grid(spec.year, page.month, spec.language, spec.days_to_mark)
     name = f"month {page.month:02d} ({grid.name})"
-    content, gap = frame.content, style.mm(7)
-    aspect = pixels[0] / pixels[1]
-    caption_h = style.mm(7)
-    items: list[Item] = []
-    if spec.orientation == "portrait" and aspect >= 1:
-        slot_h = clamp(content.w / aspect, content.h * 0.34, content.h * 0.42)
-        picture = place_picture("drawing", page.drawing, pixels,
-                                Box(content.x, content.top - slot_h, content.w, slot_h))
-        caption = caption_block(page.caption, Box(content.x, picture.box.y - style.mm(1.5)
-                                                  - caption_h, content.w, caption_h), style, name)
-        fact_box = Box(content.x, content.y, content.w, style.mm(46))
-        fact_h = fact_height(fact_box, page.fact, style, name)
-        cal = content.below(caption.extent().y - gap * 0.8).inset(0, fact_h + gap, 0, 0)
-        items += [picture, caption, *fact_panel(fact_box, page.fact, style, name)]
-    elif spec.orientation == "portrait":
-        slot_h = content.h * 0.5
-        slot_w = clamp(slot_h * aspect, content.w * 0.45, content.w * 0.62)
-        picture = place_picture("drawing", page.drawing, pixels,
-                                Box(content.x, content.top - slot_h, slot_w, slot_h))
-        side = Box(picture.box.right + gap, picture.box.y, content.right - picture.box.right
-                   - gap, picture.box.h)
-        caption = caption_block(page.caption, side, style, name, align="left")
-        fact_top = caption.extent().y - gap
-        fact_box = Box(side.x, side.y, side.w, min(fact_top - side.y, style.mm(80)))
-        cal = content.below(picture.box.y - gap)
-        items += [picture, caption, *fact_panel(fact_box, page.fact, style, name)]
-    else:
-        column_h = content.h - caption_h - style.mm(1.5)
-        if aspect >= 1:
-            slot_w = content.w * 0.56
-            slot = Box(content.x, content.top - slot_w / aspect, slot_w, slot_w / aspect)
-            slot = slot if slot.h <= column_h * 0.7 else Box(
-                content.x, content.top - column_h * 0.7, slot_w, column_h * 0.7)
-        else:
-            slot_w = clamp(column_h * aspect, content.w * 0.36, content.w * 0.5)
-            slot = Box(content.x, content.top - column_h, slot_w, column_h)
-        picture = place_picture("drawing", page.drawing, pixels, slot)
-        caption = caption_block(page.caption, Box(slot.x, picture.box.y - style.mm(1.5)
-                                                  - caption_h, slot.w, caption_h), style, name)
-        right = Box(slot.right + gap, content.y, content.right - slot.right - gap, content.h)
-        if aspect >= 1:
-            fact_box = Box(slot.x, content.y, slot.w, caption.extent().y - gap - content.y)
-            cal = right
-        else:
-            fact_box = Box(right.x, content.y, right.w, style.mm(46))
-            cal = right.inset(0, fact_height(fact_box, page.fact, style, name) + gap, 0, 0)
-        items += [picture, caption, *fact_panel(fact_box, page.fact, style, name)]
-    items += calendar_block(cal, grid, style, name)
-    return PageLayout(name, frame, tuple(items))
+    wide = pixels[0] >= pixels[1]
+    arrange = {
+        ("portrait", True): _portrait_page_wide_drawing,
+        ("portrait", False): _portrait_page_tall_drawing,
+        ("landscape", True): _landscape_page_wide_drawing,
+        ("landscape", False): _landscape_page_tall_drawing,
+    }[(spec.orientation, wide)]
+    return PageLayout(name, frame, tuple(arrange(page, pixels, grid, style, name)))
+
+
+CAPTION_H = 7.0  # mm on A4: one line of caption under a drawing
+GAP = 7.0  # mm on A4: between the blocks of a page
+
+
+def _caption_under(picture: Picture, page: MonthPage, style: Style, name: str) -> TextBlock:
+    box = Box(picture.box.x, picture.box.y - style.mm(1.5 + CAPTION_H), picture.box.w,
+              style.mm(CAPTION_H))
+    return caption_block(page.caption, box, style, name)
+
+
+def _portrait_page_wide_drawing(page: MonthPage, pixels: tuple[int, int], grid: MonthGrid,
+                                style: Style, name: str) -> list[Item]:
+    """The drawing across the top, the grid under it, the fact along the bottom."""
+    content, gap = style.frame.content, style.mm(GAP)
+    slot_h = clamp(content.w * pixels[1] / pixels[0], content.h * 0.34, content.h * 0.42)
+    picture = place_picture("drawing", page.drawing, pixels,
+                            Box(content.x, content.top - slot_h, content.w, slot_h))
+    caption = _caption_under(picture, page, style, name)
+    fact_box = Box(content.x, content.y, content.w, style.mm(46))
+    fact = fact_panel(fact_box, page.fact, style, name)
+    calendar = content.below(caption.extent().y - gap * 0.8).inset(
+        0, fact_height(fact_box, page.fact, style, name) + gap, 0, 0)
+    return [picture, caption, *fact, *calendar_block(calendar, grid, style, name)]
+
+
+def _portrait_page_tall_drawing(page: MonthPage, pixels: tuple[int, int], grid: MonthGrid,
+                                style: Style, name: str) -> list[Item]:
+    """The drawing top left, caption and fact in a column beside it, the grid below."""
+    content, gap = style.frame.content, style.mm(GAP)
+    slot_h = content.h * 0.5
+    slot_w = clamp(slot_h * pixels[0] / pixels[1], content.w * 0.45, content.w * 0.62)
+    picture = place_picture("drawing", page.drawing, pixels,
+                            Box(content.x, content.top - slot_h, slot_w, slot_h))
+    side = Box(picture.box.right + gap, picture.box.y, content.right - picture.box.right - gap,
+               picture.box.h)
+    caption = caption_block(page.caption, side, style, name, align="left")
+    fact = fact_panel(side.below(caption.extent().y - gap), page.fact, style, name)
+    calendar = content.below(picture.box.y - gap)
+    return [picture, caption, *fact, *calendar_block(calendar, grid, style, name)]
+
+
+def _landscape_page_wide_drawing(page: MonthPage, pixels: tuple[int, int], grid: MonthGrid,
+                                 style: Style, name: str) -> list[Item]:
+    """The drawing, its caption and the fact in the left column, the grid on the right."""
+    content, gap = style.frame.content, style.mm(GAP)
+    slot_w = content.w * 0.55
+    slot_h = min(slot_w * pixels[1] / pixels[0], content.h * 0.66)
+    picture = place_picture("drawing", page.drawing, pixels,
+                            Box(content.x, content.top - slot_h, slot_w, slot_h))
+    caption = _caption_under(picture, page, style, name)
+    fact_box = Box(content.x, content.y, slot_w, caption.extent().y - gap - content.y)
+    fact = fact_panel(fact_box, page.fact, style, name, at="top")
+    calendar = Box(content.x + slot_w + gap, content.y, content.w - slot_w - gap, content.h)
+    return [picture, caption, *fact, *calendar_block(calendar, grid, style, name)]
+
+
+def _landscape_page_tall_drawing(page: MonthPage, pixels: tuple[int, int], grid: MonthGrid,
+                                 style: Style, name: str) -> list[Item]:
+    """The drawing down the left, the grid on the right with the fact under it."""
+    content, gap = style.frame.content, style.mm(GAP)
+    slot_h = content.h - style.mm(1.5 + CAPTION_H)
+    slot_w = clamp(slot_h * pixels[0] / pixels[1], content.w * 0.36, content.w * 0.5)
+    picture = place_picture("drawing", page.drawing, pixels,
+                            Box(content.x, content.top - slot_h, slot_w, slot_h))
+    caption = _caption_under(picture, page, style, name)
+    right = Box(content.x + slot_w + gap, content.y, content.w - slot_w - gap, content.h)
+    fact_box = Box(right.x, right.y, right.w, style.mm(46))
+    fact = fact_panel(fact_box, page.fact, style, name)
+    calendar = right.inset(0, fact_height(fact_box, page.fact, style, name) + gap, 0, 0)
+    return [picture, caption, *fact, *calendar_block(calendar, grid, style, name)]
 
 
 def cover_layout(spec: CalendarSpec, pixels: tuple[int, int], fonts: FontNames) -> PageLayout:
@@ -470,41 +505,43 @@ def back_layout(spec: CalendarSpec, pixels: dict[Path, tuple[int, int]],
     return PageLayout(name, frame, tuple(items))
 
 
-def winners_grid(area: Box, winners: tuple, pixels: dict[Path, tuple[int, int]], style: Style,
-                 page: str) -> list[Item]:
-    """Thumbnails with captions, in the number of columns that shows them largest."""
+def winners_grid(area: Box, winners: tuple[Winner, ...], pixels: dict[Path, tuple[int, int]],
+                 style: Style, page: str) -> list[Item]:
+    """Thumbnails in 4:3 frames with captions, in the number of columns that shows them largest.
+
+    Most drawings are landscape; a portrait one is shown whole in the middle of its frame.
+    """
     if not winners:
         return []
     gap, caption_h = style.mm(4), style.mm(9)
 
-    def thumb_side(columns: int) -> float:
+    def frame_height(columns: int) -> float:
         rows = math.ceil(len(winners) / columns)
-        return min((area.w - gap * (columns - 1)) / columns,
-                   (area.h - gap * (rows - 1)) / rows - caption_h)
+        cell_w = (area.w - gap * (columns - 1)) / columns
+        return min(cell_w * 3 / 4, (area.h - gap * (rows - 1)) / rows - caption_h)
 
-    columns = max(range(1, len(winners) + 1), key=thumb_side)
-    side = thumb_side(columns)
-    if side < style.mm(14):
+    columns = max(range(1, len(winners) + 1), key=frame_height)
+    frame_h = frame_height(columns)
+    if frame_h < style.mm(14):
         raise TextOverflow(page, "list of winners", f"{len(winners)} winners")
+    frame_w = frame_h * 4 / 3
     rows = math.ceil(len(winners) / columns)
-    cell_w = (area.w - gap * (columns - 1)) / columns
-    cell_h = side + caption_h
+    cell_h = frame_h + caption_h
     used_h = rows * cell_h + (rows - 1) * gap
     items: list[Item] = []
     for index, winner in enumerate(winners):
         row, col = divmod(index, columns)
-        # The last row is centred when it is not full.
+        # Every row is centred, so a last row that is not full sits in the middle.
         in_row = min(columns, len(winners) - row * columns)
-        x0 = area.x + (area.w - in_row * cell_w - (in_row - 1) * gap) / 2
-        x = x0 + col * (cell_w + gap)
+        x = area.x + (area.w - in_row * frame_w - (in_row - 1) * gap) / 2 + col * (frame_w + gap)
         top = area.top - (area.h - used_h) / 2 - row * (cell_h + gap)
-        slot = Box(x + (cell_w - side) / 2, top - side, side, side)
-        items.append(Fill(slot, style.colours.tint, style.mm(1.5)))
+        frame = Box(x, top - frame_h, frame_w, frame_h)
+        items.append(Fill(frame, style.colours.tint, style.mm(1.5)))
         items.append(place_picture(f"winner {index + 1}", winner.drawing,
-                                   pixels[winner.drawing], slot.inset(*(style.mm(1.5),) * 4),
+                                   pixels[winner.drawing], frame.inset(*(style.mm(1.5),) * 4),
                                    valign="centre"))
         items.append(fit_text(caption_text(winner.caption, style.language),
-                              Box(x, top - cell_h, cell_w, caption_h - style.mm(1.5)),
+                              Box(x, top - cell_h, frame_w, caption_h - style.mm(1.5)),
                               font=style.fonts.regular, size=style.pt(8),
                               min_size=style.pt(5.5), colour=style.colours.ink,
                               what=f"winner {index + 1} caption", page=page, align="centre",

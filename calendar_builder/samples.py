@@ -40,7 +40,9 @@ def make_drawing(
     canvas.scribble_fill([(0, 0), (w, 0), (w, horizon), (0, horizon)], rng.choice(SKIES), 0.55)
     canvas.scribble_fill([(0, horizon), (w, horizon * 0.97), (w, h), (0, h)],
                          rng.choice(GRASSES), 0.7)
-    canvas.sun(rng.choice([w * 0.14, w * 0.86]), h * 0.15, min(w, h) * rng.uniform(0.08, 0.12))
+    if motif != "sun":  # the sun motif has its own big sun
+        canvas.sun(rng.choice([w * 0.14, w * 0.86]), h * 0.15,
+                   min(w, h) * rng.uniform(0.08, 0.12))
     for _ in range(rng.randint(1, 3)):
         canvas.cloud(rng.uniform(0.25, 0.75) * w, rng.uniform(0.08, 0.3) * h, min(w, h) * 0.07)
     for _ in range(rng.randint(4, 9)):
@@ -53,10 +55,14 @@ def make_drawing(
             canvas.child(w * (0.25 + 0.28 * i + rng.uniform(-0.05, 0.05)), ground, unit * 0.3)
         canvas.ball(w * rng.uniform(0.3, 0.7), ground - unit * 0.32, unit * 0.05)
     elif motif == "bones":
-        for _ in range(rng.randint(3, 5)):
-            canvas.bone(rng.uniform(0.15, 0.85) * w, rng.uniform(0.35, 0.9) * h, unit * 0.2,
-                        rng.uniform(-0.6, 0.6))
-        canvas.child(w * rng.uniform(0.2, 0.8), ground, unit * 0.32)
+        # Bones in a loose row across the picture, the child in a gap between them.
+        spots = [0.15, 0.38, 0.62, 0.85]
+        child_spot = rng.randrange(len(spots))
+        for i, spot in enumerate(spots):
+            if i != child_spot:
+                canvas.bone(spot * w, ground - unit * rng.uniform(0, 0.25), unit * 0.2,
+                            rng.uniform(-0.6, 0.6))
+        canvas.child(spots[child_spot] * w, ground, unit * 0.32)
     elif motif == "milk":
         canvas.bottle(w * 0.3, ground, unit * 0.38)
         canvas.glass(w * 0.55, ground, unit * 0.22)
@@ -145,11 +151,12 @@ class _Canvas:
         nx, ny = -math.sin(angle) * length * 0.09, math.cos(angle) * length * 0.09
         shaft = [(cx - dx + nx, cy - dy + ny), (cx + dx + nx, cy + dy + ny),
                  (cx + dx - nx, cy + dy - ny), (cx - dx - nx, cy - dy - ny)]
-        self.scribble_fill(shaft, "#FFF8E7")
+        # Knobs first, then the shaft over them, so the outline reads as one bone.
         for ex, ey in ((cx - dx, cy - dy), (cx + dx, cy + dy)):
             for s in (1, -1):
                 self.blob(ex + s * nx * 1.3, ey + s * ny * 1.3, length * 0.11, length * 0.11,
                           "#FFF8E7", "#8C7B6B")
+        self.scribble_fill(shaft, "#FFF8E7")
         self.stroke(shaft[:2], "#8C7B6B")
         self.stroke(shaft[2:], "#8C7B6B")
 
