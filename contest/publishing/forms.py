@@ -1,8 +1,19 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from ..wall_calendar import Options
 
 REQUIRED = DataRequired(message=_l("Please fill this in."))
 
@@ -23,3 +34,32 @@ LANGUAGE_CHOICES = [SelectChoice("ru", "Русский"), SelectChoice("en", "En
 class CertificateBatchForm(FlaskForm):
     stage = SelectField(_l("Region"), coerce=int)
     language = RadioField(_l("Language"), choices=LANGUAGE_CHOICES, default="ru")
+
+
+class CalendarExportForm(FlaskForm):
+    language = RadioField(_l("Language"), choices=LANGUAGE_CHOICES, default="ru")
+    page_format = RadioField(_l("Page size"), default="A4", choices=[
+        SelectChoice("A4", "A4"), SelectChoice("A3", "A3")])
+    orientation = RadioField(_l("Orientation"), default="portrait", choices=[
+        SelectChoice("portrait", _l("Portrait")), SelectChoice("landscape", _l("Landscape"))])
+    bleed_mm = DecimalField(_l("Bleed, mm"), default=3, places=1, validators=[
+        InputRequired(message=_l("Please fill this in.")), NumberRange(0, 10)],
+        description=_l("What the printer asks for: usually 3 mm, sometimes 2 mm."))
+    crop_marks = BooleanField(_l("Crop marks"), description=_l(
+        "Some printers want them in the file, some want none."))
+    max_per_region = IntegerField(_l("At most drawings per region"), default=2, validators=[
+        InputRequired(message=_l("Please fill this in.")), NumberRange(1, 13)])
+    patient_solidarity_day = DateField(_l("Patient Solidarity Day"), validators=[Optional()],
+                                       description=_l("Its date changes every year (early "
+                                                      "December); leave empty not to mark it."))
+    partners = TextAreaField(_l("Partners, one per line"), validators=[Optional(),
+                                                                      Length(max=2000)])
+
+    def options(self) -> Options:
+        return Options(
+            language=self.language.data, page_format=self.page_format.data,
+            orientation=self.orientation.data, bleed_mm=float(self.bleed_mm.data),
+            crop_marks=bool(self.crop_marks.data), max_per_region=self.max_per_region.data,
+            patient_solidarity_day=self.patient_solidarity_day.data,
+            partners=tuple(line.strip() for line in (self.partners.data or "").splitlines()
+                           if line.strip()))

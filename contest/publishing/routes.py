@@ -9,6 +9,7 @@ from flask import (
     render_template,
     request,
     send_file,
+    session,
     url_for,
 )
 from flask_babel import get_locale
@@ -17,13 +18,13 @@ from flask_login import current_user
 
 from wtforms.fields.choices import SelectChoice
 
-from .. import certificates, entries, facts, jobs, report
+from .. import certificates, entries, facts, jobs, report, wall_calendar
 from ..config import LANGUAGES
 from ..contests import current_contest
 from ..access import organizer_required, roles_required
 from ..extensions import db
-from ..models import Contest, Fact, Job, Role
-from .forms import CertificateBatchForm, FactForm
+from ..models import CalendarExport, Contest, Entry, Fact, Job, Region, Role
+from .forms import CalendarExportForm, CertificateBatchForm, FactForm
 
 bp = Blueprint("publishing", __name__)
 
@@ -125,6 +126,166 @@ def yearly_report_file(contest_id: int, fmt: str):
     make, mimetype = makers[fmt]
     return send_file(io.BytesIO(make(figures)), mimetype=mimetype, as_attachment=True,
                      download_name=f"report-{contest.year}.{fmt}")
+
+
+# --- the calendar ---------------------------------------------------------------------------
+
+
+@bp.get("/calendar")
+@roles_required(Role.ORGANIZER, Role.COORDINATOR)
+def calendar():
+    """Assemble the calendar: drag drawings onto the cover and months, check, export."""
+    contest, region = _calendar_scope()
+    form = CalendarExportForm(data=session.get(_options_key(contest, region)))
+    options = form.options()
+    pages = wall_calendar.board(contest, region)
+    db.session.commit()
+    checks = wall_calendar.check(contest, region, options)
+    placed = {e.id: e for e in wall_calendar.candidates(contest, region)}
+    return render_template(
+        "publishing/calendar.html", contest=contest, region=region, pages=pages,
+        candidates=list(placed.values()), used={p.entry_id for p in pages.values()},
+        facts=facts.library(active_only=True), checks=checks, form=form,
+        history=wall_calendar.history(contest, region),
+        regions=contest.regions if current_user.role is Role.ORGANIZER else [],
+        caption=entries.caption, page_name=wall_calendar.page_name)
+
+
+@bp.post("/calendar/assign")
+@roles_required(Role.ORGANIZER, Role.COORDINATOR)
+def calendar_assign():
+    contest, region = _calendar_scope()
+    slot = request.form.get("slot", type=int)
+    entry_id = request.form.get("entry", type=int) or None
+    entry = db.session.get(Entry, entry_id) if entry_id else None
+    try:
+        wall_calendar.assign(contest, region, slot, entry)
+    except ValueError:
+        abort(400)
+    return _back_to_calendar(region)
+
+
+@bp.post("/calendar/fact")
+@roles_required(Role.ORGANIZER, Role.COORDINATOR)
+def calendar_fact():
+    contest, region = _calendar_scope()
+    fact_id = request.form.get("fact", type=int)
+    try:
+        wall_calendar.set_fact(contest, region, request.form.get("slot", type=int),
+                               db.session.get(Fact, fact_id) if fact_id else None)
+    except ValueError:
+        abort(400)
+    return _back_to_calendar(region)
+
+
+@bp.post("/calendar/suggest-facts")
+@roles_required(Role.ORGANIZER, Role.COORDINATOR)
+def calendar_suggest_facts():
+    contest, region = _calendar_scope()
+    n = wall_calendar.suggest_facts(contest, region)
+    flash(_("Facts suggested for %(n)s months.", n=n), "success")
+    return _back_to_calendar(region)
+
+
+@bp.post("/calendar/options")
+@roles_required(Role.ORGANIZER, Role.COORDINATOR)
+def calendar_options():
+    """Remember how to print; the rules are checked again for that format."""
+    contest, region = _calendar_scope()
+    form = CalendarExportForm()
+    if form.validate_on_submit():
+        session[_options_key(contest, region)] = _form_data(form)
+    else:
+        for field in form:
+            for message in field.errors:
+                flash(f"{field.label.text}: {message}", "error")
+    return _back_to_calendar(region)
+
+
+@bp.post("/calendar/export")
+@roles_required(Role.ORGANIZER, Role.COORDINATOR)
+def calendar_export():
+    """Export in the background; a broken rule needs an organizer's reason, which is logged."""
+    contest, region = _calendar_scope()
+    form = CalendarExportForm()
+    if not form.validate_on_submit():
+        abort(400)
+    session[_options_key(contest, region)] = _form_data(form)
+    options = form.options()
+    overrides = {key[len("override_"):]: value for key, value in request.form.items()
+                 if key.startswith("override_") and value.strip()}
+    if current_user.role is not Role.ORGANIZER:
+        overrides = {}  # only organizers may override a selection rule
+    checks = wall_calendar.check(contest, region, options)
+    blocking = wall_calendar.failing(checks, overrides)
+    if blocking:
+        for check in blocking:
+            flash(check.message, "error")
+        flash(_("Fix these first, or give a reason to override each one."), "error")
+        return _back_to_calendar(region)
+    job = wall_calendar.start_export(contest, region, options, overrides, current_user.id,
+                                     back=url_for(".calendar", region=region.id if region else None))
+    return redirect(url_for(".job", job_id=job.id))
+
+
+@bp.get("/calendar/preview/<int:slot>.png")
+@roles_required(Role.ORGANIZER, Role.COORDINATOR)
+def calendar_preview(slot: int):
+    """The live preview of one page as it will print."""
+    contest, region = _calendar_scope()
+    if slot not in wall_calendar.SLOTS:
+        abort(404)
+    options = CalendarExportForm(data=session.get(_options_key(contest, region))).options()
+    png = wall_calendar.preview_png(contest, region, options, slot)
+    db.session.commit()
+    return send_file(io.BytesIO(png), mimetype="image/png", max_age=0)
+
+
+@bp.get("/calendar/exports/<int:export_id>/<path:name>")
+@roles_required(Role.ORGANIZER, Role.COORDINATOR)
+def calendar_file(export_id: int, name: str):
+    """A kept export: the PDF, its preflight report (JSON or text) or a page preview."""
+    export = db.get_or_404(CalendarExport, export_id)
+    if current_user.role is not Role.ORGANIZER and export.region_id != current_user.region_id:
+        abort(404)
+    key = wall_calendar.export_file_key(export, name)
+    if key is None:
+        abort(404)
+    return send_file(io.BytesIO(entries.storage().read(key)), download_name=name,
+                     as_attachment=name.endswith(".pdf"))
+
+
+def _calendar_scope() -> tuple[Contest, Region | None]:
+    """The contest and the calendar asked for: organizers any; a coordinator their region's."""
+    contest = current_contest()
+    if contest is None:
+        abort(404)
+    if current_user.role is Role.COORDINATOR:
+        region = current_user.region
+        if region not in contest.regions:
+            abort(404)
+        return contest, region
+    region_id = request.values.get("region", type=int)
+    region = db.session.get(Region, region_id) if region_id else None
+    if region_id and region not in contest.regions:
+        abort(404)
+    return contest, region
+
+
+def _options_key(contest: Contest, region: Region | None) -> str:
+    return f"calendar-{contest.id}-{region.id if region else 0}"
+
+
+def _form_data(form) -> dict:
+    data = {name: field.data for name, field in form._fields.items() if name != "csrf_token"}
+    data["bleed_mm"] = float(data["bleed_mm"])
+    if data.get("patient_solidarity_day"):
+        data["patient_solidarity_day"] = data["patient_solidarity_day"].isoformat()
+    return data
+
+
+def _back_to_calendar(region: Region | None):
+    return redirect(url_for(".calendar", region=region.id if region else None))
 
 
 @bp.get("/jobs/<int:job_id>")

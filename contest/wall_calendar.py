@@ -1,0 +1,477 @@
+"""Assembling the wall calendar from the winning drawings, and the bridge to ``calendar_builder``.
+
+This is the only module of the app that speaks ``calendar_builder``: it turns the contest's
+results (the drawings chosen for the cover and the twelve months, their consented captions and
+the month's facts) into a ``CalendarSpec``, checks the selection rules, and builds the PDF in a
+background job. A national calendar has ``region=None``; a region may print its own.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import shutil
+import tempfile
+import unicodedata
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from flask_babel import format_date
+from PIL import Image
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from calendar_builder import build as builder
+from calendar_builder.fonts import register_fonts
+from calendar_builder.images import prepare_image
+from calendar_builder.layout import Picture, calendar_layout
+from calendar_builder.previews import render_previews
+from calendar_builder.render import render_pdf
+from calendar_builder.spec import (
+    BackPage,
+    CalendarSpec,
+    Caption,
+    Cover,
+    MarkedDay,
+    MonthPage,
+    Text,
+    Winner,
+    world_osteoporosis_day,
+)
+from calendar_builder.spec import Fact as SpecFact
+
+from . import audit, entries, facts, jobs
+from .extensions import db
+from .models import (
+    CalendarExport,
+    CalendarSlot,
+    Contest,
+    Entry,
+    EntryStatus,
+    Fact,
+    Job,
+    Region,
+    Stage,
+)
+
+COVER = 0
+MONTHS = range(1, 13)
+SLOTS = range(0, 13)
+MIN_DPI = 200  # below this a drawing prints visibly soft; the builder aims for 300
+# A drawing the layout must fit whole (its shape far from the page's) prints small:
+# below this share of the page's content area it is flagged.
+MIN_SHARE = 0.25
+
+
+@dataclass(frozen=True)
+class Options:
+    """How to print: what the organizer chooses on the export form."""
+
+    language: str = "ru"
+    page_format: str = "A4"
+    orientation: str = "portrait"
+    bleed_mm: float = 3.0
+    crop_marks: bool = False
+    max_per_region: int = 2
+    patient_solidarity_day: date | None = None
+    partners: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RuleCheck:
+    """One selection rule: passed or not, why, and which pages it concerns."""
+
+    key: str
+    ok: bool
+    message: str
+    slots: tuple[int, ...] = ()
+
+
+# --- candidates and the board ---------------------------------------------------------------
+
+
+def candidates(contest: Contest, region: Region | None = None) -> list[Entry]:
+    """Drawings that may go in the calendar.
+
+    National: the national winners and the drawings the national jury marked as calendar
+    candidates. Regional: the region's accepted entries.
+    """
+    query = select(Entry).join(Stage).where(Entry.contest_id == contest.id,
+                                            Entry.personal_data_erased_at.is_(None))
+    if region is not None:
+        query = query.where(Stage.region_id == region.id, Entry.status == EntryStatus.ACCEPTED)
+        return list(db.session.scalars(query.order_by(Entry.id)))
+    return [e for e in db.session.scalars(query.order_by(Entry.id)) if _national_candidate(e)]
+
+
+def _national_candidate(entry: Entry) -> bool:
+    return entry.public_status.key in ("winner", "finalist") or bool(
+        getattr(entry, "calendar_candidate", False))
+
+
+def board(contest: Contest, region: Region | None = None) -> dict[int, CalendarSlot]:
+    """The thirteen pages (0 = cover) of the calendar being assembled, made on first use."""
+    rows = {s.slot: s for s in db.session.scalars(select(CalendarSlot).where(
+        CalendarSlot.contest_id == contest.id, _region_is(region)))}
+    for slot in SLOTS:
+        if slot not in rows:
+            rows[slot] = CalendarSlot(contest_id=contest.id, region_id=_id(region), slot=slot)
+            db.session.add(rows[slot])
+    db.session.flush()
+    return dict(sorted(rows.items()))
+
+
+def _region_is(region: Region | None):
+    return CalendarSlot.region_id.is_(None) if region is None else CalendarSlot.region_id == region.id
+
+
+def _id(region: Region | None) -> int | None:
+    return region.id if region else None
+
+
+def assign(contest: Contest, region: Region | None, slot: int, entry: Entry | None) -> None:
+    """Put a drawing on a page (or clear it); a drawing already on another page moves. Commits."""
+    if slot not in SLOTS:
+        raise ValueError(slot)
+    pages = board(contest, region)
+    if entry is not None:
+        if entry.id not in {e.id for e in candidates(contest, region)}:
+            raise ValueError("not a candidate")
+        for other in pages.values():
+            if other.entry_id == entry.id and other.slot != slot:
+                other.entry_id = pages[slot].entry_id  # swap: the page's drawing goes there
+    pages[slot].entry_id = entry.id if entry else None
+    audit.record("calendar.assign", contest, region=_id(region), slot=slot,
+                 entry=entry.id if entry else None)
+    db.session.commit()
+
+
+def set_fact(contest: Contest, region: Region | None, slot: int, fact: Fact | None) -> None:
+    if slot not in MONTHS:
+        raise ValueError(slot)
+    board(contest, region)[slot].fact_id = fact.id if fact else None
+    db.session.commit()
+
+
+def suggest_facts(contest: Contest, region: Region | None) -> int:
+    """Give every month without a fact one from the library, never repeating; commits."""
+    facts.seed()
+    pages = board(contest, region)
+    taken = {p.fact_id for p in pages.values() if p.fact_id}
+    empty = [pages[m] for m in MONTHS if not pages[m].fact_id]
+    offered = facts.suggest(len(empty), taken)
+    if len(offered) < len(empty):  # a small library: repeat rather than leave pages bare
+        offered += facts.suggest(len(empty) - len(offered))
+    for page, fact in zip(empty, offered, strict=False):
+        page.fact_id = fact.id
+    db.session.commit()
+    return min(len(empty), len(offered))
+
+
+# --- the rules --------------------------------------------------------------------------------
+
+
+def check(contest: Contest, region: Region | None, options: Options) -> list[RuleCheck]:
+    """Every selection rule, passed or not, with the pages it concerns."""
+    pages = board(contest, region)
+    chosen = {slot: p.entry for slot, p in pages.items() if p.entry is not None}
+    results = []
+    missing = [s for s in SLOTS if s not in chosen]
+    results.append(RuleCheck("complete", not missing, str(
+        _l("Every page has a drawing.") if not missing else
+        _l("Pages without a drawing: %(pages)s.", pages=_page_names(missing))), tuple(missing)))
+    wanted = {c.name for c in contest.age_categories}
+    present = {e.age_category.name for e in chosen.values()}
+    absent = sorted(wanted - present)
+    results.append(RuleCheck("categories", not absent, str(
+        _l("Every age category is represented.") if not absent else
+        _l("Not represented: %(names)s.", names=", ".join(absent)))))
+    if region is None:
+        per_region = Counter(e.stage.region.name for e in chosen.values())
+        over = {name: n for name, n in per_region.items() if n > options.max_per_region}
+        slots = tuple(s for s, e in chosen.items() if e.stage.region.name in over)
+        results.append(RuleCheck("per_region", not over, str(
+            _l("At most %(n)s drawings per region.", n=options.max_per_region) if not over else
+            _l("Too many drawings from %(names)s (at most %(n)s per region).",
+               names=", ".join(f"{k} ({v})" for k, v in over.items()),
+               n=options.max_per_region)), slots))
+    children = Counter(_child(e) for e in chosen.values())
+    twice = tuple(s for s, e in chosen.items() if children[_child(e)] > 1)
+    results.append(RuleCheck("one_per_child", not twice, str(
+        _l("One drawing per child.") if not twice else
+        _l("The same child twice: %(pages)s.", pages=_page_names(twice))), twice))
+    unconsented = tuple(s for s, e in chosen.items() if not e.consent("print"))
+    results.append(RuleCheck("consent", not unconsented, str(
+        _l("Every family agreed to printing.") if not unconsented else
+        _l("No consent to print: %(pages)s.", pages=_page_names(unconsented))), unconsented))
+    placed = placements(contest, region, options) if chosen else {}
+    soft = tuple(s for s, (dpi, _cut) in placed.items() if dpi < MIN_DPI)
+    results.append(RuleCheck("resolution", not soft, str(
+        _l("Every drawing is sharp enough for %(format)s.", format=options.page_format)
+        if not soft else _l("Too small for %(format)s (under %(dpi)s dpi): %(pages)s.",
+                            format=options.page_format, dpi=MIN_DPI, pages=_page_names(soft))),
+        soft))
+    small = tuple(s for s, (_dpi, share) in placed.items() if share < MIN_SHARE)
+    results.append(RuleCheck("orientation", not small, str(
+        _l("Every drawing's shape suits its page.") if not small else
+        _l("The drawing's shape does not suit the page layout: it would print small. Choose a "
+           "drawing of the page's orientation for: %(pages)s.", pages=_page_names(small))), small))
+    return results
+
+
+def _child(entry: Entry) -> tuple:
+    fold = lambda s: unicodedata.normalize("NFKC", s).casefold().replace("ё", "е").strip()  # noqa: E731
+    return (entry.stage.region_id, fold(entry.child_first_name), fold(entry.child_last_name),
+            entry.birth_date or entry.age)
+
+
+def page_name(slot: int) -> str:
+    """“Cover” or the month's name, in the current language."""
+    return str(_l("Cover")) if slot == COVER else format_date(date(2000, slot, 1), "LLLL")
+
+
+def _page_names(slots) -> str:
+    return ", ".join(page_name(s) for s in slots)
+
+
+def placements(contest: Contest, region: Region | None, options: Options
+               ) -> dict[int, tuple[float, float]]:
+    """Per page with a drawing: (effective dpi, share of the page's content area it covers).
+
+    Uses the calendar builder's own layout, so the check sees exactly what will print.
+    """
+    spec = to_spec(contest, region, options, allow_gaps=True)
+    layouts = calendar_layout(spec, _pixel_sizes(contest, region), register_fonts(spec.fonts))
+    pages = board(contest, region)
+    found = {}
+    for slot, layout in zip(SLOTS, layouts, strict=False):
+        if pages[slot].entry is None:
+            continue
+        picture = next(i for i in layout.items if isinstance(i, Picture) and i.what == "drawing")
+        w_px, h_px = picture.pixels
+        dpi = min(w_px / (picture.image.w / 72), h_px / (picture.image.h / 72))
+        content = layout.frame.content
+        share = (picture.box.w * picture.box.h) / (content.w * content.h)
+        found[slot] = (round(dpi), round(share, 3))
+    return found
+
+
+def _pixel_sizes(contest: Contest, region: Region | None,
+                 kind: str = "print") -> dict[Path, tuple[int, int]]:
+    """Each drawing's pixel size, as the layout needs it."""
+    sizes = {}
+    for page in board(contest, region).values():
+        if page.entry is not None:
+            sizes[_print_path(page.entry, kind)] = _pixels(page.entry, kind)
+    sizes[PLACEHOLDER] = (1754, 1240)
+    return sizes
+
+
+def _pixels(entry: Entry, kind: str) -> tuple[int, int]:
+    # The stored derivative's own size (read from its header): the print master may be
+    # smaller than the upload, and derivatives are stored upright.
+    with Image.open(_print_path(entry, kind)) as image:
+        return image.size
+
+
+# --- the bridge: results to a calendar specification ----------------------------------------
+
+PLACEHOLDER = Path(__file__).parent / "data" / "placeholder.jpg"
+
+
+def _print_path(entry: Entry, kind: str = "print") -> Path:
+    return entries.storage().path(entries.image_key(entry, kind))
+
+
+def caption(entry: Entry) -> Caption:
+    """The consented caption: the first name only with consent, age and town always."""
+    named = entry.consent("show_name") and not entry.personal_data_erased_at
+    return Caption(first_name=Text(entry.child_first_name if named else ""), age=entry.age,
+                   town=Text(entry.town), title=Text(entry.title))
+
+
+def marked_days(year: int, options: Options) -> tuple[MarkedDay, ...]:
+    days = [world_osteoporosis_day(year),
+            MarkedDay(date(year, 10, 1), Text("Международный день пожилых людей",
+                                              "International Day of Older Persons")),
+            MarkedDay(date(year, 10, 12), Text("Всемирный день борьбы с артритом",
+                                               "World Arthritis Day"))]
+    if options.patient_solidarity_day and options.patient_solidarity_day.year == year:
+        days.append(MarkedDay(options.patient_solidarity_day,
+                              Text("День солидарности пациентов", "Patient Solidarity Day")))
+    return tuple(sorted(days, key=lambda d: d.date))
+
+
+def calendar_year(contest: Contest) -> int:
+    """The contest of one year illustrates the calendar of the next."""
+    return contest.year + 1
+
+
+def to_spec(contest: Contest, region: Region | None, options: Options,
+            allow_gaps: bool = False, kind: str = "print") -> CalendarSpec:
+    """The calendar specification of the assembled pages.
+
+    ``allow_gaps`` fills empty pages with a placeholder and ``kind="preview"`` uses the web
+    previews of the drawings: both for checks and previews only, never for print.
+    """
+    pages = board(contest, region)
+    fact_rows = {f.id: f for f in facts.library()}
+
+    def drawing(page: CalendarSlot) -> Path:
+        if page.entry is None:
+            if not allow_gaps:
+                raise ValueError(f"page {page.slot} has no drawing")
+            return PLACEHOLDER
+        return _print_path(page.entry, kind)
+
+    def fact(page: CalendarSlot) -> SpecFact:
+        row = fact_rows.get(page.fact_id)
+        if row is None:
+            return SpecFact(Text(""), Text(""))
+        return SpecFact(Text(row.text_ru, row.text_en), Text(row.source_ru, row.source_en))
+
+    blank = Caption(first_name=Text(""))
+    cover_page = pages[COVER]
+    title = Text(contest.title_ru, contest.title_en)
+    subtitle = Text(f"{region.name_ru}" if region else "Календарь", f"{region.name_en}" if region
+                    else "Calendar")
+    winners = tuple(Winner(_print_path(p.entry, kind), caption(p.entry))
+                    for p in pages.values() if p.entry is not None)
+    about = Text(
+        "Рисунки победителей конкурса детского рисунка «{}» ({} год). Календарь выпущен "
+        "общественной организацией пациентов для профилактики остеопороза: крепкие кости "
+        "строятся с детства.".format(contest.title_ru, contest.year),
+        "Drawings by the winners of the children's drawing contest “{}” ({}). The calendar "
+        "is published by the patient society for osteoporosis prevention: strong bones are "
+        "built in childhood.".format(contest.title_en or contest.title_ru, contest.year))
+    return CalendarSpec(
+        year=calendar_year(contest),
+        cover=Cover(drawing(cover_page), title, subtitle,
+                    Text(contest.motto_ru, contest.motto_en),
+                    caption(cover_page.entry) if cover_page.entry else None),
+        months=tuple(MonthPage(m, drawing(pages[m]),
+                               caption(pages[m].entry) if pages[m].entry else blank,
+                               fact(pages[m])) for m in MONTHS),
+        back=BackPage(about=about, winners=winners,
+                      partners=tuple(Text(p) for p in options.partners)),
+        language=options.language, page_format=options.page_format,
+        orientation=options.orientation, bleed_mm=options.bleed_mm,
+        crop_marks=options.crop_marks, marked_days=marked_days(calendar_year(contest), options),
+    )
+
+
+def preview_png(contest: Contest, region: Region | None, options: Options, slot: int,
+                dpi: int = 60) -> bytes:
+    """One page as it will print, from the web-size drawings: the live preview."""
+    spec = to_spec(contest, region, options, allow_gaps=True, kind="preview")
+    fonts = register_fonts(spec.fonts)
+    pixels = {**_pixel_sizes(contest, region, kind="preview"), PLACEHOLDER: (1754, 1240)}
+    layout = calendar_layout(spec, pixels, fonts)[slot]
+    images = {(0, p.what): prepare_image(p.source, (p.image.w / 72, p.image.h / 72))
+              for p in layout.items if isinstance(p, Picture)}
+    work = Path(tempfile.mkdtemp(prefix="preview-"))
+    try:
+        render_pdf((layout,), images, work / "page.pdf", fonts, title="preview",
+                   language=spec.language, crop_marks=False, deterministic=True)
+        return render_previews(work / "page.pdf", work, dpi=dpi)[0].read_bytes()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+# --- export -------------------------------------------------------------------------------
+
+
+def options_from(params: dict) -> Options:
+    values = dict(params.get("options", {}))
+    if values.get("patient_solidarity_day"):
+        values["patient_solidarity_day"] = date.fromisoformat(values["patient_solidarity_day"])
+    values["partners"] = tuple(values.get("partners", ()))
+    return Options(**values)
+
+
+def options_params(options: Options) -> dict:
+    values = dataclasses.asdict(options)
+    if options.patient_solidarity_day:
+        values["patient_solidarity_day"] = options.patient_solidarity_day.isoformat()
+    values["partners"] = list(options.partners)
+    return values
+
+
+def failing(checks: list[RuleCheck], overrides: dict[str, str]) -> list[RuleCheck]:
+    """Rules broken and not overridden with a reason."""
+    return [c for c in checks if not c.ok and not overrides.get(c.key, "").strip()]
+
+
+def start_export(contest: Contest, region: Region | None, options: Options,
+                 overrides: dict[str, str], user_id: int | None, back: str = "") -> Job:
+    """Check the rules and queue the export; overridden rules are logged with their reasons."""
+    checks = check(contest, region, options)
+    if failing(checks, overrides):
+        raise ValueError("rules broken")
+    used = [{"rule": c.key, "message": c.message, "reason": overrides[c.key].strip()}
+            for c in checks if not c.ok]
+    for override in used:
+        audit.record("calendar.override", contest, region=_id(region), **override)
+    db.session.commit()
+    return jobs.start("calendar", user_id, contest.id, region_id=_id(region),
+                      options=options_params(options), overrides=used, back=back)
+
+
+@jobs.handler("calendar")
+def export_job(job: Job, progress: Callable[[int, int, str], None]) -> tuple[str, str]:
+    """Build the PDF, its preflight report and page previews, and keep them as a version."""
+    contest = db.session.get(Contest, job.contest_id)
+    region = db.session.get(Region, job.params["region_id"]) if job.params.get("region_id") else None
+    options = options_from(job.params)
+    spec = to_spec(contest, region, options)
+    version = 1 + (db.session.scalar(select(func.max(CalendarExport.version)).where(
+        CalendarExport.contest_id == contest.id, CalendarExport.region_id.is_(None)
+        if region is None else CalendarExport.region_id == region.id)) or 0)
+    name = f"calendar-{spec.year}-{region.code if region else 'national'}-v{version}-" \
+           f"{options.language}-{options.page_format}"
+    store = entries.storage()
+    prefix = f"calendars/{contest.year}/{name}"
+    work = Path(tempfile.mkdtemp(prefix="calendar-"))
+    try:
+        pdf = work / f"{name}.pdf"
+        report = builder.build_calendar(spec, pdf, progress=lambda d, t, m: progress(d, t + 2, m))
+        progress(1, 1, "previews")
+        previews = render_previews(pdf, work / "previews", dpi=40)
+        store.put(f"{prefix}/{name}.pdf", pdf.read_bytes())
+        store.put(f"{prefix}/preflight.json",
+                  json.dumps(report.to_dict(), ensure_ascii=False, indent=1).encode())
+        store.put(f"{prefix}/preflight.txt", report.to_text().encode())
+        preview_keys = []
+        for n, path in enumerate(previews, start=1):
+            key = f"{prefix}/page-{n:02d}.png"
+            store.put(key, path.read_bytes())
+            preview_keys.append(key)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    db.session.add(CalendarExport(
+        contest_id=contest.id, region_id=_id(region), version=version, job_id=job.id,
+        language=options.language, page_format=options.page_format,
+        options=options_params(options), pdf_key=f"{prefix}/{name}.pdf",
+        report=report.to_dict(), preview_keys=preview_keys,
+        overrides=job.params.get("overrides", []), user_id=job.user_id))
+    return f"{prefix}/{name}.pdf", f"{name}.pdf"
+
+
+EXPORT_FILES = ("preflight.json", "preflight.txt")
+
+
+def export_file_key(export: CalendarExport, name: str) -> str | None:
+    """The storage key of one of an export's files by its name, if it has such a file."""
+    prefix, pdf_name = export.pdf_key.rsplit("/", 1)
+    names = {pdf_name, *EXPORT_FILES, *(k.rsplit("/", 1)[1] for k in export.preview_keys)}
+    return f"{prefix}/{name}" if name in names else None
+
+
+def history(contest: Contest, region: Region | None) -> list[CalendarExport]:
+    return list(db.session.scalars(select(CalendarExport).where(
+        CalendarExport.contest_id == contest.id,
+        CalendarExport.region_id.is_(None) if region is None
+        else CalendarExport.region_id == region.id).order_by(CalendarExport.version.desc())))

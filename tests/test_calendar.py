@@ -1,0 +1,159 @@
+"""Assembling a calendar, checking the selection rules, exporting a print-ready PDF."""
+
+import io
+import json
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from contest import wall_calendar
+from contest.extensions import db
+from contest.models import AuditLog, CalendarExport, EntryStatus, Job, JobStatus, Phase, Role
+from contest.wall_calendar import Options
+
+
+@pytest.fixture
+def contest(make):
+    return make.contest(phase=Phase.SUBMISSIONS_OPEN)
+
+
+@pytest.fixture
+def drawings(make, contest):
+    """Thirteen accepted drawings in Tatarstan, sharp enough for A4, all age categories."""
+    ages = [5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 9]
+    return [make.entry(contest, "RU-TA", status=EntryStatus.ACCEPTED, age=age,
+                       size=(2480, 1754)) for age in ages]
+
+
+def fill(contest, region, drawings):
+    for slot, entry in zip(wall_calendar.SLOTS, drawings, strict=True):
+        wall_calendar.assign(contest, region, slot, entry)
+    wall_calendar.suggest_facts(contest, region)
+
+
+def test_assign_moves_a_drawing_between_pages(make, contest, drawings):
+    region = make.region("RU-TA")
+    wall_calendar.assign(contest, region, 1, drawings[0])
+    wall_calendar.assign(contest, region, 2, drawings[1])
+    wall_calendar.assign(contest, region, 2, drawings[0])  # moves; January gets February's
+    pages = wall_calendar.board(contest, region)
+    assert (pages[1].entry_id, pages[2].entry_id) == (drawings[1].id, drawings[0].id)
+    other = make.entry(contest, "RU-MOW", status=EntryStatus.ACCEPTED)
+    with pytest.raises(ValueError):
+        wall_calendar.assign(contest, region, 3, other)  # not a candidate of this region
+
+
+def test_facts_are_suggested_without_repeats(make, contest, drawings):
+    region = make.region("RU-TA")
+    assert wall_calendar.suggest_facts(contest, region) == 12
+    chosen = [p.fact_id for s, p in wall_calendar.board(contest, region).items() if s]
+    assert len(set(chosen)) == 12
+
+
+def test_rules(make, contest, drawings):
+    region = make.region("RU-TA")
+    rules = {c.key: c for c in wall_calendar.check(contest, region, Options())}
+    assert not rules["complete"].ok and len(rules["complete"].slots) == 13
+    fill(contest, region, drawings)
+    rules = {c.key: c for c in wall_calendar.check(contest, region, Options())}
+    assert all(c.ok for c in rules.values()), [c.message for c in rules.values() if not c.ok]
+    # no consent to print, the same child twice, a small photo: each is caught
+    drawings[3].consents[2].granted = False
+    contest.entries_per_child = 2
+    twin = make.entry(contest, "RU-TA", status=EntryStatus.ACCEPTED, age=drawings[4].age,
+                      child_first_name=drawings[4].child_first_name, size=(600, 450))
+    twin.child_first_name = drawings[4].child_first_name + " "  # spaces do not hide a child
+    db.session.commit()
+    wall_calendar.assign(contest, region, 5, twin)
+    rules = {c.key: c for c in wall_calendar.check(contest, region, Options())}
+    assert not rules["consent"].ok and rules["consent"].slots == (3,)
+    assert not rules["resolution"].ok and rules["resolution"].slots == (5,)
+    assert not rules["one_per_child"].ok and rules["one_per_child"].slots == (4, 5)
+
+
+def test_a_panorama_does_not_suit_the_page(make, contest, drawings):
+    region = make.region("RU-TA")
+    fill(contest, region, drawings)
+    panorama = make.entry(contest, "RU-TA", status=EntryStatus.ACCEPTED, size=(3600, 900))
+    wall_calendar.assign(contest, region, 7, panorama)
+    rules = {c.key: c for c in wall_calendar.check(contest, region, Options())}
+    assert not rules["orientation"].ok and rules["orientation"].slots == (7,)
+
+
+def test_export_a_regional_calendar(client, make, login, contest, drawings):
+    region = make.region("RU-TA")
+    login(make.user(Role.COORDINATOR, region=region))
+    for slot, entry in zip(wall_calendar.SLOTS, drawings, strict=True):
+        client.post("/calendar/assign", data={"slot": slot, "entry": entry.id})
+    client.post("/calendar/suggest-facts")
+    page = client.get("/calendar").data.decode()
+    assert "✗" not in page
+    assert client.get("/calendar/preview/3.png").headers["Content-Type"] == "image/png"
+    response = client.post("/calendar/export", data={
+        "language": "ru", "page_format": "A4", "orientation": "portrait", "bleed_mm": "3",
+        "max_per_region": "2"})
+    job = db.session.scalar(select(Job))
+    assert response.headers["Location"] == f"/jobs/{job.id}"
+    assert job.status is JobStatus.DONE, job.error
+    export = db.session.scalar(select(CalendarExport))
+    assert export.version == 1 and len(export.preview_keys) == 14
+    with client.get(f"/calendar/exports/{export.id}/{export.pdf_key.rsplit('/', 1)[1]}") as pdf:
+        reader = PdfReader(io.BytesIO(pdf.data))
+    assert len(reader.pages) == 14
+    trim = [round(float(v) / 72 * 25.4, 1) for v in reader.pages[1].trimbox]
+    bleed = [round(float(v) / 72 * 25.4, 1) for v in reader.pages[1].bleedbox]
+    assert (trim[2] - trim[0], trim[3] - trim[1]) == (210.0, 297.0)
+    assert (bleed[2] - bleed[0], bleed[3] - bleed[1]) == (216.0, 303.0)
+    assert "Январь" in reader.pages[1].extract_text() or "январь" in reader.pages[1].extract_text().lower()
+    preflight = client.get(f"/calendar/exports/{export.id}/preflight.json").json
+    assert len(preflight["pages"]) == 14
+    assert client.get(f"/calendar/exports/{export.id}/../../secret").status_code == 404
+
+
+def test_a_broken_rule_needs_an_organizers_reason(client, make, login, contest, drawings):
+    region = make.region("RU-TA")
+    fill(contest, region, drawings[:12] + [drawings[0]])  # the cover's drawing repeated: 12 pages
+    wall_calendar.assign(contest, region, 12, None)
+    data = {"region": region.id, "language": "en", "page_format": "A4",
+            "orientation": "portrait", "bleed_mm": "3", "max_per_region": "2"}
+    login(make.user(Role.COORDINATOR, region=region))
+    client.post("/calendar/export", data={**data, "override_complete": "coordinators cannot"})
+    assert db.session.scalar(select(Job)) is None
+    login(make.user(Role.ORGANIZER))
+    response = client.post("/calendar/export", data=data, follow_redirects=True)
+    assert "Страницы без рисунка" in response.data.decode()
+    assert db.session.scalar(select(Job)) is None
+
+
+def test_overridden_rule_is_logged(make, contest, drawings):
+    region = make.region("RU-TA")
+    fill(contest, region, drawings)
+    drawings[0].consents[2].granted = False
+    db.session.commit()
+    with pytest.raises(ValueError):
+        wall_calendar.start_export(contest, region, Options(), {}, None)
+    job = wall_calendar.start_export(contest, region, Options(language="en"),
+                                     {"consent": "Written consent received by post"}, None)
+    assert job.status is JobStatus.DONE, job.error
+    log = db.session.scalar(select(AuditLog).where(AuditLog.action == "calendar.override"))
+    assert log.details["reason"] == "Written consent received by post"
+    export = db.session.scalar(select(CalendarExport))
+    assert export.overrides[0]["rule"] == "consent" and export.language == "en"
+    assert json.dumps(export.report)
+
+
+@pytest.mark.parametrize("role", [None, Role.JUROR])
+def test_calendar_is_for_organizers_and_coordinators(client, make, login, contest, role):
+    if role:
+        login(make.user(role))
+    assert client.get("/calendar").status_code == (302 if role is None else 403)
+
+
+def test_coordinator_only_their_region(client, make, login, contest):
+    login(make.user(Role.COORDINATOR, region=make.region("RU-KDA")))  # not in the contest
+    assert client.get("/calendar").status_code == 404
+    login(make.user(Role.COORDINATOR, region=make.region("RU-TA")))
+    other = make.region("RU-MOW")
+    page = client.get(f"/calendar?region={other.id}").data.decode()
+    assert "Республика Татарстан" in page  # the region asked for is ignored
