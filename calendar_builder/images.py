@@ -8,6 +8,7 @@ Drawings are never enlarged: a source below ``MIN_DPI`` is kept and reported.
 """
 
 import io
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,8 +48,10 @@ def target_pixels(pixels: tuple[int, int], placed_in: tuple[float, float]) -> tu
     dpi = pixels[0] / placed_in[0]
     if dpi <= MAX_DPI:
         return pixels
+    # Rounded up, so that neither side falls below the target.
     scale = TARGET_DPI / dpi
-    return max(1, round(pixels[0] * scale)), max(1, round(pixels[1] * scale))
+    width, height = (min(side, math.ceil(side * scale)) for side in pixels)
+    return width, height
 
 
 def prepare_image(path: Path, placed_in: tuple[float, float]) -> PreparedImage:

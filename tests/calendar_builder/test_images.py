@@ -40,7 +40,7 @@ def test_too_sharp_is_reduced_to_target_dpi(tmp_path: Path) -> None:
     placed = (2.0, 1.0)  # 1000 dpi
     prepared = prepare_image(path, placed)
     assert not prepared.passthrough and prepared.resampled
-    assert prepared.pixels == (round(2.0 * TARGET_DPI), round(1.0 * TARGET_DPI))
+    assert prepared.pixels == (2 * TARGET_DPI, 1 * TARGET_DPI)
     with Image.open(io.BytesIO(prepared.data)) as image:
         assert image.format == "JPEG" and image.mode == "RGB"
         assert image.size == prepared.pixels
@@ -49,7 +49,7 @@ def test_too_sharp_is_reduced_to_target_dpi(tmp_path: Path) -> None:
 def test_target_pixels_never_enlarge() -> None:
     assert target_pixels((600, 400), (4.0, 2.667)) == (600, 400)  # 150 dpi: kept, reported
     assert target_pixels((1800, 1200), (4.0, 2.667)) == (1800, 1200)  # exactly 450
-    assert target_pixels((1804, 1200), (4.0, 2.667)) == (1200, 798)
+    assert target_pixels((1804, 1200), (4.0, 2.667)) == (1200, 799)
     assert MAX_DPI == 450
 
 
