@@ -10,7 +10,7 @@ SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEBS    := chromium qpdf poppler-utils
 export FLASK_APP := contest
 
-.PHONY: run worker test test-postgres install system-deps translations lint bench clean
+.PHONY: run test test-postgres install system-deps translations lint bench clean
 
 ## Install the project and its test tools into .venv (again only when setup.cfg changes).
 $(BIN)/.installed: setup.cfg pyproject.toml
@@ -29,12 +29,15 @@ instance/config.py:
 	mkdir -p instance
 	$(BIN)/python -c "import secrets; print(f'SECRET_KEY = {secrets.token_hex(32)!r}')" > $@
 
-## Start the app on SQLite in instance/, with demo data on an empty database.
+## Start the app on SQLite in instance/, with demo data on an empty database, and the
+## background job worker beside it (stopped with the app).
 run: install instance/config.py
 	$(BIN)/flask db upgrade
 	$(BIN)/flask regions sync
 	$(BIN)/flask demo --if-empty
 	@echo "Open http://$(HOST):$(PORT) — demo logins are on the sign-in page."
+	$(BIN)/flask jobs worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEMO_MODE=1 $(BIN)/flask run --host $(HOST) --port $(PORT)
 
 system-deps:
