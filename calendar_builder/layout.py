@@ -15,7 +15,7 @@ from .days import MonthGrid, month_grid
 from .fonts import FontNames
 from .geometry import MM, Box, PageFrame, page_frame
 from .spec import CalendarSpec, Caption, Colours, Fact, Language, MonthPage, Winner
-from .text import TextBlock, TextOverflow, common_size, fit_text, set_lines, text_height
+from .text import Align, TextBlock, TextOverflow, common_size, fit_text, set_lines, text_height
 
 # At most this share of a drawing's width or height is cut to fill its box; beyond it the
 # whole drawing is shown, smaller, and the box keeps the drawing's own proportions.
@@ -243,10 +243,10 @@ def _fact_items(box: Box, fact: Fact, style: Style, page: str) -> tuple[list[Ite
 
 
 def caption_block(caption: Caption, box: Box, style: Style, page: str,
-                  align: str = "right") -> TextBlock:
+                  align: Align = "right", valign: str = "top") -> TextBlock:
     return fit_text(caption_text(caption, style.language), box, font=style.fonts.italic,
                     size=style.pt(10), min_size=style.pt(7), colour=style.colours.ink,
-                    what="caption", page=page, align=align)  # type: ignore[arg-type]
+                    what="caption", page=page, align=align, valign=valign)
 
 
 def calendar_block(box: Box, grid: MonthGrid, style: Style, page: str) -> list[Item]:
@@ -391,8 +391,13 @@ def _portrait_page_tall_drawing(page: MonthPage, pixels: tuple[int, int], grid: 
                             Box(content.x, content.top - slot_h, slot_w, slot_h))
     side = Box(picture.box.right + gap, picture.box.y, content.right - picture.box.right - gap,
                picture.box.h)
-    caption = caption_block(page.caption, side, style, name, align="left")
-    fact = fact_panel(side.below(caption.extent().y - gap), page.fact, style, name)
+    # The fact at the foot of the column with the caption just above it: both end level
+    # with the drawing, and read together as its label.
+    fact = fact_panel(side.inset(0, 0, 0, style.mm(2 * CAPTION_H)), page.fact, style, name)
+    fact_top = max(item.box.top for item in fact if isinstance(item, Fill))
+    caption = caption_block(page.caption, Box(side.x, fact_top + style.mm(2), side.w,
+                                              side.top - fact_top - style.mm(2)),
+                            style, name, align="left", valign="bottom")
     calendar = content.below(picture.box.y - gap)
     return [picture, caption, *fact, *calendar_block(calendar, grid, style, name)]
 

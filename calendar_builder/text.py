@@ -91,7 +91,7 @@ def set_lines(
 ) -> tuple[Line, ...]:
     """Baselines of ``lines`` in ``box``, aligned; assumes they fit."""
     height = text_height(len(lines), font, size)
-    top = box.top if valign == "top" else box.y + (box.h + height) / 2
+    top = {"top": box.top, "centre": box.y + (box.h + height) / 2, "bottom": box.y + height}[valign]
     first = top - ascent(font, size)
     placed = []
     for i, line in enumerate(lines):
