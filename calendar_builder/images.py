@@ -99,6 +99,9 @@ def _srgb(image: Image.Image) -> Image.Image:
         source = ImageCms.ImageCmsProfile(io.BytesIO(profile))
         if image.mode not in ("RGB", "CMYK", "L"):
             image = image.convert("RGB")
-        return ImageCms.profileToProfile(image, source, ImageCms.createProfile("sRGB"),
-                                         outputMode="RGB")
+        try:
+            return ImageCms.profileToProfile(image, source, ImageCms.createProfile("sRGB"),
+                                             outputMode="RGB")
+        except ImageCms.PyCMSError:
+            pass  # a profile that does not match the pixels: take them as sRGB, as browsers do
     return image if image.mode == "RGB" else image.convert("RGB")

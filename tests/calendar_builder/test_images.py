@@ -86,3 +86,13 @@ def test_colour_profiles(tmp_path: Path) -> None:
     assert not _is_srgb(lab)
     path = save(gradient((300, 200)), tmp_path / "tagged.jpg", icc_profile=srgb)
     assert prepare_image(path, (1.0, 0.667)).passthrough
+
+
+def test_foreign_profile_is_converted_to_srgb(tmp_path: Path) -> None:
+    lab = ImageCms.ImageCmsProfile(ImageCms.createProfile("LAB")).tobytes()
+    grey = Image.new("L", (200, 100), 128)  # a profile that does not match the pixels
+    path = save(grey, tmp_path / "grey.jpg", icc_profile=lab)
+    prepared = prepare_image(path, (1.0, 0.5))
+    assert not prepared.passthrough
+    with Image.open(io.BytesIO(prepared.data)) as out:
+        assert out.mode == "RGB" and out.getpixel((10, 10)) == pytest.approx((128,) * 3, abs=3)
