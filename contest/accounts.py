@@ -89,16 +89,17 @@ def home_url(user: User) -> str:
 
 
 def demo_logins() -> list[tuple[str, str, str]]:
-    """(role label, email, password) for the login page in demo mode."""
-    users = db.session.scalars(select(User).where(User.email.like("%@demo.example"))
-                               .order_by(User.role, User.id))
-    seen: set[tuple[Role, int | None]] = set()
+    """(role, email, password) for the login page in demo mode: one account of each kind."""
+    wanted = ["organizer@demo.example", "coordinator.mow@demo.example",
+              "juror1.mow@demo.example", "national1@demo.example"]
+    users = {u.email: u for u in db.session.scalars(select(User).where(User.email.in_(wanted)))}
     logins = []
-    for user in users:
-        key = (user.role, user.region_id)
-        if key in seen or len(logins) >= 6:
+    for email in wanted:
+        user = users.get(email)
+        if user is None:
             continue
-        seen.add(key)
         where = f" — {user.region.name}" if user.region else ""
+        if user.role is Role.JUROR and user.juror_stages:
+            where = f" — {user.juror_stages[0].name}"
         logins.append((f"{user.role.label}{where}", user.email, DEMO_PASSWORD))
     return logins

@@ -13,7 +13,12 @@
         bar.value = job.percent; pct.textContent = job.percent + "%";
         if (job.message) message.textContent = job.message;
         if (job.status === "failed") { error.hidden = false; error.querySelector("span").textContent = job.error; return; }
-        if (job.status === "done") { message.textContent = "✓"; download.hidden = false; return; }
+        if (job.status === "done") {
+          message.textContent = box.getAttribute("data-done-text");
+          download.querySelector(".result-name").textContent = job.name;
+          download.hidden = false;
+          return;
+        }
         setTimeout(poll, 700);
       })
       .catch(function () { setTimeout(poll, 2000); });

@@ -59,3 +59,15 @@ def test_open_redirect_refused(client, make):
     response = client.post("/auth/login?next=https://evil.example/",
                            data={"email": "org@example.org", "password": PASSWORD})
     assert "evil" not in response.headers["Location"]
+
+
+def test_demo_logins_only_in_demo_mode(app, client, runner):
+    runner.invoke(args=["demo", "--entries", "0"])
+    assert b"organizer@demo.example" not in client.get("/auth/login").data
+    app.config["DEMO_MODE"] = True
+    page = client.get("/auth/login").data.decode()
+    assert page.index("organizer@demo.example") < page.index("coordinator.mow@demo.example")
+    assert "national1@demo.example" in page and "demo-password" in page
+    response = client.post("/auth/login", data={"email": "organizer@demo.example",
+                                                "password": "demo-password"})
+    assert response.headers["Location"].endswith("/organizer/")

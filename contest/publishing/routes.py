@@ -300,7 +300,7 @@ def job(job_id: int):
 def job_status(job_id: int):
     job = _own_job(job_id)
     return jsonify(status=job.status.value, percent=job.percent, done=job.done, total=job.total,
-                   message=job.message, error=job.error,
+                   message=job.message, error=job.error, name=job.result_name,
                    download=url_for(".job_download", job_id=job.id) if job.result_key else None)
 
 
