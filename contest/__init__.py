@@ -42,7 +42,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         publishing,
         submit,
     )
-    from .extensions import csrf, db, limiter, login_manager, migrate
+    from .extensions import csrf, db, limiter, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"),

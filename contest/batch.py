@@ -80,7 +80,8 @@ def read_rows(name: str, data: bytes) -> list[Row]:
             table = [["" if v is None else _cell(v) for v in row]
                      for row in sheet.iter_rows(values_only=True)]
         except Exception as e:  # openpyxl raises many kinds on a damaged file
-            raise BatchError([Problem(None, name, str(_l("The list cannot be read as an Excel file.")))]) from e
+            unreadable = str(_l("The list cannot be read as an Excel file."))
+            raise BatchError([Problem(None, name, unreadable)]) from e
     else:
         text = _decode(data)
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t") if text.strip() else csv.excel
@@ -97,7 +98,8 @@ def read_rows(name: str, data: bytes) -> list[Row]:
     if len(table) - 1 > MAX_ROWS:
         raise BatchError([Problem(None, name, str(_l(
             "At most %(n)s children in one batch, please.", n=MAX_ROWS)))])
-    return [Row(number, {key: str(value).strip() for key, value in zip(header, row) if key})
+    return [Row(number, {key: str(value).strip()
+                         for key, value in zip(header, row, strict=False) if key})
             for number, row in enumerate(table[1:], start=2)]
 
 
@@ -138,7 +140,7 @@ def prepare(contest, rows: list[Row], archive: bytes, common: dict, limits: Uplo
                    if not i.is_dir() and not posixpath.basename(i.filename).startswith(".")}
     except zipfile.BadZipFile:
         return [], [Problem(None, "", str(_l("The archive is not a valid ZIP file.")))]
-    items, checked = [], []  # checked: (row, details, image or None) of rows with readable fields
+    checked = []  # (row, details, image or None) of the rows whose fields could be read
     for done, row in enumerate(rows, start=1):
         values, file_name = row.values, row.values.get("file", "")
         row_problems = [str(_l("The column “%(column)s” is empty.", column=c))
@@ -164,7 +166,8 @@ def prepare(contest, rows: list[Row], archive: bytes, common: dict, limits: Uplo
                 except ImageRejected as e:
                     row_problems.append(str(e))
                 except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError):
-                    row_problems.append(str(_l("This file in the archive is damaged or encrypted.")))
+                    row_problems.append(
+                        str(_l("This file in the archive is damaged or encrypted.")))
         problems += [Problem(row.number, file_name, m) for m in row_problems]
         if all(values.get(c) for c in REQUIRED):
             details = EntryDetails(

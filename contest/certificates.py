@@ -31,7 +31,8 @@ from . import entries, jobs
 from .extensions import db
 from .models import Entry, EntryStatus, Job, Stage
 
-INK, ACCENT, SUN, PAPER = HexColor("#1d3557"), HexColor("#e85d04"), HexColor("#ffb703"), HexColor("#fffaf0")
+INK, ACCENT = HexColor("#1d3557"), HexColor("#e85d04")
+SUN, PAPER = HexColor("#ffb703"), HexColor("#fffaf0")
 FONTS = {"regular": "PTSans-Regular", "bold": "PTSans-Bold", "italic": "PTSans-Italic",
          "display": "Comfortaa-Bold"}
 

@@ -209,7 +209,8 @@ def set_regions(contest: Contest, region_ids: set[int]) -> None:
 
 
 def _stage_has_entries(stage: Stage) -> bool:
-    return db.session.scalar(select(Entry.id).where(Entry.stage_id == stage.id).limit(1)) is not None
+    first = db.session.scalar(select(Entry.id).where(Entry.stage_id == stage.id).limit(1))
+    return first is not None
 
 
 # --- phases --------------------------------------------------------------------------------
@@ -231,7 +232,8 @@ def phase_problems(contest: Contest, target: Phase) -> list[str]:
         if not contest.theme_ru:
             problems.append(_l("Give the contest a theme."))
     if target is Phase.DRAFT and any(_stage_has_entries(s) for s in contest.regional_stages):
-        problems.append(_l("Entries have already arrived; the contest cannot become a draft again."))
+        problems.append(
+            _l("Entries have already arrived; the contest cannot become a draft again."))
     if target is Phase.REGIONAL_JUDGING:
         without = [s.name for s in contest.regional_stages if not s.jurors]
         if without:

@@ -22,7 +22,17 @@ from . import accounts, entries, regions
 from .contests import create_contest
 from .entries import EntryDetails
 from .extensions import db
-from .models import AgeCategory, Contest, Criterion, EntryStatus, Phase, Region, Role, Stage, StageKind
+from .models import (
+    AgeCategory,
+    Contest,
+    Criterion,
+    EntryStatus,
+    Phase,
+    Region,
+    Role,
+    Stage,
+    StageKind,
+)
 from .uploads.pipeline import ProcessedImage, process_image
 
 PASSWORD = accounts.DEMO_PASSWORD
@@ -42,15 +52,19 @@ BOYS = ["Артём", "Богдан", "Глеб", "Даниил", "Егор", "�
 SURNAMES = ["Иванов", "Смирнов", "Кузнецов", "Попов", "Соколов", "Лебедев", "Козлов", "Новиков",
             "Морозов", "Волков", "Зайцев", "Павлов", "Семёнов", "Голубев", "Виноградов", "Богданов",
             "Гарипов", "Хабибуллин", "Сафин"]
-TITLES = ["Молоко для крепких костей", "Солнце и витамин D", "Мы любим спорт!", "Зарядка всей семьёй",
+TITLES = ["Молоко для крепких костей", "Солнце и витамин D", "Мы любим спорт!",
+          "Зарядка всей семьёй",
           "Кальций — друг костей", "Крепкий скелет", "Бабушка, не падай!", "Прогулка на солнышке",
           "Футбол во дворе", "Лыжи в воскресенье", "Танцуем!", "Творог на завтрак",
           "Сильные кости — счастливое детство", "Плавать полезно", "Велосипед", "Сыр и молоко",
-          "Мама и я на зарядке", "Дедушка катается на лыжах", "Рыбка для костей", "Прыгаем через скакалку"]
+          "Мама и я на зарядке", "Дедушка катается на лыжах", "Рыбка для костей",
+          "Прыгаем через скакалку"]
 INSTITUTIONS = ["Детский сад № 12 «Солнышко»", "Школа № 5", "Гимназия № 2", "Лицей № 131",
                 "Детская художественная школа № 1", "Студия «Радуга»", "Школа № 44", ""]
+PARENTS = ["Анна", "Елена", "Ольга", "Ирина", "Сергей", "Алексей"]
 REJECTIONS = ["Рисунок скопирован из интернета.", "Работа не соответствует теме конкурса."]
-PHOTO_REQUESTS = ["На фотографии блик от вспышки, рисунок плохо виден. Сфотографируйте, пожалуйста, при дневном свете.",
+PHOTO_REQUESTS = ["На фотографии блик от вспышки, рисунок плохо виден. Сфотографируйте, "
+                  "пожалуйста, при дневном свете.",
                   "Рисунок сфотографирован под углом и обрезан. Нужен весь лист целиком."]
 
 RULES_RU = """\
@@ -190,7 +204,7 @@ def _plan(rnd: random.Random, n: int, by_code: dict[str, Region]) -> dict:
         region_id=by_code[code].id, town=rnd.choice(REGIONS[code][1]),
         child_first_name=first, child_last_name=last, age=age,
         institution=rnd.choice(INSTITUTIONS), title=rnd.choice(TITLES),
-        guardian_name=f"{last} {rnd.choice(['Анна', 'Елена', 'Ольга', 'Ирина', 'Сергей', 'Алексей'])}",
+        guardian_name=f"{last} {rnd.choice(PARENTS)}",
         guardian_email=f"parent{n}@demo.example",
         consents={"personal_data": True, "show_name": rnd.random() < 0.8,
                   "print": rnd.random() < 0.9},

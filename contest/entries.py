@@ -380,7 +380,8 @@ def personal_data(entry: Entry) -> dict:
     return {
         "code": entry.code, "contest": entry.contest.year, "region": entry.stage.region.code,
         "town": entry.town, "age": entry.age, "age_category": entry.age_category.name_ru,
-        "title": entry.title, "status": entry.status.value, "submitted_at": entry.submitted_at.isoformat(),
+        "title": entry.title, "status": entry.status.value,
+        "submitted_at": entry.submitted_at.isoformat(),
         **{name: _plain(getattr(entry, name)) for name in PERSONAL_FIELDS},
         "consents": [{"kind": c.kind, "version": c.version, "granted": c.granted,
                       "at": c.at.isoformat()} for c in entry.consents],

@@ -7,13 +7,18 @@ from flask_wtf.csrf import CSRFError
 from .extensions import db
 
 MESSAGES = {
-    400: (_l("Bad request"), _l("The request could not be understood. Please go back and try again.")),
+    400: (_l("Bad request"),
+          _l("The request could not be understood. Please go back and try again.")),
     403: (_l("Access denied"), _l("You do not have permission to open this page.")),
-    404: (_l("Page not found"), _l("There is no such page. Check the address or go to the home page.")),
+    404: (_l("Page not found"),
+          _l("There is no such page. Check the address or go to the home page.")),
     405: (_l("Not allowed"), _l("This action is not allowed here.")),
-    413: (_l("File too large"), _l("The upload is larger than we accept. Please send a smaller file.")),
+    413: (_l("File too large"),
+          _l("The upload is larger than we accept. Please send a smaller file.")),
     429: (_l("Too many attempts"), _l("Too many attempts. Please wait a minute and try again.")),
-    500: (_l("Something went wrong"), _l("An error occurred on our side. Nothing you entered was saved halfway; please try again later.")),
+    500: (_l("Something went wrong"),
+          _l("An error occurred on our side. Nothing you entered was saved halfway; "
+             "please try again later.")),
 }
 
 
@@ -31,7 +36,8 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(e):
-        return render_error(400, _l("The form expired or was sent twice. Please reload the page and send it again."))
+        return render_error(400, _l("The form expired or was sent twice. Please reload the page "
+                                    "and send it again."))
 
     @app.errorhandler(500)
     def server_error(e):

@@ -20,8 +20,8 @@ from datetime import date
 from pathlib import Path
 
 from flask_babel import format_date
-from PIL import Image
 from flask_babel import lazy_gettext as _l
+from PIL import Image
 from sqlalchemy import func, select
 
 from calendar_builder import build as builder
@@ -125,7 +125,9 @@ def board(contest: Contest, region: Region | None = None) -> dict[int, CalendarS
 
 
 def _region_is(region: Region | None):
-    return CalendarSlot.region_id.is_(None) if region is None else CalendarSlot.region_id == region.id
+    if region is None:
+        return CalendarSlot.region_id.is_(None)
+    return CalendarSlot.region_id == region.id
 
 
 def _id(region: Region | None) -> int | None:
@@ -340,13 +342,14 @@ def to_spec(contest: Contest, region: Region | None, options: Options,
                     else "Calendar")
     winners = tuple(Winner(_print_path(p.entry, kind), caption(p.entry))
                     for p in pages.values() if p.entry is not None)
+    title_en = contest.title_en or contest.title_ru
     about = Text(
-        "Рисунки победителей конкурса детского рисунка «{}» ({} год). Календарь выпущен "
-        "общественной организацией пациентов для профилактики остеопороза: крепкие кости "
-        "строятся с детства.".format(contest.title_ru, contest.year),
-        "Drawings by the winners of the children's drawing contest “{}” ({}). The calendar "
-        "is published by the patient society for osteoporosis prevention: strong bones are "
-        "built in childhood.".format(contest.title_en or contest.title_ru, contest.year))
+        f"Рисунки победителей конкурса детского рисунка «{contest.title_ru}» ({contest.year} "
+        "год). Календарь выпущен общественной организацией пациентов для профилактики "
+        "остеопороза: крепкие кости строятся с детства.",
+        f"Drawings by the winners of the children's drawing contest “{title_en}” "
+        f"({contest.year}). The calendar is published by the patient society for osteoporosis "
+        "prevention: strong bones are built in childhood.")
     return CalendarSpec(
         year=calendar_year(contest),
         cover=Cover(drawing(cover_page), title, subtitle,
@@ -424,7 +427,8 @@ def start_export(contest: Contest, region: Region | None, options: Options,
 def export_job(job: Job, progress: Callable[[int, int, str], None]) -> tuple[str, str]:
     """Build the PDF, its preflight report and page previews, and keep them as a version."""
     contest = db.session.get(Contest, job.contest_id)
-    region = db.session.get(Region, job.params["region_id"]) if job.params.get("region_id") else None
+    region_id = job.params.get("region_id")
+    region = db.session.get(Region, region_id) if region_id else None
     options = options_from(job.params)
     spec = to_spec(contest, region, options)
     version = 1 + (db.session.scalar(select(func.max(CalendarExport.version)).where(

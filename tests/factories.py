@@ -6,10 +6,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 from functools import cache
 
+from PIL import Image, ImageDraw
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
-
-from PIL import Image, ImageDraw
 
 from contest import entries, regions
 from contest.entries import EntryDetails

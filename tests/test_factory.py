@@ -4,7 +4,7 @@ from contest import create_app
 def test_config_defaults_and_test_override(app):
     assert app.testing
     assert create_app({"TESTING": True}).config["BABEL_DEFAULT_LOCALE"] == "ru"
-    assert not create_app({"TESTING": True}).testing is False
+    assert create_app({"TESTING": True}).testing is not False
 
 
 def test_instance_config_and_environment(monkeypatch, tmp_path):

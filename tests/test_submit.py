@@ -8,10 +8,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from contest import entries
 from contest.codes import format_code
 from contest.extensions import db
-from contest.models import Consent, Entry, EntryStatus, Phase
+from contest.models import Entry, EntryStatus, Phase
 
 from .factories import jpeg
 
@@ -108,7 +107,7 @@ def test_files_that_are_not_drawings(app, client, make, contest, payload, filena
     response = client.post("/submit", data=form(make, image=payload, filename=filename))
     assert response.status_code == 422
     assert message.encode() in response.data
-    assert "JPEG".encode() in response.data  # the message names what is accepted
+    assert b"JPEG" in response.data  # the message names what is accepted
     assert entry_count() == 0 and stored_files(app) == []
 
 

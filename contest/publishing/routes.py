@@ -15,13 +15,12 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-
 from wtforms.fields.choices import SelectChoice
 
 from .. import certificates, entries, facts, jobs, report, wall_calendar
+from ..access import organizer_required, roles_required
 from ..config import LANGUAGES
 from ..contests import current_contest
-from ..access import organizer_required, roles_required
 from ..extensions import db
 from ..models import CalendarExport, Contest, Entry, Fact, Job, Region, Role
 from .forms import CalendarExportForm, CertificateBatchForm, FactForm
@@ -223,8 +222,8 @@ def calendar_export():
             flash(check.message, "error")
         flash(_("Fix these first, or give a reason to override each one."), "error")
         return _back_to_calendar(region)
-    job = wall_calendar.start_export(contest, region, options, overrides, current_user.id,
-                                     back=url_for(".calendar", region=region.id if region else None))
+    back = url_for(".calendar", region=region.id if region else None)
+    job = wall_calendar.start_export(contest, region, options, overrides, current_user.id, back)
     return redirect(url_for(".job", job_id=job.id))
 
 
