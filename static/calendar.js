@@ -5,6 +5,7 @@
   var pages = document.querySelector(".pages");
   if (!pages) return;
   var preview = document.getElementById("page-preview");
+  var dragging = null; // some browsers keep dataTransfer empty on drop: remember it here
 
   function assign(slot, entry) {
     var body = new FormData();
@@ -18,6 +19,7 @@
 
   document.querySelectorAll(".candidate").forEach(function (card) {
     card.addEventListener("dragstart", function (e) {
+      dragging = card.dataset.entry;
       e.dataTransfer.setData("text/plain", card.dataset.entry);
       e.dataTransfer.effectAllowed = "move";
     });
@@ -36,7 +38,8 @@
     slot.addEventListener("drop", function (e) {
       e.preventDefault();
       slot.classList.remove("over");
-      var entry = e.dataTransfer.getData("text/plain");
+      var entry = e.dataTransfer.getData("text/plain") || dragging;
+      dragging = null;
       if (entry) assign(slot.dataset.slot, entry);
     });
     slot.querySelector(".page-face").addEventListener("click", function () {

@@ -62,6 +62,7 @@ def live(tmp_path):
         "TESTING": True, "SECRET_KEY": "e2e", "SQLALCHEMY_DATABASE_URI": database,
         "UPLOAD_FOLDER": str(tmp_path / "uploads"), "OUTBOX_FOLDER": str(tmp_path / "outbox"),
         "RATELIMIT_ENABLED": False, "DEMO_MODE": False,
+        "JOBS_URL": str(tmp_path / "jobs.db"),  # a real queue, worked by a real consumer below
     })
     with app.app_context():
         db.drop_all()
@@ -69,10 +70,14 @@ def live(tmp_path):
         db.session.commit()
     ctx = app.app_context()
     ctx.push()
+    worker = app.extensions["huey"].create_consumer(workers=1, worker_type="thread",
+                                                     periodic=False)
+    worker.start()
     with LiveServer(app) as server:
         server.make = Factory(app)
         yield server
         db.session.remove()
+    worker.stop(graceful=True)
     db.drop_all()
     db.engine.dispose()
     ctx.pop()
