@@ -88,21 +88,9 @@ def contest(contest_id: int, category_form=None, criterion_form=None, status=200
 
 @bp.post("/contests/<int:contest_id>/categories")
 def category_add(contest_id: int):
-    contest = db.get_or_404(Contest, contest_id)
     form = AgeCategoryForm(prefix="category")
-    if form.validate_on_submit():
-        try:
-            contests.add_age_category(contest, form.name_ru.data.strip(),
-                                      (form.name_en.data or "").strip(),
-                                      form.min_age.data, form.max_age.data)
-        except contests.RuleError as e:
-            db.session.rollback()
-            form.min_age.errors.extend(e.messages)
-        else:
-            db.session.commit()
-            flash(_("Age category added."), "success")
-            return redirect(url_for(".contest", contest_id=contest_id, _anchor="categories"))
-    return contest_view_with_errors(contest_id, category_form=form)
+    return _add_to_contest(contest_id, form, contests.add_age_category, form.min_age,
+                           _("Age category added."), "categories")
 
 
 @bp.post("/categories/<int:category_id>/delete")
@@ -115,22 +103,9 @@ def category_delete(category_id: int):
 
 @bp.post("/contests/<int:contest_id>/criteria")
 def criterion_add(contest_id: int):
-    contest = db.get_or_404(Contest, contest_id)
     form = CriterionForm(prefix="criterion")
-    if form.validate_on_submit():
-        try:
-            contests.add_criterion(contest, form.name_ru.data.strip(),
-                                   (form.name_en.data or "").strip(), form.weight.data,
-                                   (form.description_ru.data or "").strip(),
-                                   (form.description_en.data or "").strip())
-        except contests.RuleError as e:
-            db.session.rollback()
-            form.weight.errors.extend(e.messages)
-        else:
-            db.session.commit()
-            flash(_("Criterion added."), "success")
-            return redirect(url_for(".contest", contest_id=contest_id, _anchor="criteria"))
-    return contest_view_with_errors(contest_id, criterion_form=form)
+    return _add_to_contest(contest_id, form, contests.add_criterion, form.weight,
+                           _("Criterion added."), "criteria")
 
 
 @bp.post("/criteria/<int:criterion_id>/delete")
@@ -237,9 +212,23 @@ def audit_log():
     return render_template("organizer/audit.html", rows=rows)
 
 
-def contest_view_with_errors(contest_id: int, **forms):
-    """Show the hub again with the failed form's messages next to its fields."""
-    return contest(contest_id, status=422, **forms)
+def _add_to_contest(contest_id: int, form, add, error_field, success: str, anchor: str):
+    """Check a hub sub-form and add what it describes through the contest's rules;
+    on failure show the hub again with the messages next to the form's fields."""
+    edition = db.get_or_404(Contest, contest_id)
+    if form.validate_on_submit():
+        values = {name: (value or "").strip() if isinstance(value, str | None) else value
+                  for name, value in form.data.items() if name != "csrf_token"}
+        try:
+            add(edition, **values)
+        except contests.RuleError as e:
+            db.session.rollback()
+            error_field.errors.extend(e.messages)
+        else:
+            db.session.commit()
+            flash(success, "success")
+            return redirect(url_for(".contest", contest_id=contest_id, _anchor=anchor))
+    return contest(contest_id, status=422, **{f"{form._prefix.rstrip('-')}_form": form})
 
 
 def _apply(change, success: str) -> bool:
