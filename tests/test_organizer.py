@@ -177,3 +177,17 @@ def test_audit_log_page(client, organizer, make):
     client.post("/organizer/contests/new", data=contest_form())
     response = client.get("/organizer/audit")
     assert b"contest.create" in response.data
+
+
+def test_purge_contacts_after_the_contest(client, organizer, make):
+    from contest.models import EntryStatus
+
+    contest = make.contest(phase=Phase.SUBMISSIONS_OPEN)
+    entry = make.entry(contest, status=EntryStatus.ACCEPTED)
+    client.post(f"/organizer/contests/{contest.id}/purge-contacts")
+    assert entry.guardian_email  # not before the contest is closed
+    contest.phase = Phase.CLOSED
+    db.session.commit()
+    assert "Удалить контакты".encode() in client.get(f"/organizer/contests/{contest.id}").data
+    client.post(f"/organizer/contests/{contest.id}/purge-contacts")
+    assert entry.guardian_email == "" and entry.contacts_purged_at

@@ -13,6 +13,7 @@ ORGANIZER_URLS = [
     ("POST", "/organizer/categories/{cat}/delete"), ("POST", "/organizer/contests/{c}/criteria"),
     ("POST", "/organizer/criteria/{crit}/delete"), ("GET", "/organizer/contests/{c}/regions"),
     ("POST", "/organizer/contests/{c}/regions"), ("POST", "/organizer/contests/{c}/phase"),
+    ("POST", "/organizer/contests/{c}/purge-contacts"),
     ("GET", "/organizer/users"), ("POST", "/organizer/users"),
     ("POST", "/organizer/users/{u}/reset"), ("POST", "/organizer/users/{u}/active"),
     ("GET", "/organizer/audit"),

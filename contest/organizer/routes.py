@@ -4,7 +4,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from wtforms.fields.choices import SelectChoice
 
-from .. import accounts, contests
+from .. import accounts, contests, entries
 from ..access import organizer_required
 from ..extensions import db
 from ..models import (
@@ -147,6 +147,20 @@ def phase(contest_id: int):
         abort(400)
     _apply(lambda: contests.change_phase(contest, target),
            _("The contest is now in the phase “%(phase)s”.", phase=target.label))
+    return redirect(url_for(".contest", contest_id=contest_id))
+
+
+@bp.post("/contests/<int:contest_id>/purge-contacts")
+def purge_contacts(contest_id: int):
+    """After the contest: delete the families' contacts, except those of finalists and winners."""
+    contest = db.get_or_404(Contest, contest_id)
+    if contest.phase is not Phase.CLOSED:
+        flash(_("Contacts can be deleted once the contest is closed."), "error")
+    else:
+        keep = {e.id for e in db.session.scalars(select(Entry).where(
+            Entry.contest_id == contest.id)) if e.public_status.key in ("finalist", "winner")}
+        purged = entries.purge_contacts(contest, keep)
+        flash(_("Contacts deleted for %(n)s entries.", n=purged), "success")
     return redirect(url_for(".contest", contest_id=contest_id))
 
 
