@@ -108,9 +108,19 @@ def submissions_open(contest: Contest | None, today: date | None = None) -> bool
             and today <= contest.submissions_close_on)
 
 
-def _folded(text: str) -> str:
+def folded(text: str) -> str:
+    """A name as compared: case, spaces and ё/е do not tell two names apart."""
     text = unicodedata.normalize("NFKC", text).casefold().replace("ё", "е")
     return " ".join(text.split())
+
+
+def child_key(entry: Entry) -> tuple:
+    """Who drew it: the same region, first and last name, and birth date (or age) mean the
+    same child. Erased entries are nobody's twin."""
+    if entry.personal_data_erased_at:
+        return ("erased", entry.id)
+    return (entry.stage.region_id, folded(entry.child_first_name),
+            folded(entry.child_last_name), entry.birth_date or entry.age)
 
 
 def _same_child(contest: Contest, details: EntryDetails, age: int):
@@ -122,9 +132,9 @@ def _same_child(contest: Contest, details: EntryDetails, age: int):
         query = query.where(Entry.birth_date == details.birth_date)
     else:
         query = query.where(Entry.age == age)
-    first, last = _folded(details.child_first_name), _folded(details.child_last_name)
+    first, last = folded(details.child_first_name), folded(details.child_last_name)
     return [e for e in db.session.scalars(query)
-            if _folded(e.child_first_name) == first and _folded(e.child_last_name) == last]
+            if folded(e.child_first_name) == first and folded(e.child_last_name) == last]
 
 
 def check(contest: Contest, details: EntryDetails, image_sha256: str | None,
@@ -166,8 +176,8 @@ def check(contest: Contest, details: EntryDetails, image_sha256: str | None,
     if stage is not None and age >= 0 and not errors:
         same = len(_same_child(contest, details, age)) + sum(
             1 for d in already if d.region_id == details.region_id
-            and _folded(d.child_first_name) == _folded(details.child_first_name)
-            and _folded(d.child_last_name) == _folded(details.child_last_name))
+            and folded(d.child_first_name) == folded(details.child_first_name)
+            and folded(d.child_last_name) == folded(details.child_last_name))
         if same >= contest.entries_per_child:
             errors["child_first_name"] = _l(
                 "This child has already sent %(n)s drawing(s); the contest takes %(limit)s per "

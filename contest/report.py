@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import io
-import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -30,6 +29,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from sqlalchemy import select
 
 from .certificates import FONTS, register_fonts
+from .entries import child_key, folded
 from .extensions import db
 from .models import Contest, Entry, EntryStatus, Stage
 
@@ -62,10 +62,6 @@ class YearlyFigures:
         return sum(1 for r in self.regions if r.entries)
 
 
-def _folded(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().replace("ё", "е").split())
-
-
 def yearly_figures(contest: Contest) -> YearlyFigures:
     """Every figure of the report, per region and in total (one pass over the entries)."""
     categories = [c.name for c in contest.age_categories]
@@ -85,22 +81,15 @@ def _figures(code: str, name: str, items: list[Entry], categories: list[str]) ->
     awards = Counter(e.public_status.key for e in items)
     return RegionFigures(
         code=code, name=name,
-        towns=len({(e.stage_id, _folded(e.town)) for e in items if e.town}),
-        institutions=len({(e.stage_id, _folded(e.institution)) for e in items if e.institution}),
+        towns=len({(e.stage_id, folded(e.town)) for e in items if e.town}),
+        institutions=len({(e.stage_id, folded(e.institution)) for e in items if e.institution}),
         entries=len(items),
         accepted=sum(1 for e in items if e.status is EntryStatus.ACCEPTED),
-        children=len({_child(e) for e in items}),
+        children=len({child_key(e) for e in items}),
         finalists=awards["finalist"] + awards["winner"],
         winners=awards["winner"],
         by_category={c: sum(1 for e in items if e.age_category.name == c) for c in categories},
     )
-
-
-def _child(entry: Entry) -> tuple:
-    if entry.personal_data_erased_at:
-        return ("erased", entry.id)
-    return (entry.stage_id, _folded(entry.child_first_name), _folded(entry.child_last_name),
-            entry.birth_date or entry.age)
 
 
 # --- exports ------------------------------------------------------------------------------

@@ -12,7 +12,6 @@ import dataclasses
 import json
 import shutil
 import tempfile
-import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -200,8 +199,8 @@ def check(contest: Contest, region: Region | None, options: Options) -> list[Rul
             _l("Too many drawings from %(names)s (at most %(n)s per region).",
                names=", ".join(f"{k} ({v})" for k, v in over.items()),
                n=options.max_per_region)), slots))
-    children = Counter(_child(e) for e in chosen.values())
-    twice = tuple(s for s, e in chosen.items() if children[_child(e)] > 1)
+    children = Counter(entries.child_key(e) for e in chosen.values())
+    twice = tuple(s for s, e in chosen.items() if children[entries.child_key(e)] > 1)
     results.append(RuleCheck("one_per_child", not twice, str(
         _l("One drawing per child.") if not twice else
         _l("The same child twice: %(pages)s.", pages=_page_names(twice))), twice))
@@ -222,12 +221,6 @@ def check(contest: Contest, region: Region | None, options: Options) -> list[Rul
         _l("The drawing's shape does not suit the page layout: it would print small. Choose a "
            "drawing of the page's orientation for: %(pages)s.", pages=_page_names(small))), small))
     return results
-
-
-def _child(entry: Entry) -> tuple:
-    fold = lambda s: unicodedata.normalize("NFKC", s).casefold().replace("ё", "е").strip()  # noqa: E731
-    return (entry.stage.region_id, fold(entry.child_first_name), fold(entry.child_last_name),
-            entry.birth_date or entry.age)
 
 
 def page_name(slot: int) -> str:
