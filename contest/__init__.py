@@ -43,6 +43,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         submit,
     )
     from .extensions import csrf, db, limiter, migrate
+    from .judging import routes as judging
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"),
@@ -61,4 +62,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(coordinator.bp)
     app.register_blueprint(media.bp)
     app.register_blueprint(publishing.bp)
+    app.register_blueprint(judging.bp)
     return app

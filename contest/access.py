@@ -53,5 +53,6 @@ def image_kinds_for(user, entry) -> tuple[str, ...]:
 
 
 def _judged_stage_ids(entry) -> set[int]:
-    # A juror of the entry's regional stage; the national stage joins with the jury issue.
-    return {entry.stage_id}
+    # Its region's jury; once a published result sends it on, the national jury too.
+    national = entry.contest.national_stage if entry.award is not None else None
+    return {entry.stage_id} | ({national.id} if national else set())

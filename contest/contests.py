@@ -13,7 +13,17 @@ from sqlalchemy import select
 
 from . import audit
 from .extensions import db
-from .models import AgeCategory, Contest, Criterion, Entry, Phase, Region, Stage, StageKind
+from .models import (
+    AgeCategory,
+    Contest,
+    Criterion,
+    Entry,
+    Phase,
+    Region,
+    Stage,
+    StageKind,
+    StageStatus,
+)
 
 # Forward one step at a time; the only way back is reopening a draft before any entry arrives.
 TRANSITIONS: dict[Phase, tuple[Phase, ...]] = {
@@ -243,6 +253,15 @@ def phase_problems(contest: Contest, target: Phase) -> list[str]:
         national = contest.national_stage
         if national is None or not national.jurors:
             problems.append(_l("The national stage has no jurors yet."))
+        unpublished = [s.name for s in contest.regional_stages
+                       if s.status is not StageStatus.PUBLISHED]
+        if unpublished:
+            problems.append(_l("These regions have not published their results: %(names)s.",
+                               names=", ".join(sorted(unpublished))))
+    if target is Phase.CALENDAR:
+        national = contest.national_stage
+        if national is None or national.status is not StageStatus.PUBLISHED:
+            problems.append(_l("The national stage has not published its results."))
     return [str(p) for p in problems]
 
 

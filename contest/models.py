@@ -103,6 +103,27 @@ class StageKind(enum.Enum):
     NATIONAL = "national"
 
 
+class StageStatus(enum.Enum):
+    """The life of a jury stage, in order (see ``contest.judging.operations``)."""
+
+    MODERATION = "moderation"
+    JUDGING_OPEN = "judging_open"
+    JUDGING_CLOSED = "judging_closed"
+    PUBLISHED = "published"
+
+    @property
+    def label(self) -> str:
+        return str(STAGE_STATUS_LABELS[self])
+
+
+STAGE_STATUS_LABELS = {
+    StageStatus.MODERATION: _l("Preparing"),
+    StageStatus.JUDGING_OPEN: _l("Judging open"),
+    StageStatus.JUDGING_CLOSED: _l("Judging closed"),
+    StageStatus.PUBLISHED: _l("Results published"),
+}
+
+
 class Region(Localized, db.Model):
     """A subject of the Russian Federation, identified by its ISO 3166-2 code."""
 
@@ -231,6 +252,9 @@ class Stage(db.Model):
     kind: Mapped[StageKind] = mapped_column(_enum(StageKind))
     region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"))
     finalists_per_category: Mapped[int] = mapped_column(default=3)
+    status: Mapped[StageStatus] = mapped_column(_enum(StageStatus), default=StageStatus.MODERATION)
+    # None: every juror scores every entry; else each entry goes to this many jurors
+    jurors_per_entry: Mapped[int | None]
 
     contest: Mapped[Contest] = relationship(back_populates="stages")
     region: Mapped[Region | None] = relationship()
@@ -240,6 +264,9 @@ class Stage(db.Model):
     __table_args__ = (
         UniqueConstraint("contest_id", "region_id"),
         CheckConstraint("(kind = 'national') = (region_id IS NULL)", name="national_has_no_region"),
+        CheckConstraint("finalists_per_category >= 0", name="finalists_not_negative"),
+        CheckConstraint("jurors_per_entry IS NULL OR jurors_per_entry >= 3",
+                        name="at_least_three_jurors_per_entry"),
     )
 
     @property
@@ -328,6 +355,19 @@ ENTRY_STATUS_LABELS = {
 }
 
 
+class Award(enum.Enum):
+    """What published results gave an entry: a place in the national final, or a win."""
+
+    FINALIST = "finalist"
+    WINNER = "winner"
+
+
+AWARD_LABELS = {
+    Award.FINALIST: _l("Finalist: goes on to the national stage"),
+    Award.WINNER: _l("Winner"),
+}
+
+
 @dataclass(frozen=True)
 class PublicStatus:
     key: str
@@ -374,6 +414,9 @@ class Entry(db.Model):
     effective_dpi: Mapped[int]
     rotation: Mapped[int] = mapped_column(default=0)
     jury_masks: Mapped[list] = mapped_column(JSON, default=list)
+    # Set only when a stage's results are published (``contest.judging.operations``)
+    award: Mapped[Award | None] = mapped_column(_enum(Award), index=True)
+    calendar_candidate: Mapped[bool] = mapped_column(default=False)
 
     submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
     submitted_via: Mapped[str] = mapped_column(String(16), default="form")
@@ -397,7 +440,9 @@ class Entry(db.Model):
 
     @property
     def public_status(self) -> PublicStatus:
-        """What the family sees on the status page."""
+        """What the family sees on the status page: published awards first."""
+        if self.award is not None:
+            return PublicStatus(self.award.value, str(AWARD_LABELS[self.award]))
         return PublicStatus(self.status.value, self.status.label)
 
     def consent(self, kind: str) -> bool:

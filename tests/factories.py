@@ -140,3 +140,34 @@ def jpeg(size=(1200, 900), seed: int = 0, **save) -> bytes:
     out = io.BytesIO()
     im.save(out, "JPEG", quality=90, **save)
     return out.getvalue()
+
+
+def judging_stage(make: Factory, entries: int = 3, jurors: int = 3, region_code: str = "RU-MOW",
+                  open_judging: bool = True, **contest_fields):
+    """A contest in regional judging with one region's accepted entries and its jurors;
+    returns (contest, stage, entries, jurors), the stage opened for judging unless asked not."""
+    from contest.judging import operations
+    from contest.models import StageStatus
+
+    contest = make.contest(phase=Phase.SUBMISSIONS_OPEN, **contest_fields)
+    made = [make.entry(contest, region_code, status=EntryStatus.ACCEPTED)
+            for _ in range(entries)]
+    contest.phase = Phase.REGIONAL_JUDGING
+    stage = make.stage(contest, region_code)
+    people = [make.user(Role.JUROR, stage=stage, name=f"Juror {region_code} {n}")
+              for n in range(jurors)]
+    if open_judging:
+        operations.change_status(stage, StageStatus.JUDGING_OPEN)
+    db.session.commit()
+    return contest, stage, made, people
+
+
+def score(stage: Stage, juror: User, entry: Entry, *marks: int, comment: str = ""):
+    """Save a juror's sheet: one mark per criterion, in the criteria's order."""
+    from contest.judging import operations
+
+    criteria = stage.contest.criteria
+    sheet = operations.save_sheet(stage, juror, entry,
+                                  {c.id: m for c, m in zip(criteria, marks, strict=True)}, comment)
+    db.session.commit()
+    return sheet

@@ -7,6 +7,7 @@ from wtforms.fields.choices import SelectChoice
 from .. import accounts, contests, entries
 from ..access import organizer_required
 from ..extensions import db
+from ..judging import operations
 from ..models import (
     AgeCategory,
     AuditLog,
@@ -190,6 +191,8 @@ def users():
             db.session.rollback()
             form.email.errors.append(str(e))
         else:
+            if user.juror_stages:  # a stage that is judging shares its entries out again
+                operations.sync_assignments(user.juror_stages[0])
             db.session.commit()
             created = (user, password)
             form = None

@@ -1,0 +1,425 @@
+"""The juries' pages (/jury), the staff's stage and ranking pages (/stages), public results.
+
+Jurors see only the masked jury copy, the age category and the title of an entry, and only
+their own marks. Every stage and entry is looked up through the helpers at the bottom, which
+answer 404 for anything outside the visitor's stages or region.
+"""
+
+import io
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+from wtforms.fields.choices import SelectChoice
+
+from .. import entries
+from ..access import roles_required
+from ..contests import RuleError, current_contest
+from ..extensions import db
+from ..models import Contest, Entry, Phase, Role, Stage, StageKind, StageStatus, User
+from . import operations
+from .forms import (
+    ConflictForm,
+    JurorForm,
+    OverrideForm,
+    SettingsForm,
+    StatusForm,
+    criterion_field,
+    levels,
+    sheet_form,
+)
+
+bp = Blueprint("judging", __name__)
+
+PAGE_SIZE = 60
+RANKING_PAGE_SIZE = 100
+
+
+# --- jurors --------------------------------------------------------------------------------
+
+
+@bp.get("/jury/")
+@roles_required(Role.JUROR)
+def jury_home():
+    """The juror's stages, with their progress in each."""
+    stages = sorted(current_user.juror_stages, key=lambda s: (-s.contest.year, s.id))
+    return render_template("judging/jury_home.html", stages=[
+        (s, operations.progress(s, current_user) if _serving(s) else None) for s in stages])
+
+
+@bp.get("/jury/<int:stage_id>/")
+@roles_required(Role.JUROR)
+def jury_stage(stage_id: int):
+    """The juror's entries in a stage: to score first, then all."""
+    stage = _juror_stage_or_404(stage_id)
+    rows, sheets, pages, page = [], {}, 0, 1
+    if _serving(stage):
+        query = operations.juror_entries(stage, current_user)
+        total = operations.progress(stage, current_user).total
+        pages = max(1, -(-total // PAGE_SIZE))
+        page = min(max(1, request.args.get("page", 1, type=int)), pages)
+        rows = db.session.scalars(query.offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
+        sheets = operations.sheets_by_entry(stage, current_user, [e.id for e in rows])
+    return render_template("judging/jury_stage.html", stage=stage, rows=rows, sheets=sheets,
+                           page=page, pages=pages,
+                           progress=operations.progress(stage, current_user)
+                           if _serving(stage) else None,
+                           next_entry=operations.next_unscored(stage, current_user)
+                           if stage.status is StageStatus.JUDGING_OPEN else None)
+
+
+@bp.get("/jury/<int:stage_id>/next")
+@roles_required(Role.JUROR)
+def jury_next(stage_id: int):
+    stage = _juror_stage_or_404(stage_id)
+    following = (operations.next_unscored(stage, current_user)
+                 if stage.status is StageStatus.JUDGING_OPEN else None)
+    if following is None:
+        return redirect(url_for(".jury_stage", stage_id=stage.id))
+    return redirect(url_for(".sheet", stage_id=stage.id, entry_id=following.id))
+
+
+@bp.get("/jury/<int:stage_id>/entries/<int:entry_id>")
+@roles_required(Role.JUROR)
+def sheet(stage_id: int, entry_id: int, form=None, status=200):
+    """The score sheet: the drawing large, a radio group per criterion, save and next."""
+    stage, entry = _juror_entry_or_404(stage_id, entry_id)
+    own = operations.sheet_of(stage, current_user, entry)
+    if form is None:
+        data = {criterion_field(c): str(own.mark(c.id)) for c in stage.contest.criteria
+                if own and own.mark(c.id) is not None}
+        form = sheet_form(stage.contest, stage.kind, formdata=None, data={
+            **data, "comment": own.comment if own else "",
+            "calendar_candidate": own.calendar_candidate if own else False})
+    return render_template(
+        "judging/sheet.html", stage=stage, entry=entry, form=form, sheet=own,
+        criteria=[(c, form[criterion_field(c)]) for c in stage.contest.criteria],
+        levels=levels(stage.contest),
+        conflict_form=ConflictForm(), editable=stage.status is StageStatus.JUDGING_OPEN,
+        progress=operations.progress(stage, current_user),
+        skip_to=operations.next_unscored(stage, current_user, after=entry),
+    ), status
+
+
+@bp.post("/jury/<int:stage_id>/entries/<int:entry_id>")
+@roles_required(Role.JUROR)
+def sheet_save(stage_id: int, entry_id: int):
+    stage, entry = _juror_entry_or_404(stage_id, entry_id)
+    form = sheet_form(stage.contest, stage.kind)
+    if not form.validate_on_submit():
+        return sheet(stage_id, entry_id, form=form, status=422)
+    try:
+        operations.save_sheet(stage, current_user, entry, form.marks(), form.comment.data or "",
+                              bool(getattr(form, "calendar_candidate", None)
+                                   and form.calendar_candidate.data))
+    except RuleError as e:
+        db.session.rollback()
+        return _refused(e, stage_id, entry_id)
+    db.session.commit()
+    if request.form.get("action") == "next":
+        following = operations.next_unscored(stage, current_user, after=entry)
+        if following is None:
+            flash(_("Saved. You have scored every drawing — thank you!"), "success")
+            return redirect(url_for(".jury_stage", stage_id=stage.id))
+        flash(_("Saved."), "success")
+        return redirect(url_for(".sheet", stage_id=stage.id, entry_id=following.id))
+    flash(_("Saved."), "success")
+    return redirect(url_for(".sheet", stage_id=stage.id, entry_id=entry.id))
+
+
+@bp.post("/jury/<int:stage_id>/entries/<int:entry_id>/conflict")
+@roles_required(Role.JUROR)
+def conflict(stage_id: int, entry_id: int):
+    """Declare (or withdraw) a conflict of interest: the entry goes without this juror."""
+    stage, entry = _juror_entry_or_404(stage_id, entry_id)
+    form = ConflictForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        if form.withdraw.data:
+            operations.withdraw_conflict(stage, current_user, entry)
+        else:
+            operations.declare_conflict(stage, current_user, entry, form.note.data or "")
+    except RuleError as e:
+        db.session.rollback()
+        return _refused(e, stage_id, entry_id)
+    db.session.commit()
+    if form.withdraw.data:
+        flash(_("The declaration is withdrawn: you can score this drawing."), "success")
+        return redirect(url_for(".sheet", stage_id=stage.id, entry_id=entry.id))
+    flash(_("Conflict of interest declared: your marks will not count for this drawing."),
+          "success")
+    return redirect(url_for(".jury_next", stage_id=stage.id))
+
+
+def _refused(error: RuleError, stage_id: int, entry_id: int):
+    for message in error.messages:
+        flash(message, "error")
+    return sheet(stage_id, entry_id, status=409)
+
+
+# --- staff: stages and rankings ------------------------------------------------------------
+
+
+@bp.get("/stages/")
+@login_required
+def stages():
+    """The stages the visitor manages: a coordinator's region, or every stage for organizers."""
+    _require_staff()
+    contest = _contest_from_args()
+    visible = [s for s in (contest.stages if contest else []) if _manages(s)]
+    return render_template("judging/stages.html", contest=contest, stages=visible,
+                           contests=_all_contests())
+
+
+@bp.get("/stages/<int:stage_id>")
+@login_required
+def stage(stage_id: int, settings_form=None, status=200):
+    stage = _staff_stage_or_404(stage_id)
+    jurors = sorted(stage.jurors, key=lambda u: u.name)
+    juror_form = JurorForm()
+    others = db.session.scalars(select(User).where(User.role == Role.JUROR, User.active)
+                                .order_by(User.name))
+    juror_form.juror.choices = [SelectChoice(u.id, f"{u.name} · {u.email}") for u in others
+                                if u not in jurors]
+    moves = [(t, operations.status_problems(stage, t))
+             for t in operations.STATUS_MOVES[stage.status]]
+    return render_template(
+        "judging/stage.html", stage=stage, moves=moves, status_form=StatusForm(),
+        settings_form=settings_form or SettingsForm(obj=stage), juror_form=juror_form,
+        progress=operations.juror_progress(stage), conflicts=operations.conflicts(stage),
+        pool=db.session.scalar(select(func.count()).select_from(Entry)
+                               .where(operations.in_pool(stage))),
+        result=operations.stored_results(stage),
+    ), status
+
+
+@bp.post("/stages/<int:stage_id>/status")
+@login_required
+def stage_status(stage_id: int):
+    stage = _staff_stage_or_404(stage_id)
+    form = StatusForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        target = StageStatus(form.target.data)
+    except ValueError:
+        abort(400)
+    if _apply(lambda: operations.change_status(stage, target),
+              _("The stage is now “%(status)s”.", status=target.label)) and (
+            target is StageStatus.JUDGING_CLOSED):
+        return redirect(url_for(".ranking", stage_id=stage.id))
+    return redirect(url_for(".stage", stage_id=stage.id))
+
+
+@bp.post("/stages/<int:stage_id>/settings")
+@login_required
+def stage_settings(stage_id: int):
+    stage = _staff_stage_or_404(stage_id)
+    _require_organizer()
+    form = SettingsForm()
+    if not form.validate_on_submit():
+        return stage(stage_id, settings_form=form, status=422)
+    _apply(lambda: operations.update_settings(stage, form.finalists_per_category.data,
+                                              form.jurors_per_entry.data), _("Saved."))
+    return redirect(url_for(".stage", stage_id=stage.id))
+
+
+@bp.post("/stages/<int:stage_id>/jurors")
+@login_required
+def juror_add(stage_id: int):
+    stage = _staff_stage_or_404(stage_id)
+    _require_organizer()
+    juror = db.session.get(User, request.form.get("juror", type=int) or 0)
+    if juror is None:
+        abort(400)
+    _apply(lambda: operations.add_juror(stage, juror),
+           _("%(name)s joins the jury.", name=juror.name))
+    return redirect(url_for(".stage", stage_id=stage.id, _anchor="jurors"))
+
+
+@bp.post("/stages/<int:stage_id>/jurors/<int:user_id>/remove")
+@login_required
+def juror_remove(stage_id: int, user_id: int):
+    stage = _staff_stage_or_404(stage_id)
+    _require_organizer()
+    juror = db.get_or_404(User, user_id)
+    _apply(lambda: operations.remove_juror(stage, juror),
+           _("%(name)s has left the jury.", name=juror.name))
+    return redirect(url_for(".stage", stage_id=stage.id, _anchor="jurors"))
+
+
+@bp.get("/stages/<int:stage_id>/ranking")
+@login_required
+def ranking(stage_id: int):
+    """Per age category, the ranked entries with raw and adjusted figures and explanations."""
+    stage = _staff_stage_or_404(stage_id)
+    result = operations.stored_results(stage)
+    if result is None:
+        flash(_("The ranking appears when judging closes."), "error")
+        return redirect(url_for(".stage", stage_id=stage.id))
+    counts = operations.category_counts(stage)
+    categories = [c for c in stage.contest.age_categories if c.id in counts]
+    wanted = request.args.get("category", type=int)
+    category = next((c for c in categories if c.id == wanted),
+                    categories[0] if categories else None)
+    rows, pages, page = [], 1, 1
+    if category is not None:
+        pages = max(1, -(-counts[category.id] // RANKING_PAGE_SIZE))
+        page = min(max(1, request.args.get("page", 1, type=int)), pages)
+        rows = operations.placements(stage, category.id, (page - 1) * RANKING_PAGE_SIZE,
+                                     RANKING_PAGE_SIZE)
+    shown = db.session.execute(select(Entry.id, Entry.title, Entry.code).where(
+        Entry.id.in_([p.entry_id for p in rows]))).all()
+    titles = {id: title for id, title, _code in shown}
+    codes = {id: code for id, _title, code in shown}
+    return render_template(
+        "judging/ranking.html", stage=stage, result=result, categories=categories,
+        category=category, counts=counts, rows=rows, titles=titles, codes=codes, page=page,
+        pages=pages, override_form=OverrideForm(),
+        can_override=stage.status is StageStatus.JUDGING_CLOSED,
+        decided_label=operations.decided_label)
+
+
+@bp.post("/stages/<int:stage_id>/entries/<int:entry_id>/override")
+@login_required
+def override(stage_id: int, entry_id: int):
+    """Move an entry into or out of the finalists, with a reason (audited)."""
+    stage = _staff_stage_or_404(stage_id)
+    form = OverrideForm()
+    found = operations.placement(stage, entry_id)
+    if found is None:
+        abort(404)
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for message in errors:
+                flash(message, "error")
+    else:
+        _apply(lambda: operations.override(stage, entry_id, form.finalist.data == "1",
+                                           form.reason.data), _("Saved."))
+    return redirect(url_for(".ranking", stage_id=stage.id, category=found.category_id,
+                            page=(found.rank - 1) // RANKING_PAGE_SIZE + 1,
+                            _anchor=f"entry-{entry_id}"))
+
+
+@bp.get("/stages/<int:stage_id>/results.<fmt>")
+@login_required
+def results_export(stage_id: int, fmt: str):
+    stage = _staff_stage_or_404(stage_id)
+    makers = {"csv": (operations.to_csv, "text/csv; charset=utf-8"),
+              "xlsx": (operations.to_xlsx, "application/vnd.openxmlformats-officedocument"
+                                           ".spreadsheetml.sheet")}
+    if fmt not in makers or operations.stored_results(stage) is None:
+        abort(404)
+    make, mimetype = makers[fmt]
+    name = f"results-{stage.contest.year}-{stage.region.code if stage.region else 'national'}"
+    return send_file(io.BytesIO(make(stage)), mimetype=mimetype, as_attachment=True,
+                     download_name=f"{name}.{fmt}")
+
+
+# --- public --------------------------------------------------------------------------------
+
+
+@bp.get("/results")
+def public_results():
+    """Winners of the national stage and the finalists of each region, by age category."""
+    contest = current_contest()
+    national = contest.national_stage if contest else None
+    regional = sorted(contest.regional_stages, key=lambda s: s.name) if contest else []
+    return render_template(
+        "judging/public_results.html", contest=contest,
+        winners=operations.published_finalists(national) if national else [],
+        regions=[(s, operations.published_finalists(s)) for s in regional],
+        caption=entries.caption)
+
+
+@bp.get("/results/entries/<int:entry_id>/thumb.jpg")
+def public_thumb(entry_id: int):
+    """The thumbnail of a published finalist or winner whose family allowed showing it."""
+    entry = db.session.get(Entry, entry_id)
+    if not _publicly_shown(entry):
+        abort(404)
+    response = send_file(io.BytesIO(entries.storage().read(entries.image_key(entry, "thumb"))),
+                         mimetype="image/jpeg", max_age=3600)
+    return response
+
+
+def _publicly_shown(entry: Entry | None) -> bool:
+    return (entry is not None and entry.award is not None and entry.consent("print")
+            and entry.personal_data_erased_at is None
+            and entry.contest.phase is not Phase.DRAFT)
+
+
+# --- who may see what ----------------------------------------------------------------------
+
+
+def _serving(stage: Stage) -> bool:
+    """Jurors see their entries once judging has opened."""
+    return stage.status is not StageStatus.MODERATION
+
+
+def _juror_stage_or_404(stage_id: int) -> Stage:
+    stage = db.session.get(Stage, stage_id)
+    if stage is None or not operations.judged_by(current_user, stage):
+        abort(404)
+    return stage
+
+
+def _juror_entry_or_404(stage_id: int, entry_id: int) -> tuple[Stage, Entry]:
+    stage = _juror_stage_or_404(stage_id)
+    entry = operations.juror_entry(stage, current_user, entry_id) if _serving(stage) else None
+    if entry is None:
+        abort(404)
+    return stage, entry
+
+
+def _require_staff() -> None:
+    # Jurors get 404, not 403: no page reveals that another stage exists.
+    if current_user.role not in (Role.ORGANIZER, Role.COORDINATOR):
+        abort(404)
+
+
+def _require_organizer() -> None:
+    if current_user.role is not Role.ORGANIZER:
+        abort(403)
+
+
+def _manages(stage: Stage) -> bool:
+    if current_user.role is Role.ORGANIZER:
+        return True
+    return (current_user.role is Role.COORDINATOR and stage.kind is StageKind.REGIONAL
+            and stage.region_id == current_user.region_id)
+
+
+def _staff_stage_or_404(stage_id: int) -> Stage:
+    _require_staff()
+    stage = db.session.get(Stage, stage_id)
+    if stage is None or not _manages(stage):
+        abort(404)
+    return stage
+
+
+def _contest_from_args() -> Contest | None:
+    wanted = request.args.get("contest", type=int)
+    return db.session.get(Contest, wanted) if wanted else current_contest()
+
+
+def _all_contests() -> list[Contest]:
+    if current_user.role is not Role.ORGANIZER:
+        return []
+    return list(db.session.scalars(select(Contest).order_by(Contest.year.desc())))
+
+
+def _apply(change, success: str) -> bool:
+    """Run a rule-checked change; commit and confirm, or roll back and explain."""
+    try:
+        change()
+    except RuleError as e:
+        db.session.rollback()
+        for message in e.messages:
+            flash(message, "error")
+        return False
+    db.session.commit()
+    flash(success, "success")
+    return True
