@@ -10,7 +10,7 @@ import io
 import random
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import click
@@ -18,20 +18,23 @@ from sqlalchemy import select
 
 from calendar_builder.samples import make_drawing
 
-from . import accounts, entries, regions
-from .contests import create_contest
+from . import accounts, entries, facts, regions
+from .contests import change_phase, create_contest
 from .entries import EntryDetails
 from .extensions import db
+from .judging import operations as judging
 from .models import (
     AgeCategory,
     Contest,
     Criterion,
+    Entry,
     EntryStatus,
     Phase,
     Region,
     Role,
     Stage,
     StageKind,
+    StageStatus,
 )
 from .uploads.pipeline import ProcessedImage, process_image
 
@@ -104,44 +107,109 @@ def has_data() -> bool:
 
 
 def load(entries_count: int = 100, echo: Callable[[str], None] = print,
-         seed: int = 2026, workers: int = 2, drawing_size: tuple[int, int] = A4_300DPI) -> Contest:
-    """Create the demo contest, its people and ``entries_count`` entries with drawings
-    (A4 at 300 dpi unless ``drawing_size`` says otherwise, as tests do to stay fast)."""
+         seed: int = 2026, workers: int = 2, drawing_size: tuple[int, int] = A4_300DPI,
+         judged_per_region: int = 10) -> Contest:
+    """Create the demo: this year's edition judged and in its calendar phase (its winners
+    illustrate next year's calendar), next year's edition open with ``entries_count``
+    entries, and everyone who works on them. Returns the open edition.
+
+    Drawings are A4 at 300 dpi unless ``drawing_size`` says otherwise (tests stay fast).
+    """
     rnd = random.Random(seed)
     regions.sync()
-    organizer = _user("Организатор Демо", "organizer@demo.example", Role.ORGANIZER)
-    contest = _contest()
+    facts.seed()
     by_code = {r.code: r for r in db.session.scalars(select(Region))}
+    today = date.today()
+    judged = _contest(today.year, date(today.year, 2, 1), date(today.year, 4, 30), by_code)
+    current = _contest(today.year + 1, today - timedelta(days=45), today + timedelta(days=80),
+                       by_code)
+    _people(judged, current, by_code)
+    echo(f"Demo: organizer organizer@demo.example / {PASSWORD}")
+
+    past = [_plan(rnd, n, by_code, code) for n, code in enumerate(
+        code for code in REGIONS for _ in range(judged_per_region))]
+    plans = [_plan(rnd, 1000 + n, by_code) for n in range(entries_count)]
+    made = _drawings(past + plans, workers, drawing_size)
+    with click.progressbar(length=len(past) + len(plans), label="Demo drawings") as bar:
+        for n, (details, image, status) in enumerate(made):
+            if n < len(past):
+                entry = entries.store_many(judged, [(details, image)], via="demo")[0]
+                entry.status = EntryStatus.ACCEPTED
+                entry.submitted_at = datetime.combine(
+                    judged.submissions_open_on + timedelta(days=rnd.randint(0, 80)),
+                    time(rnd.randint(8, 21), rnd.randint(0, 59)))
+            else:
+                entry = entries.store_many(current, [(details, image)], via="demo")[0]
+                entry.submitted_at -= timedelta(days=rnd.randint(0, 40),
+                                                minutes=rnd.randint(0, 600))
+                _moderated(entry, status, rnd)
+            db.session.commit()
+            bar.update(1)
+    _judge(judged, rnd)
+    echo(f"{len(past)} judged entries in {judged.year}, {entries_count} open entries in "
+         f"{current.year}, {len(REGIONS)} regions.")
+    return current
+
+
+def _people(judged: Contest, current: Contest, by_code: dict[str, Region]) -> None:
+    """The organizer, a coordinator and three jurors per region, three national jurors;
+    the same people judge both editions."""
+    _user("Организатор Демо", "organizer@demo.example", Role.ORGANIZER)
     for code, (short, _towns) in REGIONS.items():
         region = by_code[code]
-        stage = next(s for s in contest.regional_stages if s.region_id == region.id)
         _user(f"Координатор ({region.name_ru})", f"coordinator.{short}@demo.example",
               Role.COORDINATOR, region=region)
         for n in (1, 2, 3):
-            _user(f"Член жюри {n} ({region.name_ru})", f"juror{n}.{short}@demo.example",
-                  Role.JUROR, stage=stage)
+            juror = _user(f"Член жюри {n} ({region.name_ru})", f"juror{n}.{short}@demo.example",
+                          Role.JUROR, stage=_stage(current, region))
+            juror.juror_stages.append(_stage(judged, region))
     for n in (1, 2, 3):
-        _user(f"Член федерального жюри {n}", f"national{n}@demo.example", Role.JUROR,
-              stage=contest.national_stage)
+        juror = _user(f"Член федерального жюри {n}", f"national{n}@demo.example", Role.JUROR,
+                      stage=current.national_stage)
+        juror.juror_stages.append(judged.national_stage)
     db.session.commit()
-    echo(f"Demo contest {contest.year}: organizer {organizer.email} / {PASSWORD}")
 
-    plans = [_plan(rnd, n, by_code) for n in range(entries_count)]
-    made = _drawings(plans, workers, drawing_size)
-    with click.progressbar(length=len(plans), label="Demo drawings") as bar:
-        for details, image, status in made:
-            entry = entries.submit(contest, details, image, via="demo")
-            entry.submitted_at = entry.submitted_at - timedelta(
-                days=rnd.randint(0, 40), minutes=rnd.randint(0, 600))
-            entry.status = status
-            if status is EntryStatus.REJECTED:
-                entry.status_reason = rnd.choice(REJECTIONS)
-            elif status is EntryStatus.NEEDS_PHOTO:
-                entry.status_reason = rnd.choice(PHOTO_REQUESTS)
-            db.session.commit()
-            bar.update(1)
-    echo(f"{entries_count} demo entries in {len(REGIONS)} regions.")
-    return contest
+
+def _stage(contest: Contest, region: Region) -> Stage:
+    return next(s for s in contest.regional_stages if s.region_id == region.id)
+
+
+def _moderated(entry, status: EntryStatus, rnd: random.Random) -> None:
+    entry.status = status
+    if status is EntryStatus.REJECTED:
+        entry.status_reason = rnd.choice(REJECTIONS)
+    elif status is EntryStatus.NEEDS_PHOTO:
+        entry.status_reason = rnd.choice(PHOTO_REQUESTS)
+
+
+def _judge(contest: Contest, rnd: random.Random) -> None:
+    """Run this year's edition through both juries with the real operations: each drawing
+    has a quality, each juror a leniency; the national jury marks calendar candidates."""
+    quality = {e.id: rnd.uniform(3.5, 9.0) for e in db.session.scalars(
+        select(Entry).where(Entry.contest_id == contest.id))}
+    change_phase(contest, Phase.REGIONAL_JUDGING)
+    for stage in contest.regional_stages:
+        _score(stage, quality, rnd)
+    db.session.commit()
+    change_phase(contest, Phase.NATIONAL_JUDGING)
+    _score(contest.national_stage, quality, rnd)
+    change_phase(contest, Phase.CALENDAR)
+    db.session.commit()
+
+
+def _score(stage: Stage, quality: dict[int, float], rnd: random.Random) -> None:
+    criteria = [c.id for c in stage.contest.criteria]
+    low, high = stage.contest.scale_min, stage.contest.scale_max
+    judging.change_status(stage, StageStatus.JUDGING_OPEN)
+    for juror in stage.jurors:
+        leniency = rnd.gauss(0, 0.8)
+        for entry in db.session.scalars(judging.juror_entries(stage, juror)):
+            marks = {c: min(high, max(low, round(quality[entry.id] + leniency + rnd.gauss(0, 1))))
+                     for c in criteria}
+            judging.save_sheet(stage, juror, entry, marks,
+                               calendar_candidate=quality[entry.id] > 6.5)
+    judging.change_status(stage, StageStatus.JUDGING_CLOSED)
+    judging.change_status(stage, StageStatus.PUBLISHED)
 
 
 def _user(name: str, email: str, role: Role, region: Region | None = None,
@@ -151,19 +219,19 @@ def _user(name: str, email: str, role: Role, region: Region | None = None,
     return user
 
 
-def _contest() -> Contest:
-    today = date.today()
-    close = today + timedelta(days=25)
+def _contest(year: int, opens: date, closes: date, by_code: dict[str, Region]) -> Contest:
+    """An edition with the demo's categories, criteria and regions, taking submissions."""
     contest = create_contest(
-        year=today.year,
-        title_ru="Крепкие кости с детства", title_en="Strong Bones from Childhood",
+        year=year,
+        title_ru=f"Крепкие кости с детства — {year}",
+        title_en=f"Strong Bones from Childhood {year}",
         theme_ru="Движение, молоко и солнце", theme_en="Exercise, milk and sunshine",
         motto_ru="Береги кости смолоду!", motto_en="Look after your bones while you are young!",
         rules_ru=RULES_RU, rules_en=RULES_EN,
-        submissions_open_on=today - timedelta(days=45), submissions_close_on=close,
-        regional_judging_until=close + timedelta(days=30),
-        national_judging_until=close + timedelta(days=60),
-        results_on=close + timedelta(days=75), age_reference_date=close,
+        submissions_open_on=opens, submissions_close_on=closes,
+        regional_judging_until=closes + timedelta(days=30),
+        national_judging_until=closes + timedelta(days=60),
+        results_on=closes + timedelta(days=75), age_reference_date=closes,
         scale_min=1, scale_max=10, entries_per_child=1,
     )
     contest.age_categories = [
@@ -183,17 +251,18 @@ def _contest() -> Contest:
                   weight=Decimal(2), position=2),
         Criterion(name_ru="Техника исполнения", name_en="Technique", weight=Decimal(1), position=3),
     ]
-    regions_ = db.session.scalars(select(Region).where(Region.code.in_(REGIONS))).all()
-    for region in regions_:
-        contest.stages.append(Stage(kind=StageKind.REGIONAL, region=region,
+    for code in REGIONS:
+        contest.stages.append(Stage(kind=StageKind.REGIONAL, region=by_code[code],
                                     finalists_per_category=3))
+    contest.national_stage.finalists_per_category = 4  # the winners of each age category
     contest.phase = Phase.SUBMISSIONS_OPEN
     db.session.commit()
     return contest
 
 
-def _plan(rnd: random.Random, n: int, by_code: dict[str, Region]) -> dict:
-    code = rnd.choice(list(REGIONS))
+def _plan(rnd: random.Random, n: int, by_code: dict[str, Region],
+          code: str | None = None) -> dict:
+    code = code or rnd.choice(list(REGIONS))
     girl = rnd.random() < 0.55
     first = rnd.choice(GIRLS if girl else BOYS)
     last = rnd.choice(SURNAMES) + ("а" if girl else "")

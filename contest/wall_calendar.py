@@ -42,9 +42,10 @@ from calendar_builder.spec import (
 )
 from calendar_builder.spec import Fact as SpecFact
 
-from . import audit, entries, facts, jobs
+from . import audit, contests, entries, facts, jobs
 from .extensions import db
 from .models import (
+    Award,
     CalendarExport,
     CalendarSlot,
     Contest,
@@ -52,6 +53,7 @@ from .models import (
     EntryStatus,
     Fact,
     Job,
+    Phase,
     Region,
     Stage,
 )
@@ -103,12 +105,19 @@ def candidates(contest: Contest, region: Region | None = None) -> list[Entry]:
     if region is not None:
         query = query.where(Stage.region_id == region.id, Entry.status == EntryStatus.ACCEPTED)
         return list(db.session.scalars(query.order_by(Entry.id)))
-    return [e for e in db.session.scalars(query.order_by(Entry.id)) if _national_candidate(e)]
+    found = [e for e in db.session.scalars(query.order_by(Entry.id)) if _national_candidate(e)]
+    return sorted(found, key=lambda e: (e.award is not Award.WINNER, e.stage.region.name, e.id))
 
 
 def _national_candidate(entry: Entry) -> bool:
-    return entry.public_status.key in ("winner", "finalist") or bool(
-        getattr(entry, "calendar_candidate", False))
+    return entry.award is Award.WINNER or entry.calendar_candidate
+
+
+def editions() -> list[Contest]:
+    """Contests a calendar can be made of, newest first; the default is the first."""
+    every = contests.all_contests()
+    ready = [c for c in every if c.phase.index >= Phase.CALENDAR.index]
+    return ready + [c for c in every if c not in ready and c.phase is not Phase.DRAFT]
 
 
 def board(contest: Contest, region: Region | None = None) -> dict[int, CalendarSlot]:

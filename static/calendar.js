@@ -13,6 +13,7 @@
     body.append("slot", slot);
     body.append("entry", entry);
     body.append("region", pages.dataset.region);
+    body.append("contest", pages.dataset.contest);
     return fetch(pages.dataset.assignUrl, { method: "POST", body: body, credentials: "same-origin" })
       .then(function () { window.location.reload(); });
   }

@@ -1,7 +1,7 @@
 from sqlalchemy import func, select
 
 from contest.extensions import db
-from contest.models import Contest, Entry, Phase, Region, Role, User
+from contest.models import Award, Contest, Entry, Phase, Region, Role, User
 
 
 def test_regions_sync(runner):
@@ -37,12 +37,17 @@ def test_coordinator_needs_a_known_region(runner):
 def test_demo_makes_a_living_contest(runner):
     result = runner.invoke(args=["demo", "--entries", "6"])
     assert result.exit_code == 0, result.output
-    contest = db.session.scalar(select(Contest))
-    assert contest.phase is Phase.SUBMISSIONS_OPEN
-    assert len(contest.regional_stages) == 5 and len(contest.age_categories) == 3
-    assert len(contest.criteria) == 4 and len(contest.national_stage.jurors) == 3
-    assert all(len(s.jurors) == 3 for s in contest.regional_stages)
-    assert db.session.scalar(select(func.count(Entry.id))) == 6
+    judged, current = db.session.scalars(select(Contest).order_by(Contest.year)).all()
+    assert current.phase is Phase.SUBMISSIONS_OPEN and judged.phase is Phase.CALENDAR
+    assert current.year == judged.year + 1
+    for contest in (judged, current):
+        assert len(contest.regional_stages) == 5 and len(contest.age_categories) == 3
+        assert len(contest.criteria) == 4 and len(contest.national_stage.jurors) == 3
+        assert all(len(s.jurors) == 3 for s in contest.regional_stages)
+    assert db.session.scalar(select(func.count(Entry.id)).where(
+        Entry.contest_id == current.id)) == 6
+    winners = db.session.scalars(select(Entry).where(Entry.award == Award.WINNER)).all()
+    assert len(winners) == 12 and all(w.contest_id == judged.id for w in winners)
     entry = db.session.scalar(select(Entry))
     assert max(entry.width, entry.height) == 3508  # A4 at 300 dpi
     assert runner.invoke(args=["demo", "--if-empty"]).output.startswith("The database already")

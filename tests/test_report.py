@@ -7,28 +7,33 @@ from collections import Counter
 import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from contest import demo, report
 from contest.extensions import db
-from contest.models import Contest, Role
+from contest.models import Contest, Phase, Role
 
 
 @pytest.fixture
 def demo_contest(app):
-    return demo.load(entries_count=24, echo=lambda _: None, drawing_size=(700, 500))
+    """The demo's judged edition: it has finalists and winners."""
+    demo.load(entries_count=6, echo=lambda _: None, drawing_size=(700, 500), judged_per_region=5)
+    return db.session.scalar(select(Contest).where(Contest.phase == Phase.CALENDAR))
 
 
-def independent_counts() -> dict[str, dict]:
+def independent_counts(contest_id: int) -> dict[str, dict]:
     """Straight from the tables, without the app's code."""
     rows = db.session.execute(text(
         "SELECT r.code, e.town, e.institution, e.status, e.child_first_name, "
-        "e.child_last_name, e.age FROM entry e JOIN stage s ON s.id = e.stage_id "
-        "JOIN region r ON r.id = s.region_id")).all()
+        "e.child_last_name, e.age, e.award FROM entry e JOIN stage s ON s.id = e.stage_id "
+        "JOIN region r ON r.id = s.region_id WHERE e.contest_id = :c"), {"c": contest_id}).all()
     by_region: dict[str, dict] = {}
-    for code, town, institution, status, first, last, age in rows:
+    for code, town, institution, status, first, last, age, award in rows:
         r = by_region.setdefault(code, {"towns": set(), "institutions": set(), "entries": 0,
-                                        "accepted": 0, "children": set()})
+                                        "accepted": 0, "children": set(), "finalists": 0,
+                                        "winners": 0})
+        r["finalists"] += award in ("finalist", "winner")
+        r["winners"] += award == "winner"
         r["towns"].add(town)
         if institution:
             r["institutions"].add(institution)
@@ -40,20 +45,23 @@ def independent_counts() -> dict[str, dict]:
 
 def test_figures_equal_independent_counts(demo_contest):
     figures = report.yearly_figures(demo_contest)
-    expected = independent_counts()
+    expected = independent_counts(demo_contest.id)
     for region in figures.regions:
         e = expected.get(region.code)
         if e is None:
             assert region.entries == 0
             continue
         assert (region.towns, region.institutions, region.entries, region.accepted,
-                region.children) == (len(e["towns"]), len(e["institutions"]), e["entries"],
-                                     e["accepted"], len(e["children"]))
-    assert figures.totals.entries == 24 == sum(e["entries"] for e in expected.values())
-    assert figures.participating_regions == len(expected)
-    ages = Counter(a for (a,) in db.session.execute(text("SELECT age FROM entry")))
+                region.children, region.finalists, region.winners) == (
+            len(e["towns"]), len(e["institutions"]), e["entries"], e["accepted"],
+            len(e["children"]), e["finalists"], e["winners"])
+    assert figures.totals.entries == 25 == sum(e["entries"] for e in expected.values())
+    assert figures.totals.winners == sum(e["winners"] for e in expected.values()) > 0
+    assert figures.participating_regions == len(expected) == 5
+    ages = Counter(a for (a,) in db.session.execute(
+        text("SELECT age FROM entry WHERE contest_id = :c"), {"c": demo_contest.id}))
     assert figures.ages == dict(sorted(ages.items()))
-    assert sum(figures.totals.by_category.values()) == 24
+    assert sum(figures.totals.by_category.values()) == 25
 
 
 def test_every_format_shows_the_same_numbers(client, make, login, demo_contest):

@@ -20,7 +20,6 @@ from wtforms.fields.choices import SelectChoice
 from .. import certificates, entries, facts, jobs, report, wall_calendar
 from ..access import organizer_required, roles_required
 from ..config import LANGUAGES
-from ..contests import current_contest
 from ..extensions import db
 from ..models import CalendarExport, Contest, Entry, Fact, Job, Region, Role
 from .forms import CalendarExportForm, CertificateBatchForm, FactForm
@@ -78,9 +77,7 @@ def own_certificate(code: str):
 @roles_required(Role.ORGANIZER, Role.COORDINATOR)
 def certificate_batches():
     """Start a batch: a ZIP of PDFs (one per institution) for a region or the whole contest."""
-    contest = current_contest()
-    if contest is None:
-        abort(404)
+    contest = _chosen_edition()
     stages = [s for s in contest.regional_stages
               if current_user.role is Role.ORGANIZER or s.region_id == current_user.region_id]
     form = CertificateBatchForm()
@@ -93,11 +90,11 @@ def certificate_batches():
         job = jobs.start("certificates", current_user.id, contest.id,
                          stage_id=stage.id if stage else None, language=form.language.data,
                          name=stage.region.code if stage else str(contest.year),
-                         back=url_for(".certificate_batches"))
+                         back=url_for(".certificate_batches", contest=contest.id))
         return redirect(url_for(".job", job_id=job.id))
     counts = {s.id: len(certificates.certified_entries(contest.id, s.id)) for s in stages}
     return render_template("publishing/certificates.html", form=form, contest=contest,
-                           stages=stages, counts=counts)
+                           stages=stages, counts=counts, editions=wall_calendar.editions())
 
 
 @bp.get("/organizer/contests/<int:contest_id>/report")
@@ -147,6 +144,7 @@ def calendar():
         facts=facts.library(active_only=True), checks=checks, form=form,
         history=wall_calendar.history(contest, region),
         regions=contest.regions if current_user.role is Role.ORGANIZER else [],
+        editions=wall_calendar.editions() if current_user.role is Role.ORGANIZER else [],
         caption=entries.caption, page_name=wall_calendar.page_name)
 
 
@@ -161,7 +159,7 @@ def calendar_assign():
         wall_calendar.assign(contest, region, slot, entry)
     except ValueError:
         abort(400)
-    return _back_to_calendar(region)
+    return _back_to_calendar(contest, region)
 
 
 @bp.post("/calendar/fact")
@@ -174,7 +172,7 @@ def calendar_fact():
                                db.session.get(Fact, fact_id) if fact_id else None)
     except ValueError:
         abort(400)
-    return _back_to_calendar(region)
+    return _back_to_calendar(contest, region)
 
 
 @bp.post("/calendar/suggest-facts")
@@ -183,7 +181,7 @@ def calendar_suggest_facts():
     contest, region = _calendar_scope()
     n = wall_calendar.suggest_facts(contest, region)
     flash(_("Facts suggested for %(n)s months.", n=n), "success")
-    return _back_to_calendar(region)
+    return _back_to_calendar(contest, region)
 
 
 @bp.post("/calendar/options")
@@ -198,7 +196,7 @@ def calendar_options():
         for field in form:
             for message in field.errors:
                 flash(f"{field.label.text}: {message}", "error")
-    return _back_to_calendar(region)
+    return _back_to_calendar(contest, region)
 
 
 @bp.post("/calendar/export")
@@ -221,8 +219,8 @@ def calendar_export():
         for check in blocking:
             flash(check.message, "error")
         flash(_("Fix these first, or give a reason to override each one."), "error")
-        return _back_to_calendar(region)
-    back = url_for(".calendar", region=region.id if region else None)
+        return _back_to_calendar(contest, region)
+    back = _calendar_url(contest, region)
     job = wall_calendar.start_export(contest, region, options, overrides, current_user.id, back)
     return redirect(url_for(".job", job_id=job.id))
 
@@ -254,11 +252,19 @@ def calendar_file(export_id: int, name: str):
                      as_attachment=name.endswith(".pdf"))
 
 
-def _calendar_scope() -> tuple[Contest, Region | None]:
-    """The contest and the calendar asked for: organizers any; a coordinator their region's."""
-    contest = current_contest()
+def _chosen_edition() -> Contest:
+    """The edition asked for (``?contest=``), else the newest whose results are in."""
+    choices = wall_calendar.editions()
+    wanted = request.values.get("contest", type=int)
+    contest = next((c for c in choices if c.id == wanted), choices[0] if choices else None)
     if contest is None:
         abort(404)
+    return contest
+
+
+def _calendar_scope() -> tuple[Contest, Region | None]:
+    """The contest and the calendar asked for: organizers any; a coordinator their region's."""
+    contest = _chosen_edition()
     if current_user.role is Role.COORDINATOR:
         region = current_user.region
         if region not in contest.regions:
@@ -269,6 +275,10 @@ def _calendar_scope() -> tuple[Contest, Region | None]:
     if region_id and region not in contest.regions:
         abort(404)
     return contest, region
+
+
+def _calendar_url(contest: Contest, region: Region | None, endpoint: str = ".calendar", **args):
+    return url_for(endpoint, contest=contest.id, region=region.id if region else None, **args)
 
 
 def _options_key(contest: Contest, region: Region | None) -> str:
@@ -283,8 +293,8 @@ def _form_data(form) -> dict:
     return data
 
 
-def _back_to_calendar(region: Region | None):
-    return redirect(url_for(".calendar", region=region.id if region else None))
+def _back_to_calendar(contest: Contest, region: Region | None):
+    return redirect(_calendar_url(contest, region))
 
 
 @bp.get("/jobs/<int:job_id>")

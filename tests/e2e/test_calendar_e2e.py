@@ -1,6 +1,5 @@
 """The organizer assembles a calendar, fixes a rule violation, exports and downloads the PDF."""
 
-import io
 import re
 import shutil
 import subprocess
@@ -8,52 +7,47 @@ import subprocess
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from contest.models import EntryStatus, Phase, Role
+from contest import demo
 
-from ..factories import PASSWORD
 from .conftest import shot, sign_in
 
 
-def test_organizer_assembles_and_exports_a_calendar(live, page):
-    contest = live.make.contest(phase=Phase.SUBMISSIONS_OPEN)
-    ages = [5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 9]
-    drawings = [live.make.entry(contest, "RU-TA", status=EntryStatus.ACCEPTED, age=age,
-                                title=f"Рисунок {n}", size=(2480, 1754))
-                for n, age in enumerate(ages)]
-    no_consent = live.make.entry(contest, "RU-TA", status=EntryStatus.ACCEPTED, age=10,
-                                 title="Без согласия", size=(2480, 1754),
-                                 consents={"personal_data": True, "show_name": True,
-                                           "print": False})
-    live.make.user(Role.ORGANIZER, email="org@example.org")
-    sign_in(page, live.url, "org@example.org", PASSWORD)
-    region = live.make.region("RU-TA")
-    page.goto(f"{live.url}/calendar?region={region.id}")
-    expect(page.get_by_role("heading", name="Календарь: Республика Татарстан")).to_be_visible()
+def test_organizer_assembles_the_national_calendar_from_the_demo(live, page):
+    demo.load(entries_count=2, echo=lambda _: None, drawing_size=(2480, 1754))
+    sign_in(page, live.url, "organizer@demo.example", "demo-password")
+    page.goto(f"{live.url}/calendar")
+    expect(page.get_by_role("heading", name="Календарь: общероссийский")).to_be_visible()
+    candidates = page.locator(".candidate")
+    expect(candidates.first).to_be_visible()
+    cards = candidates.evaluate_all(
+        "cards => cards.map(c => [c.dataset.entry, c.dataset.region, c.dataset.print])")
+    printable = [(entry, region) for entry, region, consent in cards if consent == "1"]
+    unprintable = [entry for entry, _region, consent in cards if consent == "0"]
+    chosen = pick_three_per_region(printable)
+    assert len(chosen) == 13 and unprintable
 
-    # drag and drop the cover; the keyboard menus for the months
+    # the cover by drag and drop, the months with the keyboard-friendly menus
     cover = page.locator("#slot-0")
-    page.locator(f".candidate[data-entry='{drawings[0].id}']").drag_to(cover)
+    page.locator(f".candidate[data-entry='{chosen[0]}']").drag_to(cover)
     expect(cover.locator("img")).to_be_visible()
-    for slot, entry in enumerate(drawings[1:12], start=1):
-        page.locator(f"#entry-{slot}").select_option(str(entry.id))
-        page.locator(f"#slot-{slot}").get_by_role("button", name="Поставить").click()
-    # December gets the drawing without consent to print: a rule violation
-    page.locator("#entry-12").select_option(str(no_consent.id))
-    page.locator("#slot-12").get_by_role("button", name="Поставить").click()
+    for slot, entry in enumerate([*chosen[1:12], unprintable[0]], start=1):
+        put(page, slot, entry)
     page.get_by_role("button", name="Подобрать факты для пустых месяцев").click()
-    expect(page.get_by_text(re.compile("Нет согласия на печать: декабрь"))).to_be_visible()
+    # December's family did not agree to printing; and at most two drawings per region
+    expect(page.get_by_text("Нет согласия на печать: декабрь.")).to_be_visible()
+    expect(page.get_by_text(re.compile("Слишком много рисунков"))).to_be_visible()
     shot(page, "calendar-desk-violation")
     page.get_by_role("button", name="Выпустить PDF").click()
     expect(page.get_by_text("Сначала исправьте это")).to_be_visible()
 
-    # fix it: another drawing for December
-    page.locator("#entry-12").select_option(str(drawings[12].id))
-    page.locator("#slot-12").get_by_role("button", name="Поставить").click()
+    # fix both: another drawing for December; the society allows three per region this year
+    put(page, 12, chosen[12])
+    page.get_by_label("Не больше рисунков от региона").fill("3")
+    page.get_by_role("button", name="Проверить заново с этими настройками").click()
     expect(page.locator(".rules-list li.broken")).to_have_count(0)
     page.locator("#slot-3 .page-face").click()
     expect(page.locator("#page-preview")).to_have_attribute("src", re.compile("preview/3.png"))
 
-    page.get_by_label("A3").check()
     page.get_by_role("button", name="Выпустить PDF").click()
     expect(page.get_by_role("heading", name="Выпуск календаря")).to_be_visible()
     expect(page.locator("progress")).to_be_visible()
@@ -61,23 +55,45 @@ def test_organizer_assembles_and_exports_a_calendar(live, page):
     shot(page, "calendar-job-done")
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Скачать").click()
-    pdf_path = download_info.value.path()
-    reader = PdfReader(str(pdf_path))
-    assert len(reader.pages) == 14
-    trim = reader.pages[1].trimbox
-    assert round(float(trim[2] - trim[0]) / 72 * 25.4) == 297  # A3 portrait: 297 × 420 mm
-    assert round(float(trim[3] - trim[1]) / 72 * 25.4) == 420
-    if shutil.which("pdffonts"):
-        fonts = subprocess.run(["pdffonts", str(pdf_path)], capture_output=True, text=True).stdout
-        assert all(line.split()[-5] == "yes" for line in fonts.splitlines()[2:] if line.strip())
-    if shutil.which("pdfimages"):
-        listing = subprocess.run(["pdfimages", "-list", str(pdf_path)], capture_output=True,
-                                 text=True).stdout.splitlines()[2:]
-        drawings_ppi = [int(row.split()[12]) for row in listing if row.split()[2] == "image"]
-        assert drawings_ppi and min(drawings_ppi) >= 150
-    if shutil.which("qpdf"):
-        assert subprocess.run(["qpdf", "--check", str(pdf_path)], capture_output=True).returncode == 0
-    page.goto(f"{live.url}/calendar?region={region.id}")
+    pdf_path = str(download_info.value.path())
+    check_print_ready(pdf_path)
+    page.goto(f"{live.url}/calendar")
     expect(page.get_by_role("cell", name="v1")).to_be_visible()
     shot(page, "calendar-desk-exported")
-    assert io
+
+
+def pick_three_per_region(cards: list[tuple[str, str]]) -> list[str]:
+    taken: dict[str, int] = {}
+    chosen = []
+    for entry, region in cards:
+        if taken.get(region, 0) < 3 and len(chosen) < 13:
+            taken[region] = taken.get(region, 0) + 1
+            chosen.append(entry)
+    return chosen
+
+
+def put(page, slot: int, entry: str) -> None:
+    page.locator(f"#entry-{slot}").select_option(entry)
+    page.locator(f"#slot-{slot}").get_by_role("button", name="Поставить").click()
+
+
+def check_print_ready(pdf_path: str) -> None:
+    """The calendar_builder checks: pages, boxes, fonts, image resolution, syntax."""
+    reader = PdfReader(pdf_path)
+    assert len(reader.pages) == 14
+    for page in reader.pages:
+        trim, bleed = page.trimbox, page.bleedbox
+        assert round(float(trim[2] - trim[0]) / 72 * 25.4) == 210  # A4 portrait
+        assert round(float(trim[3] - trim[1]) / 72 * 25.4) == 297
+        assert round(float(bleed[2] - bleed[0] - (trim[2] - trim[0])) / 72 * 25.4) == 6
+    if shutil.which("pdffonts"):
+        fonts = subprocess.run(["pdffonts", pdf_path], capture_output=True, text=True).stdout
+        rows = [line.split() for line in fonts.splitlines()[2:] if line.strip()]
+        assert rows and all(row[-5:-3] == ["yes", "yes"] for row in rows)  # embedded, subset
+    if shutil.which("pdfimages"):
+        listing = subprocess.run(["pdfimages", "-list", pdf_path], capture_output=True,
+                                 text=True).stdout.splitlines()[2:]
+        ppi = [min(int(row.split()[12]), int(row.split()[13])) for row in listing]
+        assert ppi and min(ppi) >= 200
+    if shutil.which("qpdf"):
+        assert subprocess.run(["qpdf", "--check", pdf_path], capture_output=True).returncode == 0
