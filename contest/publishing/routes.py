@@ -17,7 +17,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from .. import certificates, entries, facts, jobs, report, wall_calendar
+from .. import certificates, contests, entries, facts, jobs, report, wall_calendar
+from ..judging import operations as judging
 from ..access import organizer_required, roles_required
 from ..config import LANGUAGES
 from ..extensions import db
@@ -122,6 +123,31 @@ def yearly_report_file(contest_id: int, fmt: str):
     make, mimetype = makers[fmt]
     return send_file(io.BytesIO(make(figures)), mimetype=mimetype, as_attachment=True,
                      download_name=f"report-{contest.year}.{fmt}")
+
+
+# --- the public gallery --------------------------------------------------------------------
+
+
+@bp.get("/gallery")
+@bp.get("/gallery/<int:year>")
+def gallery(year: int | None = None):
+    """Winners of each year, by age category and region, with consented captions."""
+    years = [c for c in contests.all_contests()
+             if c.national_stage and judging.published_at(c.national_stage)]
+    if not years:
+        return render_template("publishing/gallery.html", contest=None, years=[], groups=[])
+    contest = next((c for c in years if c.year == year), None) if year else years[0]
+    if contest is None:
+        abort(404)
+    winners = [entry for _placement, entry in judging.published_finalists(contest.national_stage)
+               if entry.consent("print") and not entry.personal_data_erased_at]
+    groups = []
+    for category in contest.age_categories:
+        in_category = [e for e in winners if e.age_category_id == category.id]
+        if in_category:
+            groups.append((category, sorted(in_category, key=lambda e: e.stage.region.name)))
+    return render_template("publishing/gallery.html", contest=contest, years=years,
+                           groups=groups, caption=entries.caption)
 
 
 # --- the calendar ---------------------------------------------------------------------------

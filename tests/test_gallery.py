@@ -1,0 +1,45 @@
+"""The public gallery: each year's winners, only with consent, thumbnails only."""
+
+import pytest
+from sqlalchemy import select
+
+from contest import demo
+from contest.extensions import db
+from contest.models import Award, Contest, Entry, Phase
+
+
+@pytest.fixture
+def judged(app):
+    demo.load(entries_count=2, echo=lambda _: None, drawing_size=(700, 500), judged_per_region=5)
+    return db.session.scalar(select(Contest).where(Contest.phase == Phase.CALENDAR))
+
+
+def test_empty_gallery(client):
+    assert "появятся здесь".encode() in client.get("/gallery").data
+
+
+def test_winners_with_consent_only(client, judged):
+    winners = db.session.scalars(select(Entry).where(Entry.award == Award.WINNER)).all()
+    hidden = winners[0]
+    hidden.consents[[c.kind for c in hidden.consents].index("print")].granted = False
+    db.session.commit()
+    page = client.get("/gallery").data.decode()
+    assert f"Галерея победителей {judged.year}" in page
+    for entry in winners:
+        shown = f"/results/entries/{entry.id}/thumb.jpg" in page
+        assert shown == entry.consent("print")
+        assert entry is not hidden or not shown
+        if shown:
+            assert entry.child_last_name not in page  # captions carry no last names
+    assert client.get(f"/results/entries/{hidden.id}/thumb.jpg").status_code == 404
+    shown = next(e for e in winners if e.consent("print"))
+    response = client.get(f"/results/entries/{shown.id}/thumb.jpg")
+    assert response.status_code == 200 and len(response.data) < 100_000
+    assert 'loading="lazy"' in page
+    assert client.get(f"/gallery/{judged.year}").status_code == 200
+    assert client.get("/gallery/1999").status_code == 404
+
+
+def test_finalists_that_did_not_win_are_not_in_the_gallery(client, judged):
+    finalist = db.session.scalar(select(Entry).where(Entry.award == Award.FINALIST))
+    assert f"/results/entries/{finalist.id}/thumb.jpg" not in client.get("/gallery").data.decode()
