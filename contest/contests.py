@@ -18,6 +18,7 @@ from .models import (
     Contest,
     Criterion,
     Entry,
+    EntryStatus,
     Phase,
     Region,
     Stage,
@@ -218,9 +219,11 @@ def set_regions(contest: Contest, region_ids: set[int]) -> None:
                      removed=sorted(s.region_id for s in leaving))
 
 
-def _stage_has_entries(stage: Stage) -> bool:
-    first = db.session.scalar(select(Entry.id).where(Entry.stage_id == stage.id).limit(1))
-    return first is not None
+def _stage_has_entries(stage: Stage, accepted: bool = False) -> bool:
+    query = select(Entry.id).where(Entry.stage_id == stage.id)
+    if accepted:
+        query = query.where(Entry.status == EntryStatus.ACCEPTED)
+    return db.session.scalar(query.limit(1)) is not None
 
 
 # --- phases --------------------------------------------------------------------------------
@@ -253,8 +256,9 @@ def phase_problems(contest: Contest, target: Phase) -> list[str]:
         national = contest.national_stage
         if national is None or not national.jurors:
             problems.append(_l("The national stage has no jurors yet."))
-        unpublished = [s.name for s in contest.regional_stages
-                       if s.status is not StageStatus.PUBLISHED]
+        # a region without accepted entries has nothing to send on
+        unpublished = [s.name for s in contest.regional_stages if s.status
+                       is not StageStatus.PUBLISHED and _stage_has_entries(s, accepted=True)]
         if unpublished:
             problems.append(_l("These regions have not published their results: %(names)s.",
                                names=", ".join(sorted(unpublished))))

@@ -110,7 +110,10 @@ class StageResult(db.Model):
                                           primary_key=True)
     version: Mapped[str] = mapped_column(String(16))
     computed_at: Mapped[datetime] = mapped_column(default=utcnow)
-    data: Mapped[dict] = mapped_column(JSON)
+    # Large (every sheet of every entry): loaded only when asked for; pages read ``Placement``
+    # and ``jurors``, the jurors' leniency (``data["jurors"]``) kept apart for them.
+    data: Mapped[dict] = mapped_column(JSON, deferred=True)
+    jurors: Mapped[list] = mapped_column(JSON, default=list)
     finalists: Mapped[list] = mapped_column(JSON, default=list)
     published_at: Mapped[datetime | None]
 

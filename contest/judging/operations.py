@@ -365,8 +365,9 @@ def compute(stage: Stage) -> results.StageResults:
 
 def _store_results(stage: Stage, computed: results.StageResults) -> None:
     _forget_results(stage)
-    db.session.add(StageResult(stage_id=stage.id, version=computed.version,
-                               data=computed.to_dict()))
+    data = computed.to_dict()
+    db.session.add(StageResult(stage_id=stage.id, version=computed.version, data=data,
+                               jurors=data["jurors"]))
     db.session.add_all(
         Placement(stage_id=stage.id, entry_id=r.entry_id, category_id=r.category_id,
                   rank=r.rank, raw_rank=r.raw_rank, jurors=r.jurors, raw_mean=r.raw_mean,
@@ -402,16 +403,17 @@ def _publish(stage: Stage) -> None:
     db.session.flush()
 
 
-def unpublished_regions(contest: Contest) -> list[str]:
-    """Names of the regional stages whose results are not published yet."""
-    return sorted(s.name for s in contest.regional_stages if s.status is not StageStatus.PUBLISHED)
-
-
 # --- results and overrides -----------------------------------------------------------------
 
 
 def stored_results(stage: Stage) -> StageResult | None:
     return db.session.get(StageResult, stage.id)
+
+
+def juror_stats(stage: Stage) -> list[dict]:
+    """Each juror's leniency and sheet counts as stored with the results (``JurorStats``)."""
+    return db.session.scalar(select(StageResult.jurors).where(
+        StageResult.stage_id == stage.id)) or []
 
 
 def placements(stage: Stage, category_id: int, offset: int = 0, limit: int = 100
@@ -458,8 +460,7 @@ def override(stage: Stage, entry_id: int, finalist: bool, reason: str) -> Placem
 
 def table(stage: Stage) -> list[list]:
     """The stage's results as rows (header first), for CSV and XLSX."""
-    stored = stored_results(stage)
-    letters = [j["letter"] for j in stored.data["jurors"]] if stored else []
+    letters = [j["letter"] for j in juror_stats(stage)]
     header = [_("Age category"), _("Rank"), _("Entry"), _("Title"), _("Jurors"),
               _("Raw mean"), _("Rank by raw mean"), _("Adjusted mean"), _("Finalist"),
               _("Close call"), _("Decided by"), _("Override reason"),

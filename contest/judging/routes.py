@@ -7,7 +7,9 @@ answer 404 for anything outside the visitor's stages or region.
 
 import io
 
+from babel.numbers import get_decimal_symbol
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
@@ -33,7 +35,7 @@ from .forms import (
 bp = Blueprint("judging", __name__)
 
 PAGE_SIZE = 60
-RANKING_PAGE_SIZE = 100
+RANKING_PAGE_SIZE = 50
 
 
 # --- jurors --------------------------------------------------------------------------------
@@ -191,6 +193,10 @@ def stage(stage_id: int, settings_form=None, status=200):
         progress=operations.juror_progress(stage), conflicts=operations.conflicts(stage),
         pool=db.session.scalar(select(func.count()).select_from(Entry)
                                .where(operations.in_pool(stage))),
+        # the national stage lists what the regions sent on; a region's pool is its queue
+        pooled=db.session.scalars(select(Entry).where(operations.in_pool(stage)).order_by(
+            Entry.stage_id, Entry.age_category_id, Entry.id)).all()
+        if stage.kind is StageKind.NATIONAL else [],
         result=operations.stored_results(stage),
     ), status
 
@@ -260,6 +266,7 @@ def ranking(stage_id: int):
         flash(_("The ranking appears when judging closes."), "error")
         return redirect(url_for(".stage", stage_id=stage.id))
     counts = operations.category_counts(stage)
+    jurors = operations.juror_stats(stage)
     categories = [c for c in stage.contest.age_categories if c.id in counts]
     wanted = request.args.get("category", type=int)
     category = next((c for c in categories if c.id == wanted),
@@ -279,7 +286,16 @@ def ranking(stage_id: int):
         category=category, counts=counts, rows=rows, titles=titles, codes=codes, page=page,
         pages=pages, override_form=OverrideForm(),
         can_override=stage.status is StageStatus.JUDGING_CLOSED,
-        decided_label=operations.decided_label)
+        figure=_figure_formatter(),
+        decided_notes={step: _("Placed below the entry above by: %(step)s.",
+                               step=operations.decided_label(step))
+                       for step in operations.DECIDED_LABELS},
+        # translated once per page, not once per line of every explanation
+        jurors=jurors, close_call_margin=operations.close_call_margin(stage.contest),
+        juror_names={j["letter"]: _("Juror %(letter)s", letter=j["letter"]) for j in jurors},
+        sheet_words={"complete": _("counted"), "incomplete": _("incomplete, not counted"),
+                     "conflict": _("conflict of interest, not counted"),
+                     "missing": _("not scored")})
 
 
 @bp.post("/stages/<int:stage_id>/entries/<int:entry_id>/override")
@@ -316,6 +332,19 @@ def results_export(stage_id: int, fmt: str):
     name = f"results-{stage.contest.year}-{stage.region.code if stage.region else 'national'}"
     return send_file(io.BytesIO(make(stage)), mimetype=mimetype, as_attachment=True,
                      download_name=f"{name}.{fmt}")
+
+
+def _figure_formatter():
+    """Two decimals in the visitor's notation (7,25 in Russian); a dash for no figure.
+
+    Babel's formatting costs too much for the thousand figures of a ranking page.
+    """
+    point = get_decimal_symbol(get_locale() or "ru")
+
+    def figure(value: float | None) -> str:
+        return "—" if value is None else f"{value:.2f}".replace(".", point)
+
+    return figure
 
 
 # --- public --------------------------------------------------------------------------------

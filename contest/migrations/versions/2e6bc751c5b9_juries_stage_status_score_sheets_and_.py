@@ -23,6 +23,7 @@ def upgrade():
     sa.Column('version', sa.String(length=16), nullable=False),
     sa.Column('computed_at', sa.DateTime(), nullable=False),
     sa.Column('data', sa.JSON(), nullable=False),
+    sa.Column('jurors', sa.JSON(), nullable=False),
     sa.Column('finalists', sa.JSON(), nullable=False),
     sa.Column('published_at', sa.DateTime(), nullable=True),
     sa.ForeignKeyConstraint(['stage_id'], ['stage.id'], name=op.f('fk_stage_result_stage_id_stage'), ondelete='CASCADE'),
