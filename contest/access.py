@@ -5,7 +5,8 @@ from functools import wraps
 from flask import abort
 from flask_login import current_user, login_required
 
-from .models import Role
+from .judging import operations
+from .models import Role, StageStatus
 
 
 def roles_required(*roles: Role):
@@ -41,18 +42,18 @@ def can_moderate(user, entry) -> bool:
 
 
 def image_kinds_for(user, entry) -> tuple[str, ...]:
-    """Which of an entry's images ``user`` may open; jurors only ever get the masked jury copy."""
+    """Which of an entry's images ``user`` may open; jurors only ever get the masked jury copy,
+    and only of an entry they are asked to score, once moderation (and its masking) is over."""
     if entry.personal_data_erased_at:
         return ()
     if can_see_personal_data(user, entry):
         return ("print", "preview", "thumb", "jury")
     if getattr(user, "is_authenticated", False) and user.role is Role.JUROR and any(
-            stage.id in _judged_stage_ids(entry) for stage in user.juror_stages):
+            _juror_may_see(stage, user, entry) for stage in user.juror_stages):
         return ("jury",)
     return ()
 
 
-def _judged_stage_ids(entry) -> set[int]:
-    # Its region's jury; once a published result sends it on, the national jury too.
-    national = entry.contest.national_stage if entry.award is not None else None
-    return {entry.stage_id} | ({national.id} if national else set())
+def _juror_may_see(stage, user, entry) -> bool:
+    return (stage.status is not StageStatus.MODERATION
+            and operations.juror_entry(stage, user, entry.id) is not None)

@@ -8,7 +8,10 @@ from PIL import Image
 
 from contest import entries
 from contest.extensions import db
-from contest.models import AuditLog, EntryStatus, Phase, Role
+from contest.judging import operations
+from contest.models import AuditLog, EntryStatus, Phase, Role, StageStatus
+
+from .factories import judging_stage
 
 
 @pytest.fixture
@@ -118,12 +121,20 @@ def test_media_access(client, make, login, contest, coordinator):
     assert client.get(url).status_code == 404
 
 
-def test_juror_sees_only_the_jury_copy_of_their_stage(client, make, login, contest):
-    entry = make.entry(contest, "RU-MOW")
-    login(make.user(Role.JUROR, stage=make.stage(contest, "RU-MOW")))
+def test_juror_sees_only_the_jury_copy_of_their_stage(client, make, login):
+    contest_, stage, (entry, *_), (juror, *_) = judging_stage(make, open_judging=False)
+    contest_.phase = Phase.SUBMISSIONS_OPEN
+    rejected = make.entry(contest_, "RU-MOW", status=EntryStatus.REJECTED)
+    contest_.phase = Phase.REGIONAL_JUDGING
+    login(juror)
+    # During moderation the coordinator may still be masking a signature: nothing to see.
+    assert client.get(f"/media/entries/{entry.id}/jury.jpg").status_code == 404
+    operations.change_status(stage, StageStatus.JUDGING_OPEN)
+    db.session.commit()
     assert client.get(f"/media/entries/{entry.id}/jury.jpg").status_code == 200
     assert client.get(f"/media/entries/{entry.id}/preview.jpg").status_code == 404
-    login(make.user(Role.JUROR, stage=make.stage(contest, "RU-TA")))
+    assert client.get(f"/media/entries/{rejected.id}/jury.jpg").status_code == 404  # not judged
+    login(make.user(Role.JUROR, stage=make.stage(contest_, "RU-TA")))
     assert client.get(f"/media/entries/{entry.id}/jury.jpg").status_code == 404
 
 
