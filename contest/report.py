@@ -10,15 +10,12 @@ sent (same region, name and age); towns and institutions are counted by distinct
 
 from __future__ import annotations
 
-import csv
 import io
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib.colors import HexColor
@@ -28,6 +25,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from sqlalchemy import select
 
+from . import spreadsheets
 from .certificates import FONTS, register_fonts
 from .entries import child_key, folded
 from .extensions import db
@@ -110,27 +108,13 @@ def table(figures: YearlyFigures) -> list[list]:
 
 
 def to_csv(figures: YearlyFigures) -> bytes:
-    out = io.StringIO()
-    csv.writer(out, delimiter=";").writerows(table(figures))
-    return ("\ufeff" + out.getvalue()).encode("utf-8")  # the BOM makes Excel read UTF-8
+    return spreadsheets.to_csv(table(figures))
 
 
 def to_xlsx(figures: YearlyFigures) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = str(figures.contest_year)
-    for values in table(figures):
-        sheet.append(values)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.column_dimensions["A"].width = 38
-    ages = book.create_sheet(_("Ages"))
-    ages.append([_("Age"), _("Entries")])
-    for age, count in figures.ages.items():
-        ages.append([age, count])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    ages = [[_("Age"), _("Entries")], *([age, n] for age, n in figures.ages.items())]
+    return spreadsheets.to_xlsx([(str(figures.contest_year), table(figures), {"A": 38}),
+                                 (_("Ages"), ages, {})])
 
 
 def to_pdf(figures: YearlyFigures, language: str = "ru") -> bytes:

@@ -234,16 +234,20 @@ def test_save_and_next_serves_the_next_unscored_entry_and_counts_progress(make):
 
 def test_results_export_as_csv_and_xlsx(make):
     contest, stage, (a, b, c), (j1, j2, _) = judging_stage(make)
+    a.title = '=HYPERLINK("http://evil.example","Кости")'  # typed by the public
     score(stage, j1, a, 8, 8, 8)
     score(stage, j2, a, 6, 6, 6)
     operations.change_status(stage, CLOSED)
     text = operations.to_csv(stage).decode("utf-8-sig")
     header, first, *_ = text.splitlines()
-    assert header.endswith("Juror C: adjusted") or "A" in header
-    assert a.code in first and ";7.0;" in first
+    assert "Член жюри A: сумма" in header and header.endswith("Член жюри C: скорректированная сумма")
+    assert first.split(";")[2] == str(a.id) and ";7.0;" in first
+    assert a.code not in text  # the tracking code opens the family's status page
+    assert "'=HYPERLINK" in first  # a text, never a formula
     book = load_workbook(io.BytesIO(operations.to_xlsx(stage)))
     rows = list(book.active.values)
-    assert len(rows) == 4 and rows[1][2] == a.code
+    assert len(rows) == 4 and rows[1][2] == a.id and rows[1][3] == a.title
+    assert book.active.cell(2, 4).data_type == "s"
 
 
 def test_rejected_entries_drop_out_of_the_pool(make):

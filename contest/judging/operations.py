@@ -12,18 +12,14 @@ which also puts them in the national stage's pool.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from openpyxl import Workbook
-from openpyxl.styles import Font
 from sqlalchemy import and_, delete, func, select, true, tuple_
 
-from .. import audit
+from .. import audit, spreadsheets
 from ..contests import RuleError
 from ..extensions import db
 from ..models import (
@@ -464,19 +460,19 @@ def table(stage: Stage) -> list[list]:
     header = [_("Age category"), _("Rank"), _("Entry"), _("Title"), _("Jurors"),
               _("Raw mean"), _("Rank by raw mean"), _("Adjusted mean"), _("Finalist"),
               _("Close call"), _("Decided by"), _("Override reason"),
-              *[f"{_('Juror %(letter)s', letter=x)}: {_('total')}" for x in letters],
-              *[f"{_('Juror %(letter)s', letter=x)}: {_('adjusted')}" for x in letters]]
+              *[_("Juror %(letter)s: total", letter=x) for x in letters],
+              *[_("Juror %(letter)s: adjusted", letter=x) for x in letters]]
     rows = db.session.execute(
-        select(Placement, Entry.code, Entry.title, AgeCategory)
+        select(Placement, Entry.id, Entry.title, AgeCategory)
         .join(Entry, Entry.id == Placement.entry_id)
         .join(AgeCategory, AgeCategory.id == Placement.category_id)
         .where(Placement.stage_id == stage.id)
         .order_by(AgeCategory.min_age, Placement.rank)).all()
     body = []
-    for p, code, title, category in rows:
+    for p, entry_id, title, category in rows:
         lines = {line["juror"]: line for line in p.sheets}
         body.append([
-            category.name, p.rank, code, title, p.jurors, _round(p.raw_mean), p.raw_rank,
+            category.name, p.rank, entry_id, title, p.jurors, _round(p.raw_mean), p.raw_rank,
             _round(p.adjusted_mean), _("yes") if p.finalist else "",
             _("yes") if p.close_call else "", decided_label(p.decided_by), p.override_reason,
             *[_round(lines.get(x, {}).get("total")) for x in letters],
@@ -485,23 +481,11 @@ def table(stage: Stage) -> list[list]:
 
 
 def to_csv(stage: Stage) -> bytes:
-    out = io.StringIO()
-    csv.writer(out, delimiter=";").writerows(table(stage))
-    return ("\ufeff" + out.getvalue()).encode("utf-8")  # the BOM makes Excel read UTF-8
+    return spreadsheets.to_csv(table(stage))
 
 
 def to_xlsx(stage: Stage) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("Results")
-    for values in table(stage):
-        sheet.append(values)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.column_dimensions["D"].width = 36
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return spreadsheets.to_xlsx([(_("Results"), table(stage), {"D": 36})])
 
 
 DECIDED_LABELS = {

@@ -18,10 +18,10 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from .. import certificates, contests, entries, facts, jobs, report, wall_calendar
-from ..judging import operations as judging
 from ..access import organizer_required, roles_required
 from ..config import LANGUAGES
 from ..extensions import db
+from ..judging import operations as judging
 from ..models import CalendarExport, Contest, Entry, Fact, Job, Region, Role
 from .forms import CalendarExportForm, CertificateBatchForm, FactForm
 
