@@ -51,3 +51,40 @@ def test_dates_are_formatted_for_the_locale(client, make):
     assert "30 апреля 2027" in client.get("/").data.decode()
     client.post("/language", data={"lang": "en"})
     assert "April 30, 2027" in client.get("/").data.decode()
+
+
+def test_every_string_of_the_code_and_templates_has_a_russian_translation():
+    """What ``pybabel extract`` finds must be translated (and not fuzzy) in messages.po."""
+    from pathlib import Path
+
+    from babel.messages.extract import extract_from_dir
+    from babel.messages.pofile import read_po
+
+    root = Path(__file__).parents[1]
+    with open(root / "contest/translations/ru/LC_MESSAGES/messages.po", "rb") as po:
+        catalog = read_po(po)
+    method_map = [("contest/**.py", "python"), ("templates/**.html", "jinja2"),
+                  ("templates/**.txt", "jinja2")]
+    keywords = {"_": None, "_l": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None}
+    missing = set()
+    for filename, _line, message, _comments, _context in extract_from_dir(
+            str(root), method_map, keywords=keywords):
+        msgid = message[0] if isinstance(message, tuple) else message
+        found = catalog.get(msgid)
+        strings = found.string if found and isinstance(found.string, tuple) else (
+            (found.string,) if found else ("",))
+        if not found or found.fuzzy or not all(strings):
+            missing.add(f"{filename}: {msgid}")
+    assert not missing, sorted(missing)
+
+
+def test_no_translated_string_hides_inside_an_f_string():
+    """Babel does not look inside f-strings: ``f"{_('total')}"`` would stay English."""
+    import re
+    from pathlib import Path
+
+    pattern = re.compile(r"""f["'][^"'\n]*\{_l?\(""")
+    offenders = [f"{path}:{n}" for path in Path(__file__).parents[1].glob("contest/**/*.py")
+                 for n, line in enumerate(path.read_text().splitlines(), 1)
+                 if pattern.search(line)]
+    assert not offenders

@@ -94,3 +94,4 @@ def test_report_is_for_organizers(client, make, login, role):
     for url in (f"/organizer/contests/{contest.id}/report", f"/organizer/contests/{contest.id}/report.csv"):
         assert client.get(url).status_code == (302 if role is None else 403)
     assert isinstance(contest, Contest)
+
