@@ -84,8 +84,12 @@ def read_rows(name: str, data: bytes) -> list[Row]:
             raise BatchError([Problem(None, name, unreadable)]) from e
     else:
         text = _decode(data)
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t") if text.strip() else csv.excel
-        table = list(csv.reader(io.StringIO(text), dialect))
+        try:
+            table = list(csv.reader(io.StringIO(text), delimiter=_delimiter(text)))
+        except csv.Error as e:
+            raise BatchError([Problem(None, name, str(_l(
+                "The list cannot be read as CSV. Save it from Excel as “CSV UTF-8” or send "
+                "the .xlsx file.")))]) from e
     table = [row for row in table if any(str(c).strip() for c in row)]
     if not table:
         raise BatchError([Problem(None, name, str(_l("The list is empty.")))])
@@ -109,6 +113,12 @@ def _cell(value) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+def _delimiter(text: str) -> str:
+    """Excel writes ";" in a Russian locale and "," elsewhere: the header row tells which."""
+    header = text.lstrip("\ufeff").partition("\n")[0]
+    return max(";,\t", key=header.count)
 
 
 def _decode(data: bytes) -> str:

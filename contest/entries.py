@@ -6,11 +6,13 @@ An entry and its files are stored together or not at all.
 
 from __future__ import annotations
 
+import re
 import secrets
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
+from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -137,6 +139,24 @@ def _same_child(contest: Contest, details: EntryDetails, age: int):
             if folded(e.child_first_name) == first and folded(e.child_last_name) == last]
 
 
+PHONE_CHARACTERS = re.compile(r"[0-9+()\-. ]+")
+
+
+def contact_problems(email: str, phone: str) -> dict[str, object]:
+    """The guardian's email and phone, if given, must be ones we can write to or call."""
+    problems: dict[str, object] = {}
+    if email.strip():
+        try:
+            validate_email(email.strip(), check_deliverability=False)
+        except EmailNotValidError:
+            problems["guardian_email"] = _l("This does not look like an email address.")
+    digits = sum(c.isdigit() for c in phone)
+    if phone.strip() and not (PHONE_CHARACTERS.fullmatch(phone.strip()) and 7 <= digits <= 15):
+        problems["guardian_phone"] = _l(
+            "Write the phone number in digits, for example +7 912 345-67-89.")
+    return problems
+
+
 def check(contest: Contest, details: EntryDetails, image_sha256: str | None,
           already: list[EntryDetails] = ()) -> tuple[int, Stage, int]:
     """Apply the contest's rules; returns (age, stage, age category id) or raises EntryError.
@@ -165,8 +185,9 @@ def check(contest: Contest, details: EntryDetails, image_sha256: str | None,
             "The contest is for children aged %(bands)s on %(date)s; this child would be "
             "%(age)s.", bands=bands, date=contest.age_reference_date.strftime("%d.%m.%Y"),
             age=age)
-    if not (details.guardian_email or details.guardian_phone):
+    if not (details.guardian_email.strip() or details.guardian_phone.strip()):
         errors["guardian_email"] = _l("Give an email or a phone number, so we can reach you.")
+    errors.update(contact_problems(details.guardian_email, details.guardian_phone))
     for consent in consents.ALL:
         if consent.required and not details.consents.get(consent.kind):
             errors[f"consent_{consent.kind}"] = _l("This consent is needed to take part.")

@@ -81,6 +81,9 @@ def test_birth_date_gives_the_category(client, make, contest):
     ({"age": ""}, "Укажите возраст или дату рождения"),
     ({"guardian_email": ""}, "Укажите почту или телефон"),
     ({"guardian_email": "not-an-email"}, "не похоже на адрес электронной почты"),
+    ({"guardian_email": "a@example.org, b@example.org"}, "не похоже на адрес электронной почты"),
+    ({"guardian_phone": "позвоните маме"}, "Напишите номер телефона цифрами"),
+    ({"guardian_email": "", "guardian_phone": "12"}, "Напишите номер телефона цифрами"),
     ({"child_first_name": ""}, "Пожалуйста, заполните это поле"),
     ({"region": "999999"}, "Not a valid choice"),
 ])
@@ -218,4 +221,39 @@ def test_batch_with_a_bad_row_stores_nothing(app, client, make, contest):
     assert "Ничего не сохранено" in page
     assert "c.jpg" in page and "missing.jpg" in page and "не изображение" in page
     assert "Без этого согласия участие невозможно" in page  # row 3, Боря
+    assert "не похоже на адрес электронной почты" not in page
     assert entry_count() == 0 and stored_files(app) == []
+
+
+def test_batch_checks_every_contact(app, client, make, contest):
+    rows = ['a.jpg;Аня;Петрова;8;Солнце;Петрова М.;"a@example.org\nBcc: all@example.org";да;да']
+    response = client.post("/submit/batch", data=_batch(make, rows, {"a.jpg": jpeg(seed=1)}))
+    assert response.status_code == 422
+    assert "не похоже на адрес электронной почты" in response.data.decode()
+    assert entry_count() == 0 and stored_files(app) == []
+
+
+def test_a_list_that_is_not_csv_is_explained(app, client, make, contest):
+    data = _batch(make, [], {"a.jpg": jpeg(seed=1)})
+    huge_field = b'file;first_name;title\n"' + b"x" * 200_000 + b'";a;b\n'
+    data["sheet"] = (io.BytesIO(huge_field), "class.csv")
+    response = client.post("/submit/batch", data=data)
+    assert response.status_code == 422 and entry_count() == 0
+    assert "Сохраните его из Excel" in response.data.decode()
+
+
+@pytest.mark.parametrize("email, phone, problems", [
+    ("anna@example.org", "", set()),
+    ("", "+7 (912) 345-67-89", set()),
+    ("Anna.Ivanova@почта.рф", "8 912 345 67 89", set()),
+    ("anna@example", "", {"guardian_email"}),
+    ("anna@example.org\r\nBcc: x@example.org", "", {"guardian_email"}),
+    ("<anna@example.org>", "", {"guardian_email"}),
+    ("", "+7 912", {"guardian_phone"}),
+    ("", "9123456789012345678", {"guardian_phone"}),
+    ("", "+7 912 345-67-89; звонить вечером", {"guardian_phone"}),
+])
+def test_contact_rules(app, email, phone, problems):
+    from contest.entries import contact_problems
+
+    assert set(contact_problems(email, phone)) == problems
