@@ -315,21 +315,33 @@ def calendar_year(contest: Contest) -> int:
 
 
 def to_spec(contest: Contest, region: Region | None, options: Options,
-            allow_gaps: bool = False, kind: str = "print") -> CalendarSpec:
+            allow_gaps: bool = False, kind: str = "print",
+            link_into: Path | None = None) -> CalendarSpec:
     """The calendar specification of the assembled pages.
 
     ``allow_gaps`` fills empty pages with a placeholder and ``kind="preview"`` uses the web
     previews of the drawings: both for checks and previews only, never for print.
+    ``link_into``: a folder where each drawing is linked as ``entry-<id>.jpg``, so that the
+    preflight report names entries by number, never by the path holding a tracking code.
     """
     pages = board(contest, region)
     fact_rows = {f.id: f for f in facts.library()}
+
+    def source(entry: Entry) -> Path:
+        path = _print_path(entry, kind)
+        if link_into is None:
+            return path
+        link = link_into / f"entry-{entry.id}.jpg"
+        if not link.is_symlink():
+            link.symlink_to(path)
+        return link
 
     def drawing(page: CalendarSlot) -> Path:
         if page.entry is None:
             if not allow_gaps:
                 raise ValueError(f"page {page.slot} has no drawing")
             return PLACEHOLDER
-        return _print_path(page.entry, kind)
+        return source(page.entry)
 
     def fact(page: CalendarSlot) -> SpecFact:
         row = fact_rows.get(page.fact_id)
@@ -342,7 +354,7 @@ def to_spec(contest: Contest, region: Region | None, options: Options,
     title = Text(contest.title_ru, contest.title_en)
     subtitle = Text(f"{region.name_ru}" if region else "Календарь", f"{region.name_en}" if region
                     else "Calendar")
-    winners = tuple(Winner(_print_path(p.entry, kind), caption(p.entry))
+    winners = tuple(Winner(source(p.entry), caption(p.entry))
                     for p in pages.values() if p.entry is not None)
     title_en = contest.title_en or contest.title_ru
     about = Text(
@@ -432,23 +444,28 @@ def export_job(job: Job, progress: Callable[[int, int, str], None]) -> tuple[str
     region_id = job.params.get("region_id")
     region = db.session.get(Region, region_id) if region_id else None
     options = options_from(job.params)
-    spec = to_spec(contest, region, options)
     version = 1 + (db.session.scalar(select(func.max(CalendarExport.version)).where(
         CalendarExport.contest_id == contest.id, CalendarExport.region_id.is_(None)
         if region is None else CalendarExport.region_id == region.id)) or 0)
-    name = f"calendar-{spec.year}-{region.code if region else 'national'}-v{version}-" \
-           f"{options.language}-{options.page_format}"
+    name = (f"calendar-{calendar_year(contest)}-{region.code if region else 'national'}"
+            f"-v{version}-{options.language}-{options.page_format}")
     store = entries.storage()
     prefix = f"calendars/{contest.year}/{name}"
     work = Path(tempfile.mkdtemp(prefix="calendar-"))
     try:
+        (work / "drawings").mkdir()
+        spec = to_spec(contest, region, options, link_into=work / "drawings")
         pdf = work / f"{name}.pdf"
-        report = builder.build_calendar(spec, pdf, progress=lambda d, t, m: progress(d, t + 2, m))
+        built = builder.build_calendar(spec, pdf, progress=lambda d, t, m: progress(d, t + 2, m))
+        report = dataclasses.replace(built, output=pdf.name)
+        preflight = report.to_dict()
+        for image in (i for page in preflight["pages"] for i in page["images"]):
+            image["source"] = Path(image["source"]).name  # entry-<id>.jpg, not our folders
         progress(1, 1, "previews")
         previews = render_previews(pdf, work / "previews", dpi=40)
         store.put(f"{prefix}/{name}.pdf", pdf.read_bytes())
         store.put(f"{prefix}/preflight.json",
-                  json.dumps(report.to_dict(), ensure_ascii=False, indent=1).encode())
+                  json.dumps(preflight, ensure_ascii=False, indent=1).encode())
         store.put(f"{prefix}/preflight.txt", report.to_text().encode())
         preview_keys = []
         for n, path in enumerate(previews, start=1):
@@ -461,7 +478,7 @@ def export_job(job: Job, progress: Callable[[int, int, str], None]) -> tuple[str
         contest_id=contest.id, region_id=_id(region), version=version, job_id=job.id,
         language=options.language, page_format=options.page_format,
         options=options_params(options), pdf_key=f"{prefix}/{name}.pdf",
-        report=report.to_dict(), preview_keys=preview_keys,
+        report=preflight, preview_keys=preview_keys,
         overrides=job.params.get("overrides", []), user_id=job.user_id))
     return f"{prefix}/{name}.pdf", f"{name}.pdf"
 

@@ -106,8 +106,13 @@ def test_export_a_regional_calendar(client, make, login, contest, drawings):
     assert (trim[2] - trim[0], trim[3] - trim[1]) == (210.0, 297.0)
     assert (bleed[2] - bleed[0], bleed[3] - bleed[1]) == (216.0, 303.0)
     assert "Январь" in reader.pages[1].extract_text() or "январь" in reader.pages[1].extract_text().lower()
-    preflight = client.get(f"/calendar/exports/{export.id}/preflight.json").json
-    assert len(preflight["pages"]) == 14
+    preflight = client.get(f"/calendar/exports/{export.id}/preflight.json")
+    assert len(preflight.json["pages"]) == 14
+    assert preflight.json["pages"][1]["images"][0]["source"] == f"entry-{drawings[1].id}.jpg"
+    text = preflight.data.decode() + client.get(
+        f"/calendar/exports/{export.id}/preflight.txt").data.decode()
+    assert not any(e.code in text for e in drawings)  # a tracking code opens a family's page
+    assert "/tmp" not in text and "uploads" not in text
     assert client.get(f"/calendar/exports/{export.id}/../../secret").status_code == 404
 
 
