@@ -1,6 +1,7 @@
 """The audit log: one call records who did what, in the caller's transaction."""
 
 from flask_login import current_user
+from sqlalchemy import select
 
 from .extensions import db
 from .models import AuditLog
@@ -28,3 +29,19 @@ def _plain(value):
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
     return str(value)
+
+
+FREE_TEXT = ("reason", "note", "comment")
+ERASED = "—"
+
+
+def forget_texts(entry) -> None:
+    """Blank what people wrote about ``entry`` in the log (a reason, a note): it may name the
+    child. Who did what and when stays."""
+    rows = db.session.scalars(select(AuditLog).where(AuditLog.contest_id == entry.contest_id))
+    for row in rows:
+        about = (row.object_type == "entry" and row.object_id == entry.id) or (
+            row.details.get("entry") == entry.id)
+        if about and any(row.details.get(key) for key in FREE_TEXT):
+            row.details = {key: ERASED if key in FREE_TEXT and value else value
+                           for key, value in row.details.items()}

@@ -23,6 +23,7 @@ from . import audit, consents, notifications
 from .codes import CODE_LENGTH, new_code, normalize_code
 from .contests import age_on, category_for_age
 from .extensions import db
+from .judging import operations as judging
 from .models import Consent, Contest, Entry, EntryStatus, Phase, Stage, StageKind, utcnow
 from .uploads.pipeline import ProcessedImage, UploadLimits, process_image, redact, rotate
 from .uploads.storage import FileSystemStorage, Storage, storing
@@ -439,7 +440,10 @@ def erase_personal_data(entry: Entry) -> None:
     """
     for name in PERSONAL_FIELDS:
         setattr(entry, name, None if name == "birth_date" else "")
+    entry.status_reason = ""
     entry.personal_data_erased_at = entry.contacts_purged_at = utcnow()
+    audit.forget_texts(entry)
+    judging.forget_texts(entry)
     audit.record("entry.erase_personal_data", entry)
     db.session.commit()
     _delete_files(entry.image_key)

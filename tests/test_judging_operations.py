@@ -256,3 +256,40 @@ def test_rejected_entries_drop_out_of_the_pool(make):
     a.status = EntryStatus.REJECTED
     operations.change_status(stage, CLOSED)
     assert a.id not in ranked(stage) and len(ranked(stage)) == 2
+
+
+def test_erasing_a_childs_data_blanks_what_people_wrote_but_keeps_the_results(make):
+    from contest import entries
+
+    contest, stage, (a, b, c), (j1, j2, j3) = judging_stage(make)
+    score(stage, j1, a, 8, 8, 8, comment="Соня Белова рисует лучше всех")
+    score(stage, j2, a, 6, 6, 6)
+    operations.declare_conflict(stage, j3, a, "Соня Белова — моя ученица")
+    for juror, mark in ((j1, 5), (j2, 4), (j3, 3)):
+        score(stage, juror, b, mark, mark, mark)
+    operations.change_status(stage, CLOSED)
+    operations.override(stage, a.id, False, "Соня Белова срисовала с открытки")
+    db.session.commit()
+    before = [(p.entry_id, p.rank, p.adjusted_mean) for p in
+              db.session.scalars(select(Placement).where(Placement.stage_id == stage.id))]
+
+    entries.erase_personal_data(a)
+
+    assert not any("Соня" in (s.comment + s.conflict_note)
+                   for s in db.session.scalars(select(Sheet).where(Sheet.entry_id == a.id)))
+    assert operations.placement(stage, a.id).override_reason == "—"
+    assert operations.placement(stage, a.id).finalist_override is False  # the decision stays
+    assert not any("Соня" in str(row.details) for row in db.session.scalars(select(AuditLog)))
+    assert [(p.entry_id, p.rank, p.adjusted_mean) for p in db.session.scalars(
+        select(Placement).where(Placement.stage_id == stage.id))] == before
+
+
+def test_erasing_a_rejected_entry_blanks_the_coordinators_reason(make):
+    from contest import entries
+
+    contest = make.contest(phase=Phase.SUBMISSIONS_OPEN)
+    entry = make.entry(contest, "RU-MOW")
+    entries.moderate(entry, EntryStatus.REJECTED, "Соня, рисунок не по теме")
+    entries.erase_personal_data(entry)
+    assert entry.status_reason == "" and entry.status is EntryStatus.REJECTED
+    assert not any("Соня" in str(row.details) for row in db.session.scalars(select(AuditLog)))

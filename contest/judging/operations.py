@@ -427,6 +427,15 @@ def category_counts(stage: Stage) -> dict[int, int]:
         .group_by(Placement.category_id)).all())
 
 
+def forget_texts(entry: Entry) -> None:
+    """On a family's erasure request: what people wrote about the entry (jurors' comments and
+    conflict notes, override reasons) goes; marks, ranks and decisions stay, so results hold."""
+    for sheet in db.session.scalars(select(Sheet).where(Sheet.entry_id == entry.id)):
+        sheet.comment = sheet.conflict_note = ""
+    for found in db.session.scalars(select(Placement).where(Placement.entry_id == entry.id)):
+        found.override_reason = audit.ERASED if found.override_reason else ""
+
+
 def placement(stage: Stage, entry_id: int) -> Placement | None:
     return db.session.get(Placement, (stage.id, entry_id))
 
