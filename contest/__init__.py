@@ -26,6 +26,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(config.from_environment())
     else:
         app.config.update(test_config)
+    if app.config["SECRET_KEY"] == config.Defaults.SECRET_KEY and not app.testing:
+        raise RuntimeError(
+            "SECRET_KEY is not set: `make run` writes one to instance/config.py; in production "
+            "give the SECRET_KEY environment variable a long random value.")
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     from . import (  # noqa: F401  (certificates registers its background job)
@@ -40,6 +44,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         media,
         organizer,
         publishing,
+        security,
         submit,
     )
     from .extensions import csrf, db, limiter, migrate
@@ -53,6 +58,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     i18n.init_app(app)
     auth.init_app(app)
     errors.init_app(app)
+    security.init_app(app)
     cli.init_app(app)
     jobs.init_app(app)
     app.register_blueprint(main.bp)

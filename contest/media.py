@@ -21,5 +21,5 @@ def entry_image(entry_id: int, kind: str):
         abort(404)
     response = send_file(io.BytesIO(entries.storage().read(entries.image_key(entry, kind))),
                          mimetype="image/jpeg", max_age=0)
-    response.headers["Cache-Control"] = "private, max-age=300"
+    response.headers["Cache-Control"] = "private, no-store"  # a child's drawing: no disk cache
     return response

@@ -3,3 +3,13 @@ document.addEventListener("submit", function (event) {
   var question = event.target.getAttribute && event.target.getAttribute("data-confirm");
   if (question && !window.confirm(question)) event.preventDefault();
 });
+
+// A menu that changes what the page shows (edition, region) reloads it on choice; the
+// page's own button does the same without JavaScript.
+document.addEventListener("change", function (event) {
+  var menu = event.target;
+  if (!menu.form || !menu.hasAttribute("data-autosubmit")) return;
+  var reset = menu.getAttribute("data-autosubmit-reset");
+  if (reset && menu.form.elements[reset]) menu.form.elements[reset].value = "";
+  menu.form.submit();
+});

@@ -70,3 +70,43 @@ def test_inactive_session_is_dropped(client, make, login):
     user = login(make.user(Role.ORGANIZER, active=False))
     assert user
     assert client.get("/organizer/").status_code == 302
+
+
+def test_every_page_sends_the_security_headers(client, make, login):
+    response = client.get("/")
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Referrer-Policy"] == "same-origin"  # status links hold a code
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "no-store" not in response.headers.get("Cache-Control", "")  # a public page
+    login(make.user(Role.ORGANIZER))
+    assert client.get("/organizer/").headers["Cache-Control"] == "private, no-store"
+
+
+def test_no_inline_scripts_or_handlers_the_policy_would_block():
+    from pathlib import Path
+
+    pattern = re.compile(r"<script(?![^>]*\bsrc=)|\son[a-z]+=\"", re.IGNORECASE)
+    offenders = [str(p) for p in Path(__file__).parents[1].glob("templates/**/*.html")
+                 if pattern.search(p.read_text())]
+    assert not offenders
+
+
+def test_the_families_pages_are_not_cached_and_are_throttled(other_app, make):
+    from contest.models import Phase
+
+    app = other_app(RATELIMIT_ENABLED=True)
+    client = app.test_client()
+    entry = make.entry(make.contest(phase=Phase.SUBMISSIONS_OPEN))
+    response = client.get(f"/status/{entry.code}")
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "private, no-store"
+    codes = [client.get(f"/status/WRONG{n:04d}").status_code for n in range(125)]
+    assert codes[0] == 404 and codes[-1] == 429
+
+
+def test_a_default_secret_key_is_refused_outside_tests(monkeypatch):
+    from contest import create_app
+
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app({"SECRET_KEY": "dev"})

@@ -87,6 +87,7 @@ def batch_example():
 
 
 @bp.get("/submit/done/<code>")
+@limiter.limit("120 per hour")
 def done(code: str):
     entry = _entry_or_404(code)
     return render_template("submit/done.html", entry=entry, code=format_code(entry.code))
@@ -106,6 +107,7 @@ def find_status():
 
 
 @bp.get("/status/<code>")
+@limiter.limit("120 per hour")  # codes are unguessable; this keeps anyone from trying
 def status(code: str):
     entry = _entry_or_404(code)
     form = NewPhotoForm() if entry.status is EntryStatus.NEEDS_PHOTO else None
