@@ -86,10 +86,7 @@ def live(tmp_path):
 @pytest.fixture
 def page(browser, request):
     context = browser.new_context(locale="ru-RU", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
+    yield from _watched(context)
 
 
 @pytest.fixture
@@ -97,10 +94,20 @@ def phone(browser):
     """A phone-sized page with touch, like a parent's."""
     context = browser.new_context(locale="ru-RU", viewport={"width": 390, "height": 844},
                                   device_scale_factor=2, is_mobile=True, has_touch=True)
+    yield from _watched(context)
+
+
+def _watched(context):
+    """A page whose script errors and Content-Security-Policy refusals fail the test."""
     page = context.new_page()
     page.set_default_timeout(15_000)
+    problems = []
+    page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+    page.on("console", lambda message: problems.append(message.text) if message.type == "error"
+            and "Content Security Policy" in message.text else None)
     yield page
     context.close()
+    assert not problems, problems
 
 
 def shot(page, name: str) -> Path:

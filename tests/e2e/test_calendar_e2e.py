@@ -45,6 +45,7 @@ def test_organizer_assembles_the_national_calendar_from_the_demo(live, page):
     page.get_by_label("Не больше рисунков от региона").fill("3")
     page.get_by_role("button", name="Проверить заново с этими настройками").click()
     expect(page.locator(".rules-list li.broken")).to_have_count(0)
+    page.wait_for_load_state()  # a click needs calendar.js, which runs once the page has loaded
     page.locator("#slot-3 .page-face").click()
     expect(page.locator("#page-preview")).to_have_attribute("src", re.compile("preview/3.png"))
 

@@ -40,6 +40,7 @@ def test_juror_scores_by_keyboard_and_finalists_go_on(live, page):
     page.get_by_role("link", name="Оценить следующий рисунок").click()
     for n, marks in enumerate(["987", "555", "234"], start=1):
         expect(page.get_by_text(f"{n - 1} из 3")).to_be_visible()
+        page.wait_for_load_state()  # the keys need jury.js, which runs once the page has loaded
         expect(page.locator("img[src$='/jury.jpg']").first).to_be_visible()
         assert "Секретная" not in page.content()
         if n == 1:
@@ -58,6 +59,7 @@ def test_juror_scores_by_keyboard_and_finalists_go_on(live, page):
     page.goto(f"{live.url}/jury/{stage.id}/next")
     for n, marks in enumerate(["666", "777", "555"], start=1):
         expect(page.get_by_text(f"{n - 1} из 3")).to_be_visible()
+        page.wait_for_load_state()  # the keys need jury.js, which runs once the page has loaded
         if n == 1:
             shot(page, "jury-sheet-tablet")
         for digit in marks:
