@@ -43,3 +43,15 @@ def test_winners_with_consent_only(client, judged):
 def test_finalists_that_did_not_win_are_not_in_the_gallery(client, judged):
     finalist = db.session.scalar(select(Entry).where(Entry.award == Award.FINALIST))
     assert f"/results/entries/{finalist.id}/thumb.jpg" not in client.get("/gallery").data.decode()
+
+
+def test_results_show_the_judged_edition_while_the_next_one_is_open(client, judged):
+    open_edition = db.session.scalar(select(Contest).where(Contest.phase == Phase.SUBMISSIONS_OPEN))
+    assert open_edition.year == judged.year + 1  # the demo's two editions
+    page = client.get("/results").data.decode()
+    assert f"Итоги {judged.year}" in page and "ещё не опубликованы" not in page
+    winner = db.session.scalar(select(Entry).where(Entry.award == Award.WINNER,
+                                                   Entry.contest_id == judged.id))
+    assert f"«{winner.title}»" in page
+    assert f"«{winner.title}»" in client.get(f"/results/{judged.year}").data.decode()
+    assert client.get(f"/results/{open_edition.year}").status_code == 404  # nothing published

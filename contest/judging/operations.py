@@ -529,6 +529,14 @@ def published_finalists(stage: Stage) -> list[tuple[Placement, Entry]]:
         .order_by(AgeCategory.min_age, Placement.rank)).all())
 
 
+def editions_with_results() -> list[Contest]:
+    """The contests, newest first, where at least one stage has published its results."""
+    published = select(Stage.contest_id).join(StageResult, StageResult.stage_id == Stage.id) \
+        .where(StageResult.published_at.is_not(None))
+    return list(db.session.scalars(select(Contest).where(
+        Contest.id.in_(published), Contest.phase != Phase.DRAFT).order_by(Contest.year.desc())))
+
+
 def published_at(stage: Stage) -> datetime | None:
     stored = stored_results(stage)
     return stored.published_at if stored else None

@@ -351,13 +351,24 @@ def _figure_formatter():
 
 
 @bp.get("/results")
-def public_results():
-    """Winners of the national stage and the finalists of each region, by age category."""
-    contest = current_contest()
+@bp.get("/results/<int:year>")
+def public_results(year: int | None = None):
+    """Winners of the national stage and the finalists of each region, by age category.
+
+    The newest edition with published results by default: while next year's submissions
+    are open, this year's results stay on show.
+    """
+    editions = operations.editions_with_results()
+    if year is not None:
+        contest = next((c for c in editions if c.year == year), None)
+        if contest is None:
+            abort(404)
+    else:
+        contest = editions[0] if editions else current_contest()
     national = contest.national_stage if contest else None
     regional = sorted(contest.regional_stages, key=lambda s: s.name) if contest else []
     return render_template(
-        "judging/public_results.html", contest=contest,
+        "judging/public_results.html", contest=contest, editions=editions,
         winners=operations.published_finalists(national) if national else [],
         regions=[(s, operations.published_finalists(s)) for s in regional],
         caption=entries.caption)
