@@ -161,14 +161,18 @@ def certified_entries(contest_id: int, stage_id: int | None = None) -> list[Entr
     if stage_id is not None:
         query = query.where(Entry.stage_id == stage_id)
     found = [e for e in db.session.scalars(query) if kind_of(e)]
-    return sorted(found, key=lambda e: (e.stage.region.code, e.institution, e.child_last_name,
-                                        e.child_first_name, e.id))
+    return sorted(found, key=lambda e: (e.stage.region.code, e.town, e.institution,
+                                        e.child_last_name, e.child_first_name, e.id))
 
 
-def by_institution(items: list[Entry]) -> dict[str, list[Entry]]:
-    groups: dict[str, list[Entry]] = defaultdict(list)
+def by_institution(items: list[Entry]) -> dict[tuple[str, str], list[Entry]]:
+    """Entries grouped by where they will be handed out: region, then town and institution
+    (two towns' "School No. 5" are two schools). Keys: (region code, "Town, institution")."""
+    groups: dict[tuple[str, str], list[Entry]] = defaultdict(list)
+    nowhere = _("without an institution")
     for entry in items:
-        groups[entry.institution or _("Without an institution")].append(entry)
+        place = f"{entry.town}, {entry.institution or nowhere}"
+        groups[(entry.stage.region.code, place)].append(entry)
     return dict(groups)
 
 
@@ -186,12 +190,15 @@ def batch_job(job: Job, progress: Callable[[int, int, str], None]) -> tuple[str,
     progress(0, total, "")
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
-        for institution, group in groups.items():
-            region = group[0].stage.region.code
-            pdf = render(group, params.get("language", "ru"))
-            archive.writestr(f"{region}/{_safe_name(institution)}.pdf", pdf)
+        used: set[str] = set()
+        for (region, place), group in groups.items():
+            name = f"{region}/{_safe_name(place)}"
+            while f"{name}.pdf" in used:  # "School 1" and "School №1" read alike once cleaned
+                name += "_"
+            used.add(f"{name}.pdf")
+            archive.writestr(f"{name}.pdf", render(group, params.get("language", "ru")))
             done += len(group)
-            progress(done, total, institution)
+            progress(done, total, place)
     key = f"jobs/{job.id}/certificates.zip"
     entries.storage().put(key, out.getvalue())
     return key, f"certificates-{params.get('name', job.contest_id)}.zip"

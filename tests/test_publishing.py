@@ -95,6 +95,29 @@ def test_certificate_from_the_status_page(client, make):
     assert not any("Helvetica" in f for f in fonts)
 
 
+def test_the_whole_contests_batch_keeps_each_school_in_its_region_and_town(client, make, login):
+    contest = make.contest(phase=Phase.SUBMISSIONS_OPEN)
+    children = {("RU-TA", "Казань", "Школа № 5"): "Алия", ("RU-TA", "Елабуга", "Школа № 5"): "Булат",
+                ("RU-MOW", "Москва", "Школа № 5"): "Вера", ("RU-MOW", "Москва", "Школа 5"): "Гоша"}
+    for (region, town, school), name in children.items():
+        make.entry(contest, region, status=EntryStatus.ACCEPTED, town=town, institution=school,
+                   child_first_name=name)
+    login(make.user(Role.ORGANIZER))
+    client.post("/certificates", data={"stage": "0", "language": "ru"})
+    job = db.session.scalar(select(Job))
+    assert job.status is JobStatus.DONE, job.error
+    with client.get(client.get(f"/jobs/{job.id}.json").json["download"]) as download:
+        archive = zipfile.ZipFile(io.BytesIO(download.data))
+    assert sorted(archive.namelist()) == [
+        "RU-MOW/Москва_Школа_5.pdf", "RU-MOW/Москва_Школа__5.pdf",
+        "RU-TA/Елабуга_Школа__5.pdf", "RU-TA/Казань_Школа__5.pdf"]
+    for name in archive.namelist():
+        text = PdfReader(io.BytesIO(archive.read(name))).pages[0].extract_text()
+        (place, child), = [(p, c) for p, c in children.items()
+                           if name == f"{p[0]}/{p[1]}_{p[2].replace(' ', '_').replace('№', '')}.pdf"]
+        assert child in text and len(PdfReader(io.BytesIO(archive.read(name))).pages) == 1
+
+
 def test_name_without_consent_is_the_first_name_only(make):
     contest = make.contest(phase=Phase.SUBMISSIONS_OPEN)
     entry = make.entry(contest, child_first_name="Коля", child_last_name="Петров",
@@ -118,8 +141,8 @@ def test_certificate_batch_for_a_region(client, make, login):
     assert status["percent"] == 100 and status["download"]
     with client.get(status["download"]) as download:
         archive = zipfile.ZipFile(io.BytesIO(download.data))
-    assert sorted(archive.namelist()) == ["RU-TA/Лицей.pdf", "RU-TA/Школа__1.pdf"]
-    pages = PdfReader(io.BytesIO(archive.read("RU-TA/Школа__1.pdf"))).pages
+    assert sorted(archive.namelist()) == ["RU-TA/Казань_Лицей.pdf", "RU-TA/Казань_Школа__1.pdf"]
+    pages = PdfReader(io.BytesIO(archive.read("RU-TA/Казань_Школа__1.pdf"))).pages
     assert len(pages) == 2 and "Certificate of participation" in pages[0].extract_text()
     # a coordinator cannot batch another region, nor see another's job
     other = make.stage(contest, "RU-MOW")
