@@ -113,6 +113,21 @@ def _national_candidate(entry: Entry) -> bool:
     return entry.award is Award.WINNER or entry.calendar_candidate
 
 
+def honoured(contest: Contest, region: Region | None, pages: dict[int, CalendarSlot]) -> list[Entry]:
+    """Who the back page lists: the national winners (a region's calendar: the region's
+    finalists and winners) whose families agreed to printing; the calendar's own drawings
+    while no result is published."""
+    query = select(Entry).join(Stage).where(Entry.contest_id == contest.id,
+                                            Entry.personal_data_erased_at.is_(None))
+    if region is None:
+        query = query.where(Entry.award == Award.WINNER)
+    else:
+        query = query.where(Stage.region_id == region.id, Entry.award.is_not(None))
+    found = [e for e in db.session.scalars(query.order_by(Entry.age_category_id, Entry.id))
+             if e.consent("print")]
+    return found or [p.entry for p in pages.values() if p.entry is not None]
+
+
 def editions() -> list[Contest]:
     """Contests a calendar can be made of, newest first; the default is the first."""
     every = contests.all_contests()
@@ -266,10 +281,10 @@ def placements(contest: Contest, region: Region | None, options: Options
 def _pixel_sizes(contest: Contest, region: Region | None,
                  kind: str = "print") -> dict[Path, tuple[int, int]]:
     """Each drawing's pixel size, as the layout needs it."""
-    sizes = {}
-    for page in board(contest, region).values():
-        if page.entry is not None:
-            sizes[_print_path(page.entry, kind)] = _pixels(page.entry, kind)
+    pages = board(contest, region)
+    shown = [p.entry for p in pages.values() if p.entry is not None]
+    sizes = {_print_path(e, kind): _pixels(e, kind)
+             for e in [*shown, *honoured(contest, region, pages)]}
     sizes[PLACEHOLDER] = (1754, 1240)
     return sizes
 
@@ -354,8 +369,7 @@ def to_spec(contest: Contest, region: Region | None, options: Options,
     title = Text(contest.title_ru, contest.title_en)
     subtitle = Text(f"{region.name_ru}" if region else "Календарь", f"{region.name_en}" if region
                     else "Calendar")
-    winners = tuple(Winner(source(p.entry), caption(p.entry))
-                    for p in pages.values() if p.entry is not None)
+    winners = tuple(Winner(source(e), caption(e)) for e in honoured(contest, region, pages))
     title_en = contest.title_en or contest.title_ru
     about = Text(
         f"Рисунки победителей конкурса детского рисунка «{contest.title_ru}» ({contest.year} "
