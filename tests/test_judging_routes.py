@@ -256,3 +256,16 @@ def test_public_results_show_consented_finalists_only(client, closed):
         assert client.get(f"/results/entries/{entry.id}/thumb.jpg").status_code == 404
     assert "Евлампия, 9 лет, Урюпинск" in page  # the consented caption: first name, age, town
     assert "Тихомирова" not in page and "olga" not in page
+
+
+@pytest.mark.parametrize("data, message", [
+    ({"finalists_per_category": "2", "jurors_per_entry": "2"}, "Не меньше трёх"),
+    ({"finalists_per_category": ""}, "Пожалуйста, заполните"),
+    ({"finalists_per_category": "-1"}, "от 0 до 100"),
+])
+def test_bad_stage_settings_are_explained(client, login, world, data, message):
+    login(world["organizer"])
+    response = client.post(f"/stages/{world['mow'].id}/settings", data=data)
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    assert world["mow"].jurors_per_entry is None

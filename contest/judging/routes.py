@@ -222,14 +222,14 @@ def stage_status(stage_id: int):
 @bp.post("/stages/<int:stage_id>/settings")
 @login_required
 def stage_settings(stage_id: int):
-    stage = _staff_stage_or_404(stage_id)
+    found = _staff_stage_or_404(stage_id)
     _require_organizer()
     form = SettingsForm()
     if not form.validate_on_submit():
         return stage(stage_id, settings_form=form, status=422)
-    _apply(lambda: operations.update_settings(stage, form.finalists_per_category.data,
+    _apply(lambda: operations.update_settings(found, form.finalists_per_category.data,
                                               form.jurors_per_entry.data), _("Saved."))
-    return redirect(url_for(".stage", stage_id=stage.id))
+    return redirect(url_for(".stage", stage_id=found.id))
 
 
 @bp.post("/stages/<int:stage_id>/jurors")
