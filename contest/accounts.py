@@ -83,9 +83,8 @@ def note_login(user: User) -> None:
 
 def home_url(user: User) -> str:
     """Where each role starts after signing in."""
-    if user.role is Role.ORGANIZER:
-        return url_for("organizer.dashboard")
-    return url_for("main.index")
+    return url_for({Role.ORGANIZER: "organizer.dashboard", Role.COORDINATOR: "coordinator.queue",
+                    Role.JUROR: "judging.jury_home"}.get(user.role, "main.index"))
 
 
 def demo_logins() -> list[tuple[str, str, str]]:

@@ -47,11 +47,15 @@ def test_generated_password_must_be_changed(client, make):
     response = client.post("/auth/password", data={"current": PASSWORD, "new": "short",
                                                     "confirm": "short"})
     assert "Не короче 10 символов".encode() in response.data
+    for elsewhere in ("/coordinator/", "/jury/", "/"):  # nothing else until it is changed
+        assert client.get(elsewhere).headers["Location"].endswith("/auth/password"), elsewhere
     response = client.post("/auth/password", data={
         "current": PASSWORD, "new": "a much longer secret", "confirm": "a much longer secret"})
     assert response.status_code == 302
+    assert response.headers["Location"].endswith("/coordinator/")  # straight to the work
     assert not user.must_change_password
     assert user.check_password("a much longer secret")
+    assert client.get("/coordinator/").status_code == 200
 
 
 def test_open_redirect_refused(client, make):

@@ -1,6 +1,7 @@
 """Signing in and out for organizers, coordinators and jurors."""
 
-from flask import Flask
+from flask import Flask, redirect, request, url_for
+from flask_login import current_user
 
 from ..extensions import db, login_manager
 from ..models import User
@@ -18,3 +19,13 @@ def init_app(app: Flask) -> None:
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
         return db.session.get(User, int(user_id))
+
+    # Until a generated password is replaced, it is the only page of the app one can use.
+    allowed_meanwhile = {"auth.change_password", "auth.logout", "main.set_language", "static"}
+
+    @app.before_request
+    def require_a_new_password():
+        if (current_user.is_authenticated and current_user.must_change_password
+                and request.endpoint not in allowed_meanwhile):
+            return redirect(url_for("auth.change_password"))
+        return None
