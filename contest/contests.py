@@ -244,6 +244,11 @@ def phase_problems(contest: Contest, target: Phase) -> list[str]:
             problems.append(_l("Choose the participating regions."))
         if not contest.theme_ru:
             problems.append(_l("Give the contest a theme."))
+        still_open = db.session.scalar(select(Contest.year).where(
+            Contest.phase == Phase.SUBMISSIONS_OPEN, Contest.id != contest.id))
+        if still_open:  # the public pages and the form show one edition at a time
+            problems.append(_l("The %(year)s contest still takes drawings; close its submissions "
+                               "first.", year=still_open))
     if target is Phase.DRAFT and any(_stage_has_entries(s) for s in contest.regional_stages):
         problems.append(
             _l("Entries have already arrived; the contest cannot become a draft again."))

@@ -120,6 +120,15 @@ def test_phase_guard_rails(client, organizer, make):
     assert contest.phase is Phase.DRAFT
 
 
+def test_one_edition_takes_drawings_at_a_time(client, organizer, make):
+    make.contest(year=2027, phase=Phase.SUBMISSIONS_OPEN)
+    later = make.contest(year=2028)
+    response = client.post(f"/organizer/contests/{later.id}/phase",
+                           data={"target": "submissions_open"}, follow_redirects=True)
+    assert "Конкурс 2027 года ещё принимает рисунки" in response.data.decode()
+    assert later.phase is Phase.DRAFT
+
+
 def test_phase_moves_and_is_audited(client, organizer, make):
     contest = make.contest()
     client.post(f"/organizer/contests/{contest.id}/phase", data={"target": "submissions_open"})
