@@ -1,5 +1,7 @@
 """Russian first, English second: locale choice, and the filters templates use."""
 
+import re
+
 import markdown as md
 import nh3
 from flask import Flask, has_request_context, session
@@ -17,10 +19,26 @@ def select_locale() -> str:
     return lang if lang in LANGUAGES else "ru"
 
 
+LIST_ITEM = re.compile(r"^\s{0,3}(?:[-*+]|\d+[.)])\s")
+TAGS = nh3.ALLOWED_TAGS - {"img"}  # no images fetched from other sites on our pages
+
+
 def render_markdown(text: str | None) -> Markup:
-    """Organizer-written Markdown as safe HTML: no scripts, no styles, no raw attributes."""
-    html = md.markdown(text or "", extensions=["sane_lists"])
-    return Markup(nh3.clean(html, link_rel="noopener noreferrer nofollow"))
+    """Organizer-written Markdown as safe HTML: no scripts, no styles, no raw attributes, no
+    outside images. Headings start at level 3, under the page's own."""
+    html = md.markdown(_lists_start_paragraphs(text or ""), extensions=["sane_lists"])
+    html = re.sub(r"<(/?)h([1-4])>", lambda m: f"<{m[1]}h{min(int(m[2]) + 2, 6)}>", html)
+    return Markup(nh3.clean(html, tags=TAGS, link_rel="noopener noreferrer nofollow"))
+
+
+def _lists_start_paragraphs(text: str) -> str:
+    """People write a list right under its heading line; Markdown wants a blank line first."""
+    lines: list[str] = []
+    for line in text.replace("\r\n", "\n").split("\n"):
+        if LIST_ITEM.match(line) and lines and lines[-1].strip() and not LIST_ITEM.match(lines[-1]):
+            lines.append("")
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def init_app(app: Flask) -> None:

@@ -88,3 +88,16 @@ def test_no_translated_string_hides_inside_an_f_string():
                  for n, line in enumerate(path.read_text().splitlines(), 1)
                  if pattern.search(line)]
     assert not offenders
+
+
+def test_markdown_lists_right_under_a_line_and_headings_below_the_page():
+    html = render_markdown("Какие работы принимаются:\n- рисунок А4 или А3;\n- одна работа.\n\n"
+                           "# Сроки\n1. приём\n2. итоги")
+    assert "<p>Какие работы принимаются:</p>" in html
+    assert html.count("<li>") == 4 and "<ul>" in html and "<ol>" in html
+    assert "<h3>Сроки</h3>" in html and "<h1>" not in html
+
+
+def test_markdown_fetches_no_outside_images():
+    html = render_markdown('![x](https://tracker.example/p.gif) <img src="https://t.example/a">')
+    assert "<img" not in html and "tracker.example" not in html
