@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import shutil
 import tempfile
 from collections import Counter
@@ -113,7 +114,8 @@ def _national_candidate(entry: Entry) -> bool:
     return entry.award is Award.WINNER or entry.calendar_candidate
 
 
-def honoured(contest: Contest, region: Region | None, pages: dict[int, CalendarSlot]) -> list[Entry]:
+def honoured(contest: Contest, region: Region | None,
+             pages: dict[int, CalendarSlot]) -> list[Entry]:
     """Who the back page lists: the national winners (a region's calendar: the region's
     finalists and winners) whose families agreed to printing; the calendar's own drawings
     while no result is published."""
@@ -366,9 +368,15 @@ def to_spec(contest: Contest, region: Region | None, options: Options,
 
     blank = Caption(first_name=Text(""))
     cover_page = pages[COVER]
-    title = Text(contest.title_ru, contest.title_en)
-    subtitle = Text(f"{region.name_ru}" if region else "Календарь", f"{region.name_en}" if region
-                    else "Calendar")
+    # The contest's title often ends in its year; the cover carries the calendar's own year.
+    title = Text(_without_year(contest.title_ru),
+                 _without_year(contest.title_en or contest.title_ru))
+    if region is None:
+        subtitle = Text(f"Рисунки победителей конкурса {contest.year} года",
+                        f"Drawings by the winners of the {contest.year} contest")
+    else:
+        subtitle = Text(f"{region.name_ru}: рисунки участников конкурса {contest.year} года",
+                        f"{region.name_en}: drawings from the {contest.year} contest")
     winners = tuple(Winner(source(e), caption(e)) for e in honoured(contest, region, pages))
     title_en = contest.title_en or contest.title_ru
     about = Text(
@@ -392,6 +400,10 @@ def to_spec(contest: Contest, region: Region | None, options: Options,
         orientation=options.orientation, bleed_mm=options.bleed_mm,
         crop_marks=options.crop_marks, marked_days=marked_days(calendar_year(contest), options),
     )
+
+
+def _without_year(title: str) -> str:
+    return re.sub(r"[\s—–-]*(?:19|20)\d\d\s*$", "", title).strip() or title
 
 
 def preview_png(contest: Contest, region: Region | None, options: Options, slot: int,

@@ -162,3 +162,19 @@ def test_coordinator_only_their_region(client, make, login, contest):
     other = make.region("RU-MOW")
     page = client.get(f"/calendar?region={other.id}").data.decode()
     assert "Республика Татарстан" in page  # the region asked for is ignored
+
+
+def test_cover_and_back_page_of_the_national_calendar(app):
+    from contest import demo
+    from contest.models import Award, Contest, Entry
+
+    demo.load(entries_count=2, echo=lambda _: None, drawing_size=(700, 500), judged_per_region=5)
+    judged = db.session.scalar(select(Contest).where(Contest.phase == Phase.CALENDAR))
+    spec = wall_calendar.to_spec(judged, None, Options(), allow_gaps=True, kind="preview")
+    assert spec.year == judged.year + 1
+    assert spec.cover.title.get("ru") == "Крепкие кости с детства"  # no "— 2026" on a 2027 calendar
+    assert str(judged.year) in spec.cover.subtitle.get("ru")
+    winners = db.session.scalars(select(Entry).where(Entry.contest_id == judged.id,
+                                                     Entry.award == Award.WINNER)).all()
+    printable = [e for e in winners if e.consent("print")]
+    assert len(spec.back.winners) == len(printable) > 0  # every winner, not just the 13 pages
