@@ -8,6 +8,7 @@ that is not a transferred working day, a public holiday, or a day off the govern
 
 import calendar
 import datetime as dt
+import re
 from dataclasses import dataclass
 from functools import cache
 from itertools import groupby
@@ -15,14 +16,18 @@ from typing import Literal
 
 import holidays
 from babel import Locale
-from babel.dates import get_day_names, get_month_names
+from babel.dates import format_date, get_day_names, get_month_names
 
 from .spec import Language, MarkedDay
 
 # The English edition is British English: the same Monday-first weeks as the Russian one.
 LOCALES = {"ru": "ru_RU", "en": "en_GB"}
 HOLIDAY_LANGUAGE = {"ru": "ru", "en": "en_US"}
-WORKING_WEEKEND = {"ru": "рабочий день", "en": "working day"}
+WORKING_WEEKEND = {"ru": "Рабочий день", "en": "Working day"}
+# ``holidays`` writes the source of a moved day off as 02.01.2027 (ru) or 01/02/2027 (en_US),
+# which a British reader takes for 1 February: the legend says "2 January" instead.
+MOVED_FROM = {"ru": re.compile(r"(\d{2})\.(\d{2})\.(\d{4})"),
+              "en": re.compile(r"(\d{2})/(\d{2})/(\d{4})")}
 
 LegendKind = Literal["holiday", "working", "marked"]
 
@@ -72,7 +77,17 @@ def russian_days_off(
     calendar_ru = holidays.country_holidays(
         "RU", years=year, language=HOLIDAY_LANGUAGE[language]
     )
-    return dict(calendar_ru.items()), frozenset(calendar_ru.weekend_workdays)
+    names = {day: _readable_dates(name, language) for day, name in calendar_ru.items()}
+    return names, frozenset(calendar_ru.weekend_workdays)
+
+
+def _readable_dates(name: str, language: Language) -> str:
+    def spelled(match: re.Match) -> str:
+        first, second, year = (int(g) for g in match.groups())
+        day, month = (first, second) if language == "ru" else (second, first)
+        return format_date(dt.date(year, month, day), "d MMMM", locale=LOCALES[language])
+
+    return MOVED_FROM[language].sub(spelled, name)
 
 
 def is_day_off(day: dt.date, language: Language = "ru") -> bool:
@@ -101,12 +116,12 @@ def month_grid(
     names = get_day_names("abbreviated", context="stand-alone", locale=LOCALES[language])
     order = [(first + i) % 7 for i in range(7)]
     in_month = {date: label for date, label in named.items() if date.month == month}
-    legend = (
+    legend = tuple(sorted(
         _entries(in_month, "holiday")
         + _entries({d: WORKING_WEEKEND[language] for d in working_weekends
                     if d.month == month}, "working")
-        + _entries(marked, "marked")
-    )
+        + _entries(marked, "marked"),
+        key=lambda entry: int(re.match(r"\d+", entry.days)[0])))  # in the order of the days
     return MonthGrid(
         year=year,
         month=month,

@@ -102,12 +102,18 @@ def test_legend_lists_holidays_transfers_and_marked_days() -> None:
         ("7", "Рождество Христово", "holiday"),
     ]
     february = month_grid(2027, 2, "ru")
-    assert ("20", "рабочий день", "working") in [(e.days, e.label, e.kind)
-                                                 for e in february.legend]
+    assert [(e.days, e.label, e.kind) for e in february.legend] == [  # in the order of the days
+        ("20", "Рабочий день", "working"),
+        ("22", "Выходной (перенесено с 20 февраля)", "holiday"),
+        ("23", "День защитника Отечества", "holiday"),
+    ]
     assert not [d for w in february.weeks for d in w if d and d.date.day == 20][0].off
+    # a British reader would take 01/02/2027 for 1 February: the date is spelled out
+    assert [e.label for e in month_grid(2027, 11, "en").legend][-1] == \
+        "Day off (substituted from 2 January)"
     december = month_grid(2027, 12, "ru", (solidarity,))
-    assert december.legend[-1].days == "3"
-    assert december.legend[-1].kind == "marked"
+    assert [(e.days, e.kind) for e in december.legend if e.kind == "marked"] == [("3", "marked")]
+    assert december.legend[0].days == "3"
     marked = [d.date for w in december.weeks for d in w if d and d.marked]
     assert marked == [D(2027, 12, 3)]
     assert month_grid(2027, 12, "en").legend[0].label.startswith("Day off")
