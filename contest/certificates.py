@@ -58,6 +58,9 @@ def child_name(entry: Entry) -> str:
     return entry.child_first_name
 
 
+MIN_THUMBNAIL_DPI = 150  # the stored thumbnail (400 px) prints about 68 mm wide
+
+
 def render(items: Iterable[Entry], language: str = "ru") -> bytes:
     """A PDF with one certificate page per entry that earns one."""
     register_fonts()
@@ -77,11 +80,11 @@ def render(items: Iterable[Entry], language: str = "ru") -> bytes:
 
 def _page(c: Canvas, entry: Entry, kind: str) -> None:
     width, height = landscape(A4)
+    # Cream only inside the frame: office printers cannot print to the sheet's edge.
     c.setFillColor(PAPER)
-    c.rect(0, 0, width, height, stroke=0, fill=1)
     c.setStrokeColor(SUN)
     c.setLineWidth(6)
-    c.roundRect(10 * mm, 10 * mm, width - 20 * mm, height - 20 * mm, 8 * mm, stroke=1, fill=0)
+    c.roundRect(10 * mm, 10 * mm, width - 20 * mm, height - 20 * mm, 8 * mm, stroke=1, fill=1)
     c.setStrokeColor(ACCENT)
     c.setLineWidth(1.2)
     c.roundRect(14 * mm, 14 * mm, width - 28 * mm, height - 28 * mm, 6 * mm, stroke=1, fill=0)
@@ -115,7 +118,7 @@ def _page(c: Canvas, entry: Entry, kind: str) -> None:
     if image is not None:
         box_x, box_y, box_w, box_h = 180 * mm, 50 * mm, 92 * mm, 120 * mm
         iw, ih = image.getSize()
-        scale = min(box_w / iw, box_h / ih)
+        scale = min(box_w / iw, box_h / ih, 72 / MIN_THUMBNAIL_DPI)  # never printed soft
         w, h = iw * scale, ih * scale
         x, y0 = box_x + (box_w - w) / 2, box_y + (box_h - h) / 2
         c.setFillColor(HexColor("#ffffff"))
