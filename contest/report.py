@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib.colors import HexColor
-from reportlab.lib.pagesizes import A4
+from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
@@ -122,13 +122,17 @@ def to_pdf(figures: YearlyFigures, language: str = "ru") -> bytes:
     register_fonts()
     out = io.BytesIO()
     with force_locale(language):
-        doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm,
-                                topMargin=15 * mm, bottomMargin=15 * mm,
-                                title=_("Yearly report %(year)s", year=figures.contest_year))
+        # Landscape: a column per age category still leaves room for whole words in headers.
+        doc = SimpleDocTemplate(out, pagesize=landscape(A4), leftMargin=15 * mm,
+                                rightMargin=15 * mm, topMargin=15 * mm, bottomMargin=15 * mm,
+                                title=_("Yearly report %(year)s", year=figures.contest_year),
+                                # else the canvas starts in Helvetica, left in the file unembedded
+                                initialFontName=FONTS["regular"])
         h1 = ParagraphStyle("h1", fontName=FONTS["display"], fontSize=20, leading=24,
                             textColor=HexColor("#1d3557"), spaceAfter=6)
         h2 = ParagraphStyle("h2", fontName=FONTS["bold"], fontSize=13, leading=16,
-                            textColor=HexColor("#1d3557"), spaceBefore=10, spaceAfter=4)
+                            textColor=HexColor("#1d3557"), spaceBefore=10, spaceAfter=4,
+                            keepWithNext=1)
         body = ParagraphStyle("body", fontName=FONTS["regular"], fontSize=10, leading=13)
         t = figures.totals
         story = [
@@ -153,7 +157,8 @@ def to_pdf(figures: YearlyFigures, language: str = "ru") -> bytes:
 
 def _pdf_table(figures: YearlyFigures) -> Table:
     data = table(figures)
-    widths = [52 * mm, 16 * mm] + [None] * (len(data[0]) - 2)
+    numbers = len(data[0]) - 2
+    widths = [48 * mm, 14 * mm] + [(267 * mm - 62 * mm) / numbers] * numbers
     style = TableStyle([
         ("FONT", (0, 0), (-1, -1), FONTS["regular"], 7.5),
         ("FONT", (0, 0), (-1, 0), FONTS["bold"], 7.5),
@@ -171,7 +176,7 @@ def _pdf_table(figures: YearlyFigures) -> Table:
 def _region_chart(figures: YearlyFigures) -> Drawing:
     names = [r.name for r in figures.regions]
     height = 18 * len(names) + 30
-    drawing = Drawing(180 * mm, height)
+    drawing = Drawing(180 * mm, height, initialFontName=FONTS["regular"])  # not Helvetica
     chart = HorizontalBarChart()
     chart.x, chart.y, chart.width, chart.height = 60 * mm, 10, 110 * mm, height - 20
     chart.data = [[r.entries for r in figures.regions] or [0]]
@@ -187,7 +192,7 @@ def _region_chart(figures: YearlyFigures) -> Drawing:
 
 
 def _age_chart(figures: YearlyFigures) -> Drawing:
-    drawing = Drawing(180 * mm, 60 * mm)
+    drawing = Drawing(180 * mm, 60 * mm, initialFontName=FONTS["regular"])
     chart = VerticalBarChart()
     chart.x, chart.y, chart.width, chart.height = 15 * mm, 10 * mm, 160 * mm, 45 * mm
     chart.data = [list(figures.ages.values()) or [0]]

@@ -83,6 +83,9 @@ def test_every_format_shows_the_same_numbers(client, make, login, demo_contest):
         f"/organizer/contests/{demo_contest.id}/report.pdf").data))
     content = " ".join(p.extract_text() for p in pdf.pages)
     assert "Годовой отчёт" in content and f"заявок: {figures.totals.entries}" in content
+    fonts = {str(font["/BaseFont"]) for page in pdf.pages
+             for font in page["/Resources"]["/Font"].values()}
+    assert fonts and all("+" in name for name in fonts), fonts  # every font embedded, subset
     assert client.get(f"/organizer/contests/{demo_contest.id}/report.doc").status_code == 404
 
 
