@@ -14,8 +14,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import click
-from flask import Flask, current_app, has_app_context
+from flask import Flask, current_app, has_app_context, has_request_context
 from flask.cli import AppGroup
+from flask_babel import force_locale, get_locale
 from huey import RedisHuey, SqliteHuey
 from sqlalchemy import update
 
@@ -63,7 +64,10 @@ def start(kind: str, user_id: int | None, contest_id: int | None, **params) -> J
     """Queue a job; commits, so the worker can see it."""
     if kind not in HANDLERS:
         raise ValueError(f"unknown job kind {kind!r}")
-    job = Job(kind=kind, user_id=user_id, contest_id=contest_id, params=params)
+    # The worker speaks the language of whoever started the job (progress, errors).
+    ui_locale = str(get_locale() or "ru") if has_request_context() else "ru"
+    job = Job(kind=kind, user_id=user_id, contest_id=contest_id,
+              params={"ui_locale": ui_locale, **params})
     db.session.add(job)
     db.session.commit()
     current_app.extensions["run_job"](job.id)
@@ -85,7 +89,8 @@ def run(job_id: int) -> None:
         db.session.commit()
 
     try:
-        job.result_key, job.result_name = HANDLERS[job.kind](job, progress)
+        with force_locale(job.params.get("ui_locale", "ru")):
+            job.result_key, job.result_name = HANDLERS[job.kind](job, progress)
     except Exception as error:  # the page must say what went wrong, whatever it was
         db.session.rollback()
         job = db.session.get(Job, job_id)

@@ -20,6 +20,7 @@ from datetime import date
 from pathlib import Path
 
 from flask_babel import format_date
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from PIL import Image
 from sqlalchemy import func, select
@@ -482,12 +483,13 @@ def export_job(job: Job, progress: Callable[[int, int, str], None]) -> tuple[str
         (work / "drawings").mkdir()
         spec = to_spec(contest, region, options, link_into=work / "drawings")
         pdf = work / f"{name}.pdf"
-        built = builder.build_calendar(spec, pdf, progress=lambda d, t, m: progress(d, t + 2, m))
+        built = builder.build_calendar(spec, pdf, progress=lambda d, t, _m: progress(
+            d, t + 2, _("Building the calendar: step %(done)s of %(total)s", done=d, total=t)))
         report = dataclasses.replace(built, output=pdf.name)
         preflight = report.to_dict()
         for image in (i for page in preflight["pages"] for i in page["images"]):
             image["source"] = Path(image["source"]).name  # entry-<id>.jpg, not our folders
-        progress(1, 1, "previews")
+        progress(1, 1, _("Page previews for the site"))
         previews = render_previews(pdf, work / "previews", dpi=40)
         store.put(f"{prefix}/{name}.pdf", pdf.read_bytes())
         store.put(f"{prefix}/preflight.json",

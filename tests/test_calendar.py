@@ -96,6 +96,7 @@ def test_export_a_regional_calendar(client, make, login, contest, drawings):
     job = db.session.scalar(select(Job))
     assert response.headers["Location"] == f"/jobs/{job.id}"
     assert job.status is JobStatus.DONE, job.error
+    assert job.message == "Превью страниц для сайта"  # progress in the user's language
     export = db.session.scalar(select(CalendarExport))
     assert export.version == 1 and len(export.preview_keys) == 14
     with client.get(f"/calendar/exports/{export.id}/{export.pdf_key.rsplit('/', 1)[1]}") as pdf:
