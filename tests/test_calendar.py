@@ -124,8 +124,10 @@ def test_a_broken_rule_needs_an_organizers_reason(client, make, login, contest, 
     data = {"region": region.id, "language": "en", "page_format": "A4",
             "orientation": "portrait", "bleed_mm": "3", "max_per_region": "2"}
     login(make.user(Role.COORDINATOR, region=region))
-    client.post("/calendar/export", data={**data, "override_complete": "coordinators cannot"})
+    response = client.post("/calendar/export", data={**data, "override_complete": "coordinators cannot"},
+                           follow_redirects=True)
     assert db.session.scalar(select(Job)) is None
+    assert "может сделать только организатор" in response.data.decode()
     login(make.user(Role.ORGANIZER))
     response = client.post("/calendar/export", data=data, follow_redirects=True)
     assert "Страницы без рисунка" in response.data.decode()

@@ -244,7 +244,9 @@ def calendar_export():
     if blocking:
         for check in blocking:
             flash(check.message, "error")
-        flash(_("Fix these first, or give a reason to override each one."), "error")
+        flash(_("Fix these first, or give a reason to override each one.")
+              if current_user.role is Role.ORGANIZER else
+              _("Fix these first; only an organizer can make an exception to a rule."), "error")
         return _back_to_calendar(contest, region)
     back = _calendar_url(contest, region)
     job = wall_calendar.start_export(contest, region, options, overrides, current_user.id, back)
