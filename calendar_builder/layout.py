@@ -6,6 +6,7 @@ with the page (``frame.scale``), so A3 is the same design, larger.
 """
 
 import math
+from contextlib import suppress
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from babel import Locale
 from .days import MonthGrid, month_grid
 from .fonts import FontNames
 from .geometry import MM, Box, PageFrame, page_frame
-from .spec import CalendarSpec, Caption, Colours, Fact, Language, MonthPage, Winner
+from .spec import CalendarSpec, Caption, Colours, Cover, Fact, Language, MonthPage, Winner
 from .text import Align, TextBlock, TextOverflow, common_size, fit_text, set_lines, text_height
 
 # At most this share of a drawing's width or height is cut to fill its box; beyond it the
@@ -187,12 +188,13 @@ def age_text(age: int, language: Language) -> str:
 
 
 def fact_panel(box: Box, fact: Fact, style: Style, page: str,
-               at: str = "bottom") -> list[Item]:
+               at: str = "bottom", size: float = 12.0) -> list[Item]:
     """A tinted panel with a bone, 'Did you know?', the fact and its source.
 
     The panel is as tall as its text needs, at most the box, and sits ``at`` its bottom or top.
+    The fact is set at ``size`` points of the A4 design, or smaller when it must.
     """
-    items, used = _fact_items(box, fact, style, page)
+    items, used = _fact_items(box, fact, style, page, size)
     return items if at == "top" else [shifted(item, used - box.h) for item in items]
 
 
@@ -205,12 +207,13 @@ def shifted(item: Item, dy: float) -> Item:
     raise TypeError(f"cannot shift {item!r}")
 
 
-def fact_height(box: Box, fact: Fact, style: Style, page: str) -> float:
+def fact_height(box: Box, fact: Fact, style: Style, page: str, size: float = 12.0) -> float:
     """The height ``fact_panel`` takes in ``box``."""
-    return _fact_items(box, fact, style, page)[1]
+    return _fact_items(box, fact, style, page, size)[1]
 
 
-def _fact_items(box: Box, fact: Fact, style: Style, page: str) -> tuple[list[Item], float]:
+def _fact_items(box: Box, fact: Fact, style: Style, page: str,
+                size: float) -> tuple[list[Item], float]:
     """The panel's items set from the top of ``box``, and the height they use."""
     c, f, lang = style.colours, style.fonts, style.language
     pad = style.mm(4.5)
@@ -232,7 +235,7 @@ def _fact_items(box: Box, fact: Fact, style: Style, page: str) -> tuple[list[Ite
     source_h = source.extent().h
     body = fit_text(fact.text.get(lang), Box(inner.x, inner.y + source_h + source_gap, inner.w,
                                              body_top - inner.y - source_h - source_gap),
-                    font=f.regular, size=style.pt(12), min_size=style.pt(8), colour=c.ink,
+                    font=f.regular, size=style.pt(size), min_size=style.pt(8), colour=c.ink,
                     what="fact", page=page)
     source_box = Box(inner.x, inner.y, inner.w, body.extent().y - source_gap - inner.y)
     source = fit_text(source_text, source_box, font=f.italic, size=source.size,
@@ -249,8 +252,13 @@ def caption_block(caption: Caption, box: Box, style: Style, page: str,
                     what="caption", page=page, align=align, valign=valign)
 
 
-def calendar_block(box: Box, grid: MonthGrid, style: Style, page: str) -> list[Item]:
-    """Month name and year, the weekday header, the weeks, and the legend under them."""
+def calendar_block(box: Box, grid: MonthGrid, style: Style, page: str,
+                   max_row: float = 1.0) -> list[Item]:
+    """Month name and year, the weekday header, the weeks, and the legend under them.
+
+    The weeks share the height left to them; a row is at most ``max_row`` times as tall as
+    a day's column is wide.
+    """
     c, f = style.colours, style.fonts
     items: list[Item] = []
     head_h = style.mm(13)
@@ -283,7 +291,10 @@ def calendar_block(box: Box, grid: MonthGrid, style: Style, page: str) -> list[I
     cell_w = box.w / 7
     weekday_h = style.mm(8)
     rows = len(grid.weeks)
-    cell_h = min((grid_top - weekday_h - legend_h - box.y) / rows, cell_w)
+    rule_w = style.pt(1.5)
+    # Half the last rule's width is kept inside the box.
+    cell_h = min((grid_top - weekday_h - legend_h - rule_w / 2 - box.y) / rows,
+                 cell_w * max_row)
     if cell_h < style.mm(6):
         raise TextOverflow(page, "month grid", grid.name)
     for col, label in enumerate(grid.weekday_names):
@@ -295,7 +306,7 @@ def calendar_block(box: Box, grid: MonthGrid, style: Style, page: str) -> list[I
     number_size = min(cell_h * 0.5, style.pt(24))
     for row, week in enumerate(grid.weeks):
         top = grid_top - weekday_h - row * cell_h
-        items.append(Rule(box.x, top, box.right, top, c.tint, style.pt(1.5)))
+        items.append(Rule(box.x, top, box.right, top, c.tint, rule_w))
         for col, day in enumerate(week):
             if day is None:
                 continue
@@ -311,7 +322,7 @@ def calendar_block(box: Box, grid: MonthGrid, style: Style, page: str) -> list[I
                                   what=f"day {day.date.day}", page=page, align="centre",
                                   valign="centre", max_lines=1))
     grid_bottom = grid_top - weekday_h - rows * cell_h
-    items.append(Rule(box.x, grid_bottom, box.right, grid_bottom, c.tint, style.pt(1.5)))
+    items.append(Rule(box.x, grid_bottom, box.right, grid_bottom, c.tint, rule_w))
 
     top = grid_bottom - style.mm(3)
     if legend_texts:
@@ -402,19 +413,42 @@ def _portrait_page_tall_drawing(page: MonthPage, pixels: tuple[int, int], grid: 
     return [picture, caption, *fact, *calendar_block(calendar, grid, style, name)]
 
 
+# A landscape page is too low for a wide drawing and the month's grid side by side at
+# square cells: the grid takes this share of the width beside a wide drawing, and its rows
+# grow up to TALL_ROWS times a column's width so that it runs down the whole page. Under a
+# wide drawing the column has room to spare: the fact is set larger, and the drawing may
+# lose up to FILL_CROP of its width (half of it at each side) to grow taller.
+LANDSCAPE_GRID_SHARE = 0.33
+TALL_ROWS = 2.6
+LANDSCAPE_FACT_SIZE = 15.0
+FILL_CROP = MAX_CROP / 2
+
+
 def _landscape_page_wide_drawing(page: MonthPage, pixels: tuple[int, int], grid: MonthGrid,
                                  style: Style, name: str) -> list[Item]:
-    """The drawing, its caption and the fact in the left column, the grid on the right."""
+    """The drawing large at the top left, the fact at the foot of its column, the grid right."""
     content, gap = style.frame.content, style.mm(GAP)
-    slot_w = content.w * 0.55
-    slot_h = min(slot_w * pixels[1] / pixels[0], content.h * 0.66)
+    caption_h = style.mm(1.5 + CAPTION_H)
+    ratio = pixels[0] / pixels[1]
+
+    def drawing_height(width: float) -> float:
+        fact_h = fact_height(Box(content.x, content.y, width, style.mm(46)), page.fact, style,
+                             name, LANDSCAPE_FACT_SIZE)
+        return min(width / ratio / (1 - FILL_CROP), content.h - caption_h - gap - fact_h)
+
+    # A drawing too tall for the column's width narrows the column, and the grid gains it;
+    # the narrower the column, the taller its fact: a few steps settle it.
+    column_w = content.w * (1 - LANDSCAPE_GRID_SHARE) - gap
+    for _ in range(3):
+        column_w = min(column_w, drawing_height(column_w) * ratio)
+    slot_h = drawing_height(column_w)
     picture = place_picture("drawing", page.drawing, pixels,
-                            Box(content.x, content.top - slot_h, slot_w, slot_h))
+                            Box(content.x, content.top - slot_h, column_w, slot_h))
     caption = _caption_under(picture, page, style, name)
-    fact_box = Box(content.x, content.y, slot_w, caption.extent().y - gap - content.y)
-    fact = fact_panel(fact_box, page.fact, style, name, at="top")
-    calendar = Box(content.x + slot_w + gap, content.y, content.w - slot_w - gap, content.h)
-    return [picture, caption, *fact, *calendar_block(calendar, grid, style, name)]
+    fact = fact_panel(content.below(caption.extent().y - gap).inset(
+        0, 0, content.w - column_w, 0), page.fact, style, name, size=LANDSCAPE_FACT_SIZE)
+    calendar = content.inset(column_w + gap, 0, 0, 0)
+    return [picture, caption, *fact, *calendar_block(calendar, grid, style, name, TALL_ROWS)]
 
 
 def _landscape_page_tall_drawing(page: MonthPage, pixels: tuple[int, int], grid: MonthGrid,
@@ -426,15 +460,22 @@ def _landscape_page_tall_drawing(page: MonthPage, pixels: tuple[int, int], grid:
     picture = place_picture("drawing", page.drawing, pixels,
                             Box(content.x, content.top - slot_h, slot_w, slot_h))
     caption = _caption_under(picture, page, style, name)
-    right = Box(content.x + slot_w + gap, content.y, content.w - slot_w - gap, content.h)
+    right = content.inset(picture.box.right - content.x + gap, 0, 0, 0)
     fact_box = Box(right.x, right.y, right.w, style.mm(46))
     fact = fact_panel(fact_box, page.fact, style, name)
     calendar = right.inset(0, fact_height(fact_box, page.fact, style, name) + gap, 0, 0)
-    return [picture, caption, *fact, *calendar_block(calendar, grid, style, name)]
+    return [picture, caption, *fact, *calendar_block(calendar, grid, style, name, TALL_ROWS)]
+
+
+COVER_TEXT_SHARE = 0.25  # at least this share of a landscape cover's width for the title
 
 
 def cover_layout(spec: CalendarSpec, pixels: tuple[int, int], fonts: FontNames) -> PageLayout:
-    """The cover: title and subtitle, the drawing large, and a band with the year and motto."""
+    """The cover: title and subtitle, the drawing large, and a band with the year and motto.
+
+    On a landscape page the title stands beside the drawing when that shows the drawing
+    larger than the title above it (a very wide drawing keeps the title above).
+    """
     frame = page_frame(spec)
     style = Style(frame, fonts, spec.colours, spec.language)
     c, f, lang, cover = spec.colours, fonts, spec.language, spec.cover
@@ -453,30 +494,73 @@ def cover_layout(spec: CalendarSpec, pixels: tuple[int, int], fonts: FontNames) 
         items.append(fit_text(cover.motto.get(lang), motto_box, font=f.bold, size=style.pt(17),
                               min_size=style.pt(11), colour=c.paper, what="motto", page=name,
                               align="right", valign="centre"))
-    title = fit_text(cover.title.get(lang), Box(content.x, content.top - style.mm(30), content.w,
-                                                style.mm(30)),
-                     font=f.display, size=style.pt(30), min_size=style.pt(18), colour=c.accent,
-                     what="title", page=name, align="centre", max_lines=2)
-    top = title.extent().y - style.mm(3)
-    items.append(title)
-    if cover.subtitle.get(lang):
-        subtitle = fit_text(cover.subtitle.get(lang), Box(content.x, top - style.mm(16),
-                                                          content.w, style.mm(16)),
-                            font=f.regular, size=style.pt(14), min_size=style.pt(10),
-                            colour=c.ink, what="subtitle", page=name, align="centre",
-                            max_lines=2)
-        items.append(subtitle)
-        top = subtitle.extent().y
-    caption_h = style.mm(7) if cover.caption else 0.0
-    slot_bottom = band.top + style.mm(8) + caption_h
-    slot = Box(content.x, slot_bottom, content.w, top - style.mm(7) - slot_bottom)
-    picture = place_picture("drawing", cover.drawing, pixels, slot, valign="centre")
-    items.append(picture)
-    if cover.caption:
-        items.append(caption_block(cover.caption, Box(content.x, picture.box.y - style.mm(1.5)
-                                                      - caption_h, content.w, caption_h),
-                                   style, name, align="centre"))
+    # Above the band, with room for the drawing's caption under it.
+    area = content.inset(0, band.top + style.mm(8) - content.y, 0, 0)
+    arrangements = [_cover_title_above(area, cover, pixels, style)]
+    if spec.orientation == "landscape":
+        # A title too long for the column beside the drawing keeps it above.
+        with suppress(TextOverflow):
+            arrangements.append(_cover_title_beside(area, cover, pixels, style))
+    items += max(arrangements, key=_picture_area)
     return PageLayout(name, frame, tuple(items))
+
+
+def _picture_area(items: list[Item]) -> float:
+    return sum(item.box.w * item.box.h for item in items if isinstance(item, Picture))
+
+
+def _cover_title(cover: Cover, box: Box, style: Style, align: Align,
+                 max_lines: int) -> list[TextBlock]:
+    """The title, and the subtitle under it, set from the top of ``box``."""
+    f, c, lang = style.fonts, style.colours, style.language
+    title = fit_text(cover.title.get(lang), Box(box.x, box.top - style.mm(30) * max_lines / 2,
+                                                box.w, style.mm(30) * max_lines / 2),
+                     font=f.display, size=style.pt(30), min_size=style.pt(18), colour=c.accent,
+                     what="title", page="cover", align=align, max_lines=max_lines)
+    if not cover.subtitle.get(lang):
+        return [title]
+    top = title.extent().y - style.mm(3)
+    subtitle = fit_text(cover.subtitle.get(lang), Box(box.x, top - style.mm(8) * max_lines,
+                                                      box.w, style.mm(8) * max_lines),
+                        font=f.regular, size=style.pt(14), min_size=style.pt(10), colour=c.ink,
+                        what="subtitle", page="cover", align=align, max_lines=max_lines)
+    return [title, subtitle]
+
+
+def _cover_caption(cover: Cover, picture: Picture, across: Box, style: Style) -> list[Item]:
+    """The drawing's caption under it, centred on ``across``."""
+    if not cover.caption:
+        return []
+    box = Box(across.x, picture.box.y - style.mm(1.5 + 7), across.w, style.mm(7))
+    return [caption_block(cover.caption, box, style, "cover", align="centre")]
+
+
+def _cover_title_above(area: Box, cover: Cover, pixels: tuple[int, int],
+                       style: Style) -> list[Item]:
+    """Title and subtitle across the top, the drawing centred under them."""
+    titles = _cover_title(cover, area, style, "centre", max_lines=2)
+    top = titles[-1].extent().y - (style.mm(3) if len(titles) == 1 else 0.0)
+    caption_h = style.mm(7) if cover.caption else 0.0
+    slot = area.below(top - style.mm(7)).inset(0, caption_h, 0, 0)
+    picture = place_picture("drawing", cover.drawing, pixels, slot, valign="centre")
+    return [*titles, picture, *_cover_caption(cover, picture, area, style)]
+
+
+def _cover_title_beside(area: Box, cover: Cover, pixels: tuple[int, int],
+                        style: Style) -> list[Item]:
+    """The drawing as tall as the area at the left, title and subtitle centred beside it."""
+    gap = style.mm(1.5 * GAP)
+    caption_h = style.mm(7) if cover.caption else 0.0
+    slot = area.inset(0, caption_h, area.w * COVER_TEXT_SHARE + gap, 0)
+    picture = place_picture("drawing", cover.drawing, pixels, slot, valign="centre")
+    column = area.inset(picture.box.right + gap - area.x, 0, 0, 0)
+    titles = _cover_title(cover, column, style, "centre", max_lines=4)
+    # The titles' middle level with the drawing's middle, within the area.
+    top, bottom = titles[0].extent().top, titles[-1].extent().y
+    dy = picture.box.y + picture.box.h / 2 - (top + bottom) / 2
+    dy = clamp(dy, area.y - bottom, area.top - top)
+    titles = [shifted(block, dy) for block in titles]
+    return [*titles, picture, *_cover_caption(cover, picture, picture.box, style)]
 
 
 def back_layout(spec: CalendarSpec, pixels: dict[Path, tuple[int, int]],

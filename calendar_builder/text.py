@@ -64,7 +64,11 @@ def sizes(size: float, min_size: float) -> Iterator[float]:
 
 
 def wrap(text: str, font: str, size: float, width: float) -> list[str] | None:
-    """Greedy word wrap of each paragraph; None when a single word is wider than ``width``."""
+    """Greedy word wrap of each paragraph; None when a single word is wider than ``width``.
+
+    A one-letter preposition or conjunction ("с", "и", "a") does not end a line: it starts
+    the next one, with the word it belongs to.
+    """
     lines: list[str] = []
     for paragraph in text.split("\n"):
         current = ""
@@ -74,6 +78,15 @@ def wrap(text: str, font: str, size: float, width: float) -> list[str] | None:
             candidate = f"{current} {word}" if current else word
             if text_width(candidate, font, size) <= width:
                 current = candidate
+                continue
+            # A one-letter word ("с", "и", "a", a sentence's "В") goes down with the word it
+            # belongs to; "витамин D" keeps its letter.
+            head, _, last = current.rpartition(" ")
+            if (head and len(last) == 1 and last.isalpha()
+                    and (last.islower() or not head[-1].isalnum())
+                    and text_width(f"{last} {word}", font, size) <= width):
+                lines.append(head)
+                current = f"{last} {word}"
             else:
                 lines.append(current)
                 current = word

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from calendar_builder.fonts import FontNames
+from calendar_builder.fonts import FontNames, text_width
 from calendar_builder.geometry import MM, Box, page_frame
 from calendar_builder.layout import (
     MAX_CROP,
@@ -22,7 +22,7 @@ from calendar_builder.layout import (
     place_picture,
 )
 from calendar_builder.spec import CalendarSpec, Caption, Fact, MarkedDay, SpecError, Text
-from calendar_builder.text import TextBlock, TextOverflow
+from calendar_builder.text import TextBlock, TextOverflow, wrap
 
 LANDSCAPE, PORTRAIT, PHONE, SQUAREISH, PANORAMA = (
     (3508, 2480), (2480, 3508), (4032, 3024), (3000, 2800), (6000, 1500))
@@ -187,3 +187,117 @@ def test_marked_days_default_to_world_osteoporosis_day(small_spec: CalendarSpec)
     with pytest.raises(SpecError, match="not in 2027"):
         dataclasses.replace(small_spec, marked_days=(
             MarkedDay(dt.date(2026, 12, 5), Text("День солидарности пациентов")),))
+
+
+def landscape_layouts(small_spec: CalendarSpec, fonts: FontNames, page_format: str,
+                      size: tuple[int, int], language: str = "ru") -> tuple[PageLayout, ...]:
+    """The 2026 calendar (March and August span six weeks) with every drawing of ``size``."""
+    spec = dataclasses.replace(small_spec, year=2026, page_format=page_format,
+                               orientation="landscape", language=language, marked_days=())
+    return calendar_layout(spec, pixels_for(spec, [size]), fonts)
+
+
+def columns(layout: PageLayout) -> tuple[list[Box], list[Box]]:
+    """The boxes of a landscape month page left and right of the drawing's column."""
+    split = layout.pictures[0].box.right
+    boxes = [item_box(item) for item in layout.items]
+    return [b for b in boxes if b.x < split], [b for b in boxes if b.x >= split]
+
+
+def largest_gap(boxes: list[Box]) -> float:
+    """The tallest band of a column that no box reaches into."""
+    spans = sorted((b.y, b.top) for b in boxes)
+    gap, reached = 0.0, spans[0][1]
+    for bottom, top in spans[1:]:
+        gap, reached = max(gap, bottom - reached), max(reached, top)
+    return gap
+
+
+@pytest.mark.parametrize("page_format", ["A4", "A3"])
+@pytest.mark.parametrize(("size", "share"), [(LANDSCAPE, 0.34), (PHONE, 0.34),
+                                             (PORTRAIT, 0.33), (SQUAREISH, 0.27)])
+@pytest.mark.parametrize("language", ["ru", "en"])
+def test_landscape_month_pages_use_the_whole_page(
+    small_spec: CalendarSpec, fonts: FontNames, page_format: str, size: tuple[int, int],
+    share: float, language: str,
+) -> None:
+    layouts = landscape_layouts(small_spec, fonts, page_format, size, language)
+    for layout in layouts[1:13]:
+        frame, mm = layout.frame, MM * layout.frame.scale  # mm of the A4 design
+        assert_print_safe(layout)
+        assert frame.content.y - frame.safe.y <= 12.01 * MM
+        picture = layout.pictures[0]
+        assert picture.box.w * picture.box.h >= share * frame.trim.w * frame.trim.h, layout.name
+        assert picture.box.top == pytest.approx(frame.content.top)
+        assert max(picture.crop.values()) <= MAX_CROP / 4 + 1e-9
+        left, right = columns(layout)
+        for column in (left, right):
+            # Both columns run down to the foot of the page, where the design's margin ends
+            # (7 mm above the safe line on A4, 12 mm on A3): no blank band at the bottom...
+            assert min(b.y for b in column) - frame.content.y <= 4 * mm, layout.name
+            # ...nor a large one inside either column.
+            assert largest_gap(column) <= 26 * mm, layout.name
+        # Drawing and grid sit side by side, clear of each other.
+        grid = [t.extent() for t in layout.texts if t.what.startswith("day ")]
+        assert min(b.x for b in grid) > picture.box.right
+        fact = next(t for t in layout.texts if t.what == "fact")
+        assert fact.size >= 12 * frame.scale * 0.99
+
+
+def test_landscape_grid_rows_grow_to_fill_portrait_rows_stay_square(
+    small_spec: CalendarSpec, fonts: FontNames,
+) -> None:
+    def cell(layout: PageLayout) -> tuple[float, float]:
+        days = [t for t in layout.texts if t.what.startswith("day ")]
+        ys = sorted({round(t.lines[0].y, 3) for t in days}, reverse=True)
+        xs = sorted({round(t.extent().x + t.extent().w / 2, 3) for t in days})
+        return xs[1] - xs[0], ys[0] - ys[1]
+
+    april = landscape_layouts(small_spec, fonts, "A3", LANDSCAPE)[4]  # five weeks
+    width, height = cell(april)
+    assert 1.5 * width < height <= 2.6 * width + 0.01
+    portrait = dataclasses.replace(small_spec, year=2026, marked_days=())
+    april = calendar_layout(portrait, pixels_for(portrait, [LANDSCAPE]), fonts)[4]
+    width, height = cell(april)
+    assert height <= width + 0.01
+
+
+@pytest.mark.parametrize("page_format", ["A4", "A3"])
+def test_landscape_cover_shows_the_drawing_beside_the_title(
+    small_spec: CalendarSpec, fonts: FontNames, page_format: str,
+) -> None:
+    for size, share in [(LANDSCAPE, 0.40), (PHONE, 0.40), (PORTRAIT, 0.20)]:
+        cover = landscape_layouts(small_spec, fonts, page_format, size)[0]
+        frame, picture = cover.frame, cover.pictures[0]
+        assert_print_safe(cover)
+        assert picture.box.w * picture.box.h >= share * frame.trim.w * frame.trim.h
+        assert picture.box.h >= 0.64 * frame.trim.h  # as tall as the room above the band
+        for text in cover.texts:
+            if text.what in ("title", "subtitle"):
+                assert text.extent().x > picture.box.right
+                assert picture.box.y < text.extent().y < text.extent().top < picture.box.top
+    # A title too long to stand beside the drawing goes above it.
+    spec = dataclasses.replace(small_spec, page_format=page_format, orientation="landscape")
+    long_title = dataclasses.replace(spec, cover=dataclasses.replace(spec.cover, title=Text(
+        "Крепкие кости — с детства: рисунки победителей всероссийского конкурса о здоровье "
+        "костей, движении и молоке")))
+    cover = calendar_layout(long_title, pixels_for(long_title, [LANDSCAPE]), fonts)[0]
+    title = next(t for t in cover.texts if t.what == "title")
+    assert title.extent().y > cover.pictures[0].box.top
+    assert_print_safe(cover)
+    # A panorama is shown larger under the title, across the page.
+    cover = landscape_layouts(small_spec, fonts, page_format, PANORAMA)[0]
+    title = next(t for t in cover.texts if t.what == "title")
+    assert title.extent().y > cover.pictures[0].box.top
+    assert cover.pictures[0].box.w == pytest.approx(cover.frame.content.w)
+
+
+def test_one_letter_words_start_the_line(fonts: FontNames) -> None:
+    text = "Кости строятся в детстве и крепнут с движением"
+    width = text_width("Кости строятся в", fonts.regular, 12) + 1
+    lines = wrap(text, fonts.regular, 12, width)
+    assert lines is not None
+    assert not any(line.split()[-1] in ("в", "и", "с") for line in lines)
+    assert lines[1].startswith("в детстве")
+    assert wrap("витамин D и кальций", fonts.regular, 12,
+                text_width("витамин D", fonts.regular, 12) + 1) == ["витамин D", "и кальций"]
