@@ -3,6 +3,10 @@
 Town, school and title come from the public: a cell such as ``=HYPERLINK(...)`` must stay a
 text, never become a formula (CSV injection). CSV cells starting like a formula get an
 apostrophe, as OWASP advises; XLSX cells are typed as text, so they read exactly as typed.
+
+A CSV file has no types: Excel reads a figure as a number only if it is written with the
+decimal separator of Excel's locale (6,54 in Russian). CSV figures therefore follow the
+current locale; XLSX cells keep real numbers.
 """
 
 from __future__ import annotations
@@ -10,7 +14,10 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 
+from babel.numbers import get_decimal_symbol
+from flask_babel import get_locale
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -26,10 +33,28 @@ def safe_text(value: object) -> object:
     return value
 
 
+def _decimal_text(value: float | Decimal, point: str = ".") -> str:
+    """A fractional number in full, without exponent or grouping, with ``point`` as separator."""
+    text = format(Decimal(repr(value)) if isinstance(value, float) else value, "f")
+    return text.replace(".", point)
+
+
 def to_csv(rows: Rows) -> bytes:
-    """Semicolon-separated UTF-8 with a BOM: what Excel opens correctly in a Russian locale."""
+    """Semicolon-separated UTF-8 with a BOM: what Excel opens correctly in a Russian locale.
+
+    Fractional numbers take the decimal separator of the current locale (none outside a
+    request or app context: a point); integers and texts are written as they are.
+    """
+    locale = get_locale()
+    point = get_decimal_symbol(locale) if locale else "."
+
+    def cell(value: object) -> object:
+        if isinstance(value, (float, Decimal)):
+            return _decimal_text(value, point)
+        return safe_text(value)
+
     out = io.StringIO()
-    csv.writer(out, delimiter=";").writerows([safe_text(v) for v in row] for row in rows)
+    csv.writer(out, delimiter=";").writerows([cell(v) for v in row] for row in rows)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 

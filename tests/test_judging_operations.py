@@ -17,6 +17,7 @@ from contest.judging.results import RESULTS_VERSION
 from contest.models import AuditLog, Award, EntryStatus, Phase, Role, StageStatus
 
 from .factories import judging_stage, score
+from .judging.stages import national_stage
 
 CLOSED, OPEN, PUBLISHED = (StageStatus.JUDGING_CLOSED, StageStatus.JUDGING_OPEN,
                            StageStatus.PUBLISHED)
@@ -241,7 +242,9 @@ def test_results_export_as_csv_and_xlsx(make):
     text = operations.to_csv(stage).decode("utf-8-sig")
     header, first, *_ = text.splitlines()
     assert "Член жюри A: сумма" in header and header.endswith("Член жюри C: скорректированная сумма")
-    assert first.split(";")[2] == str(a.id) and ";7.0;" in first
+    assert first.split(";")[2] == str(a.id) and ";7,0;" in first  # Russian Excel reads a number
+    with force_locale("en"):
+        assert ";7.0;" in operations.to_csv(stage).decode("utf-8-sig").splitlines()[1]
     assert a.code not in text  # the tracking code opens the family's status page
     assert "'=HYPERLINK" in first  # a text, never a formula
     book = load_workbook(io.BytesIO(operations.to_xlsx(stage)))
@@ -293,3 +296,95 @@ def test_erasing_a_rejected_entry_blanks_the_coordinators_reason(make):
     entries.erase_personal_data(entry)
     assert entry.status_reason == "" and entry.status is EntryStatus.REJECTED
     assert not any("Соня" in str(row.details) for row in db.session.scalars(select(AuditLog)))
+
+
+def test_reopening_keeps_the_staff_decisions_for_the_entries_still_judged(make):
+    contest, stage, (a, b, c), (j1, *_) = judging_stage(make)
+    for n, entry in enumerate((a, b, c)):
+        score(stage, j1, entry, 9 - n, 5, 5)
+    stage.finalists_per_category = 1
+    operations.change_status(stage, CLOSED)
+    assert ranked(stage) == [a.id, b.id, c.id]
+    operations.override(stage, a.id, False, "Срисовано с открытки")
+    operations.override(stage, b.id, True, "Лучшая техника")
+    operations.override(stage, c.id, True, "Сильная работа")
+    assert operations.finalist_counts(stage)[a.age_category_id] == operations.FinalistCount(2, 3)
+    operations.change_status(stage, OPEN)
+    assert db.session.get(StageResult, stage.id) is None
+    operations.declare_conflict(stage, j1, b)  # b has no counted score any more
+    operations.change_status(stage, CLOSED)
+
+    assert ranked(stage) == [a.id, c.id, b.id]
+    pa, pb, pc = (operations.placement(stage, e.id) for e in (a, b, c))
+    assert pa.computed_finalist and pa.finalist_override is False and not pa.finalist
+    assert pa.override_reason == "Срисовано с открытки"
+    assert pc.finalist and pc.override_reason == "Сильная работа"
+    # an entry without any counted score cannot be a finalist: that decision is dropped
+    assert pb.jurors == 0 and pb.finalist_override is None and not pb.finalist
+    assert db.session.scalar(select(AuditLog).where(AuditLog.action == "stage.override_dropped"))
+    assert operations.finalist_counts(stage)[a.age_category_id] == operations.FinalistCount(1, 2)
+    operations.change_status(stage, PUBLISHED)
+    assert db.session.get(StageResult, stage.id).finalists == [c.id]
+
+
+def test_a_decision_on_an_entry_gone_from_the_pool_goes_with_it(make):
+    contest, stage, (a, b, c), (j1, *_) = judging_stage(make)
+    for entry in (a, b, c):
+        score(stage, j1, entry, 5, 5, 5)
+    operations.change_status(stage, CLOSED)
+    operations.override(stage, a.id, False, "Не по теме")
+    operations.change_status(stage, OPEN)
+    a.status = EntryStatus.REJECTED
+    operations.change_status(stage, CLOSED)
+    assert sorted(ranked(stage)) == sorted([b.id, c.id])
+    assert operations.placement(stage, a.id) is None
+
+
+def test_the_export_says_why_a_jurors_cells_are_empty(make):
+    contest, stage, (a, b, c), (j1, j2, j3) = judging_stage(make)
+    score(stage, j1, a, 8, 8, 8)
+    operations.declare_conflict(stage, j2, a, "моя ученица")
+    operations.save_sheet(stage, j3, a, {contest.criteria[0].id: 5})  # incomplete
+    operations.change_status(stage, CLOSED)
+    header, first, *_ = operations.table(stage)
+    cells = dict(zip(header, first, strict=True))
+    assert [cells[f"Член жюри {x}: сумма"] for x in "ABC"] == [8.0, "конфликт", "не полностью"]
+    assert cells["Член жюри B: скорректированная сумма"] == "конфликт"
+    assert cells["Финалист"] == "да"
+    assert "Предложили в календарь (членов жюри)" not in header  # the national stage's only
+    unscored = dict(zip(header, operations.table(stage)[-1], strict=True))
+    assert [unscored[f"Член жюри {x}: сумма"] for x in "ABC"] == ["—"] * 3
+
+
+def test_the_export_leaves_blank_a_jurors_cells_for_entries_not_theirs(make):
+    contest, stage, entries, jurors = judging_stage(make, entries=4, jurors=4, open_judging=False)
+    operations.update_settings(stage, 3, 3)
+    operations.change_status(stage, OPEN)
+    operations.change_status(stage, CLOSED)
+    header, *rows = operations.table(stage)
+    totals = [i for i, name in enumerate(header) if name.endswith(": сумма")]
+    for row in rows:
+        assert sorted((row[i] for i in totals), key=str) == [None, "—", "—", "—"]
+
+
+def test_the_national_ranking_counts_calendar_proposals_and_names_winners(make):
+    contest, national, (a, b, c), (n1, n2, n3) = national_stage(make)
+    criteria = {cr.id: 7 for cr in contest.criteria}
+    for juror in (n1, n2, n3):
+        operations.save_sheet(national, juror, a, criteria, calendar_candidate=juror is not n3)
+        operations.save_sheet(national, juror, b, criteria)
+    operations.save_sheet(national, n1, c, criteria, calendar_candidate=True)
+    operations.declare_conflict(national, n1, c)  # a conflicted juror proposes nothing
+    operations.save_sheet(national, n2, c, {contest.criteria[0].id: 7},
+                          calendar_candidate=True)  # incomplete: does not count either
+    operations.change_status(national, CLOSED)
+    assert operations.calendar_proposals(national) == {a.id: 2}
+    assert operations.calendar_proposals(national, [b.id]) == {}
+    header, *rows = operations.table(national)
+    assert "Победитель" in header and "Финалист" not in header
+    proposed = {row[2]: row[header.index("Предложили в календарь (членов жюри)")] for row in rows}
+    assert proposed == {a.id: 2, b.id: 0, c.id: 0}
+    regional = make.stage(contest)
+    assert operations.calendar_proposals(regional) == {}
+    operations.change_status(national, PUBLISHED)
+    assert a.calendar_candidate and not b.calendar_candidate and not c.calendar_candidate

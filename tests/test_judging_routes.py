@@ -9,6 +9,7 @@ from contest.judging.models import Sheet
 from contest.models import AuditLog, Phase, Role, StageStatus
 
 from .factories import judging_stage, score
+from .judging.stages import national_stage
 
 PRIVATE = dict(child_first_name="Евлампия", child_last_name="Тихомирова", town="Урюпинск",
                institution="Художественная школа №777", guardian_name="Тихомирова Ольга",
@@ -193,6 +194,7 @@ def test_a_declared_conflict_reaches_the_coordinator(client, login, world):
     login(world["coordinator"])
     page = client.get(f"/stages/{stage.id}").get_data(as_text=True)
     assert "моя ученица" in page and world["juror"].name in page
+    assert f"№ {entry.id} «{entry.title}»" in page and entry.code not in page
 
 
 def test_nobody_scores_a_closed_stage(client, login, closed):
@@ -220,6 +222,12 @@ def test_the_ranking_explains_every_entry(client, login, closed):
         assert juror.name not in page  # anonymised
     assert "Скорректированный" in page and "Финалист" in page
     assert page.count('class="explanation"') == 4
+    for entry in closed["entries"]:  # the number, as in the export; the code is the family's
+        assert entry.code not in page and f"№ {entry.id}" in page
+    assert "Финалисты — первые 3 оценённые работы каждой возрастной категории" in page
+    assert "3 финалиста в этой возрастной категории." in page
+    assert page.count('class="finalist-line"') == 1 and "Граница финалистов<" in page
+    assert "календарь" not in page  # calendar proposals are the national jury's
 
 
 def test_an_override_needs_a_reason_and_is_audited(client, login, closed):
@@ -269,3 +277,56 @@ def test_bad_stage_settings_are_explained(client, login, world, data, message):
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
     assert world["mow"].jurors_per_entry is None
+
+
+def test_the_ranking_counts_finalists_with_the_staffs_decisions(client, login, closed):
+    stage, top = closed["mow"], closed["entries"][-1]  # marked highest by every juror
+    login(closed["coordinator"])
+    client.post(f"/stages/{stage.id}/entries/{top.id}/override",
+                data={"finalist": "0", "reason": "Срисовано с открытки"})
+    page = client.get(f"/stages/{stage.id}/ranking").get_data(as_text=True)
+    assert ("2 финалиста в этой возрастной категории, с учётом решений организаторов "
+            "по 1 работе.") in page
+    assert "Граница финалистов по рейтингу, без учёта решений организаторов" in page
+
+
+def test_reopening_says_the_staffs_decisions_are_kept(client, login, closed):
+    stage, entry = closed["mow"], closed["entries"][0]  # marked lowest: not a finalist
+    login(closed["organizer"])
+    client.post(f"/stages/{stage.id}/entries/{entry.id}/override",
+                data={"finalist": "1", "reason": "Единственный батик"})
+    response = client.post(f"/stages/{stage.id}/status", data={"target": "judging_open"},
+                           follow_redirects=True)
+    assert "Решения организаторов по итогам сохраняются" in response.get_data(as_text=True)
+    client.post(f"/stages/{stage.id}/status", data={"target": "judging_closed"})
+    found = operations.placement(stage, entry.id)
+    assert found.finalist and found.override_reason == "Единственный батик"
+
+
+def test_the_stage_page_says_how_many_jurors_score_each_entry(client, login, world):
+    login(world["organizer"])
+    client.post(f"/stages/{world['mow'].id}/settings",
+                data={"finalists_per_category": "2", "jurors_per_entry": "3"})
+    page = client.get(f"/stages/{world['mow'].id}").get_data(as_text=True)
+    assert "Каждую работу оценивают 3 члена жюри" in page
+
+
+def test_the_national_ranking_shows_calendar_proposals_and_winners(client, login, make):
+    contest, national, (a, b, c), jurors = national_stage(make)
+    criteria = {cr.id: 7 for cr in contest.criteria}
+    for juror in jurors:
+        operations.save_sheet(national, juror, a, criteria, calendar_candidate=juror is jurors[0])
+        operations.save_sheet(national, juror, b, criteria)
+    national.finalists_per_category = 2
+    operations.change_status(national, StageStatus.JUDGING_CLOSED)
+    db.session.commit()
+    login(make.user(Role.ORGANIZER))
+    page = client.get(f"/stages/{national.id}/ranking").get_data(as_text=True)
+    assert "Предложена в календарь" in page
+    assert "1 из 3 членов жюри" in page and "0 из 3 членов жюри" in page
+    assert "Победитель" in page and "Финалист<" not in page
+    assert "Исключить из победителей" in page and "Победители — первые 2 оценённые работы" in page
+    assert "2 победителя в этой возрастной категории." in page
+    export = client.get(f"/stages/{national.id}/results.csv").get_data(as_text=True)
+    assert "Предложили в календарь (членов жюри)" in export
+    assert "Победитель" in export and "Финалист" not in export

@@ -69,7 +69,8 @@ class Placement(db.Model):
     """An entry's line in a stage's computed results (``results.EntryResult``), for paging.
 
     Computed when judging closes; ``finalist_override`` is a staff decision (with its reason,
-    also in the audit log) that beats the computed ``finalist``.
+    also in the audit log) that beats the computed ``finalist``. Reopening judging keeps the
+    rows holding a decision, and closing again applies the decision to the new results.
     """
 
     stage_id: Mapped[int] = mapped_column(ForeignKey("stage.id", ondelete="CASCADE"),

@@ -7,7 +7,8 @@ reason in the user's language.
 A stage goes MODERATION → JUDGING_OPEN ⇄ JUDGING_CLOSED → PUBLISHED. Marks can change only
 while judging is open; closing computes the results (``results.compute_results``) and stores
 them; publishing freezes them with their method version and gives the finalists their award,
-which also puts them in the national stage's pool.
+which also puts them in the national stage's pool. Reopening forgets the computed results but
+not the staff's decisions on finalists: closing again applies them to the new results.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, delete, func, select, true, tuple_
+from flask_babel import ngettext
+from sqlalchemy import and_, case, delete, false, func, select, true, tuple_
 
 from .. import audit, spreadsheets
 from ..contests import RuleError
@@ -294,7 +296,9 @@ def status_problems(stage: Stage, target: StageStatus) -> list[str]:
         if not stage.jurors:
             problems.append(_("The stage has no jurors yet."))
         elif stage.jurors_per_entry and len(stage.jurors) < stage.jurors_per_entry:
-            problems.append(_("The stage needs at least %(n)s jurors.", n=stage.jurors_per_entry))
+            problems.append(ngettext("The stage needs at least %(num)s juror.",
+                                     "The stage needs at least %(num)s jurors.",
+                                     stage.jurors_per_entry))
         waiting = db.session.scalar(select(func.count()).select_from(Entry).where(
             Entry.stage_id == stage.id, Entry.status == EntryStatus.RECEIVED))
         if waiting:
@@ -360,22 +364,40 @@ def compute(stage: Stage) -> results.StageResults:
 
 
 def _store_results(stage: Stage, computed: results.StageResults) -> None:
-    _forget_results(stage)
+    """Store freshly computed results, with the staff's decisions kept from before reopening.
+
+    A decision applies again to its entry if the entry is still in the results, except one
+    that would make an entry without any counted score a finalist (``override`` refuses that
+    too): it is dropped, and the log says so.
+    """
+    decisions = {p.entry_id: (p.finalist_override, p.override_reason)
+                 for p in db.session.scalars(select(Placement).where(
+                     Placement.stage_id == stage.id, Placement.finalist_override.is_not(None)))}
+    db.session.execute(delete(Placement).where(Placement.stage_id == stage.id))
+    db.session.execute(delete(StageResult).where(StageResult.stage_id == stage.id))
     data = computed.to_dict()
     db.session.add(StageResult(stage_id=stage.id, version=computed.version, data=data,
                                jurors=data["jurors"]))
-    db.session.add_all(
-        Placement(stage_id=stage.id, entry_id=r.entry_id, category_id=r.category_id,
-                  rank=r.rank, raw_rank=r.raw_rank, jurors=r.jurors, raw_mean=r.raw_mean,
-                  adjusted_mean=r.adjusted_mean, computed_finalist=r.finalist,
-                  close_call=r.close_call, decided_by=r.decided_by, conflicts=r.conflicts,
-                  sheets=[line.__dict__ for line in r.sheets])
-        for r in computed.entries)
+    for r in computed.entries:
+        decided, reason = decisions.get(r.entry_id, (None, ""))
+        if decided and not r.jurors:
+            audit.record("stage.override_dropped", stage, entry=r.entry_id)
+            decided, reason = None, ""
+        db.session.add(Placement(
+            stage_id=stage.id, entry_id=r.entry_id, category_id=r.category_id, rank=r.rank,
+            raw_rank=r.raw_rank, jurors=r.jurors, raw_mean=r.raw_mean,
+            adjusted_mean=r.adjusted_mean, computed_finalist=r.finalist,
+            close_call=r.close_call, decided_by=r.decided_by, conflicts=r.conflicts,
+            sheets=[line.__dict__ for line in r.sheets], finalist_override=decided,
+            override_reason=reason))
     db.session.flush()
 
 
 def _forget_results(stage: Stage) -> None:
-    db.session.execute(delete(Placement).where(Placement.stage_id == stage.id))
+    """On reopening: the computed results go; the placements holding a staff decision stay
+    (out of sight: no page shows placements without stored results) for ``_store_results``."""
+    db.session.execute(delete(Placement).where(Placement.stage_id == stage.id,
+                                               Placement.finalist_override.is_(None)))
     db.session.execute(delete(StageResult).where(StageResult.stage_id == stage.id))
 
 
@@ -390,13 +412,37 @@ def _publish(stage: Stage) -> None:
     for entry in db.session.scalars(select(Entry).where(Entry.id.in_(finalists))):
         entry.award = award
     if stage.kind is StageKind.NATIONAL:
-        marked = select(Sheet.entry_id).where(Sheet.stage_id == stage.id,
-                                              Sheet.juror_id.in_([j.id for j in stage.jurors]),
-                                              Sheet.calendar_candidate == true())
+        marked = _calendar_proposals(stage).with_only_columns(Sheet.entry_id)
         for entry in db.session.scalars(select(Entry).where(Entry.id.in_(marked))):
             entry.calendar_candidate = True
     audit.record("stage.publish", stage, version=stored.version, finalists=finalists)
     db.session.flush()
+
+
+def _calendar_proposals(stage: Stage):
+    """SQL query of the sheets proposing their entry for the calendar.
+
+    Only a national juror's sheet that counts in the results proposes: complete, without a
+    conflict of interest, by a current juror of the stage.
+    """
+    return select(Sheet).where(Sheet.stage_id == stage.id,
+                               Sheet.juror_id.in_([j.id for j in stage.jurors]),
+                               Sheet.calendar_candidate == true(), Sheet.complete == true(),
+                               Sheet.conflict == false())
+
+
+def calendar_proposals(stage: Stage, entry_ids: list[int] | None = None) -> dict[int, int]:
+    """How many jurors propose each entry (all, or those of ``entry_ids``) for the calendar.
+
+    Empty for a regional stage: only the national jury proposes drawings for the calendar.
+    """
+    if stage.kind is not StageKind.NATIONAL:
+        return {}
+    query = _calendar_proposals(stage).with_only_columns(Sheet.entry_id, func.count()) \
+        .group_by(Sheet.entry_id)
+    if entry_ids is not None:
+        query = query.where(Sheet.entry_id.in_(entry_ids))
+    return dict(db.session.execute(query).all())
 
 
 # --- results and overrides -----------------------------------------------------------------
@@ -425,6 +471,25 @@ def category_counts(stage: Stage) -> dict[int, int]:
     return dict(db.session.execute(
         select(Placement.category_id, func.count()).where(Placement.stage_id == stage.id)
         .group_by(Placement.category_id)).all())
+
+
+@dataclass(frozen=True)
+class FinalistCount:
+    """An age category's finalists (the national stage's: winners), staff decisions included."""
+
+    finalists: int
+    decisions: int  # entries the staff moved into or out of the finalists
+
+
+def finalist_counts(stage: Stage) -> dict[int, FinalistCount]:
+    """Per age category, how many finalists the results give once the staff's decisions apply."""
+    finalist = func.coalesce(Placement.finalist_override, Placement.computed_finalist)
+    return {category: FinalistCount(int(finalists or 0), decisions)
+            for category, finalists, decisions in db.session.execute(
+                select(Placement.category_id,
+                       func.sum(case((finalist == true(), 1), else_=0)),
+                       func.count(Placement.finalist_override))
+                .where(Placement.stage_id == stage.id).group_by(Placement.category_id))}
 
 
 def forget_texts(entry: Entry) -> None:
@@ -464,10 +529,18 @@ def override(stage: Stage, entry_id: int, finalist: bool, reason: str) -> Placem
 
 
 def table(stage: Stage) -> list[list]:
-    """The stage's results as rows (header first), for CSV and XLSX."""
+    """The stage's results as rows (header first), for CSV and XLSX.
+
+    A juror's cells are blank for an entry they were not asked to score; otherwise they hold
+    the figures, or say why there are none (``SHEET_MARKERS``). The national stage's table
+    names winners and counts the jurors proposing each entry for the calendar.
+    """
+    national = stage.kind is StageKind.NATIONAL
     letters = [j["letter"] for j in juror_stats(stage)]
     header = [_("Age category"), _("Rank"), _("Entry"), _("Title"), _("Jurors"),
-              _("Raw mean"), _("Rank by raw mean"), _("Adjusted mean"), _("Finalist"),
+              _("Raw mean"), _("Rank by raw mean"), _("Adjusted mean"),
+              _("Winner") if national else _("Finalist"),
+              *([_("Proposed for the calendar (jurors)")] if national else []),
               _("Close call"), _("Decided by"), _("Override reason"),
               *[_("Juror %(letter)s: total", letter=x) for x in letters],
               *[_("Juror %(letter)s: adjusted", letter=x) for x in letters]]
@@ -477,15 +550,25 @@ def table(stage: Stage) -> list[list]:
         .join(AgeCategory, AgeCategory.id == Placement.category_id)
         .where(Placement.stage_id == stage.id)
         .order_by(AgeCategory.min_age, Placement.rank)).all()
+    proposals = calendar_proposals(stage)
+    markers = {status: str(word) for status, word in SHEET_MARKERS.items()}
+    yes = _("yes")
+
+    def cell(line: dict | None, figure: str):
+        if line is None:
+            return None
+        return markers[line["status"]] if line["status"] in markers else _round(line[figure])
+
     body = []
     for p, entry_id, title, category in rows:
         lines = {line["juror"]: line for line in p.sheets}
         body.append([
             category.name, p.rank, entry_id, title, p.jurors, _round(p.raw_mean), p.raw_rank,
-            _round(p.adjusted_mean), _("yes") if p.finalist else "",
-            _("yes") if p.close_call else "", decided_label(p.decided_by), p.override_reason,
-            *[_round(lines.get(x, {}).get("total")) for x in letters],
-            *[_round(lines.get(x, {}).get("adjusted")) for x in letters]])
+            _round(p.adjusted_mean), yes if p.finalist else "",
+            *([proposals.get(entry_id, 0)] if national else []),
+            yes if p.close_call else "", decided_label(p.decided_by), p.override_reason,
+            *[cell(lines.get(x), "total") for x in letters],
+            *[cell(lines.get(x), "adjusted") for x in letters]])
     return [header, *body]
 
 
@@ -503,6 +586,14 @@ DECIDED_LABELS = {
     "submitted": _l("earlier submission (equal means)"),
     "id": _l("lower entry number (equal means, same time)"),
     "scored": _l("scored before unscored"),
+}
+
+
+# What a juror's cells of the export say when their sheet has no figures.
+SHEET_MARKERS = {
+    "conflict": _l("conflict"),
+    "incomplete": _l("incomplete"),
+    "missing": "—",
 }
 
 

@@ -212,8 +212,11 @@ def stage_status(stage_id: int):
         target = StageStatus(form.target.data)
     except ValueError:
         abort(400)
-    if _apply(lambda: operations.change_status(stage, target),
-              _("The stage is now “%(status)s”.", status=target.label)) and (
+    done = _("The stage is now “%(status)s”.", status=target.label)
+    if stage.status is StageStatus.JUDGING_CLOSED and target is StageStatus.JUDGING_OPEN:
+        done += " " + _("Staff decisions on the results are kept, with their reasons, and apply "
+                        "again when judging closes.")
+    if _apply(lambda: operations.change_status(stage, target), done) and (
             target is StageStatus.JUDGING_CLOSED):
         return redirect(url_for(".ranking", stage_id=stage.id))
     return redirect(url_for(".stage", stage_id=stage.id))
@@ -277,14 +280,16 @@ def ranking(stage_id: int):
         page = min(max(1, request.args.get("page", 1, type=int)), pages)
         rows = operations.placements(stage, category.id, (page - 1) * RANKING_PAGE_SIZE,
                                      RANKING_PAGE_SIZE)
-    shown = db.session.execute(select(Entry.id, Entry.title, Entry.code).where(
-        Entry.id.in_([p.entry_id for p in rows]))).all()
-    titles = {id: title for id, title, _code in shown}
-    codes = {id: code for id, _title, code in shown}
+    shown = [p.entry_id for p in rows]
+    titles = dict(db.session.execute(
+        select(Entry.id, Entry.title).where(Entry.id.in_(shown))).all())
     return render_template(
         "judging/ranking.html", stage=stage, result=result, categories=categories,
-        category=category, counts=counts, rows=rows, titles=titles, codes=codes, page=page,
+        category=category, counts=counts, rows=rows, titles=titles, page=page,
         pages=pages, override_form=OverrideForm(),
+        national=stage.kind is StageKind.NATIONAL,
+        finalists=operations.finalist_counts(stage).get(category.id) if category else None,
+        proposals=operations.calendar_proposals(stage, shown),
         can_override=stage.status is StageStatus.JUDGING_CLOSED,
         figure=_figure_formatter(),
         decided_notes={step: _("Placed below the entry above by: %(step)s.",

@@ -76,6 +76,9 @@ def test_juror_scores_by_keyboard_and_finalists_go_on(live, page):
     first = page.locator("table.ranking > tbody > tr").first
     expect(first).to_contain_text("Солнце и молоко 1")
     expect(first).to_contain_text("Финалист")
+    expect(first).to_contain_text(f"№ {drawings[0].id}")  # the number, never the family's code
+    expect(first).not_to_contain_text(drawings[0].code)
+    expect(page.get_by_text("2 финалиста в этой возрастной категории.")).to_be_visible()
     expect(first.locator("td").nth(2)).to_have_text("2")  # both jurors count
     page.get_by_text("Пояснение").first.click()
     expect(page.get_by_role("cell", name="Член жюри A").first).to_be_visible()
