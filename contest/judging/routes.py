@@ -360,16 +360,18 @@ def _figure_formatter():
 def public_results(year: int | None = None):
     """Winners of the national stage and the finalists of each region, by age category.
 
-    The newest edition with published results by default: while next year's submissions
-    are open, this year's results stay on show.
+    By default the newest edition whose national results are out (else the newest with any):
+    while next year's contest runs, this year's winners stay on show.
     """
     editions = operations.editions_with_results()
     if year is not None:
         contest = next((c for c in editions if c.year == year), None)
         if contest is None:
             abort(404)
-    else:
-        contest = editions[0] if editions else current_contest()
+    else:  # the newest national results; a region's early results do not push them aside
+        finished = [c for c in editions if c.national_stage
+                    and operations.published_at(c.national_stage)]
+        contest = (finished or editions or [current_contest()])[0]
     national = contest.national_stage if contest else None
     regional = sorted(contest.regional_stages, key=lambda s: s.name) if contest else []
     return render_template(
