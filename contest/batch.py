@@ -13,6 +13,7 @@ import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from openpyxl import load_workbook
 
@@ -20,25 +21,26 @@ from .entries import EntryDetails, check_all
 from .uploads.pipeline import ImageRejected, ProcessedImage, UploadLimits, process_image
 
 MAX_ROWS = 300
-# Column names as a teacher may type them, in either language, to our field names.
-COLUMNS = {
-    "file": "file", "файл": "file",
-    "first_name": "child_first_name", "имя": "child_first_name",
-    "last_name": "child_last_name", "фамилия": "child_last_name",
-    "birth_date": "birth_date", "дата рождения": "birth_date",
-    "age": "age", "возраст": "age",
-    "title": "title", "название": "title",
-    "description": "description", "описание": "description",
-    "guardian_name": "guardian_name", "родитель": "guardian_name",
-    "guardian_email": "guardian_email", "email": "guardian_email", "почта": "guardian_email",
-    "guardian_phone": "guardian_phone", "телефон": "guardian_phone",
-    "consent_personal_data": "personal_data", "согласие на обработку данных": "personal_data",
-    "consent_show_name": "show_name", "согласие на указание имени": "show_name",
-    "consent_print": "print", "согласие на печать": "print",
+# Each field's column as the example list names it, in English and in Russian. Both are
+# read; the example list and the messages use the user's language.
+HEADERS = {
+    "file": ("file", "файл"),
+    "child_first_name": ("first_name", "имя"),
+    "child_last_name": ("last_name", "фамилия"),
+    "birth_date": ("birth_date", "дата рождения"),
+    "age": ("age", "возраст"),
+    "title": ("title", "название"),
+    "description": ("description", "описание"),
+    "guardian_name": ("guardian_name", "родитель"),
+    "guardian_email": ("guardian_email", "почта"),
+    "guardian_phone": ("guardian_phone", "телефон"),
+    "personal_data": ("consent_personal_data", "согласие на обработку данных"),
+    "show_name": ("consent_show_name", "согласие на указание имени"),
+    "print": ("consent_print", "согласие на печать"),
 }
-TEMPLATE_HEADER = ["file", "first_name", "last_name", "birth_date", "age", "title",
-                   "description", "guardian_name", "guardian_email", "guardian_phone",
-                   "consent_personal_data", "consent_show_name", "consent_print"]
+# Column names as a teacher may type them, in either language, to our field names.
+COLUMNS = {name: field for field, names in HEADERS.items() for name in names} | {
+    "email": "guardian_email"}
 YES = {"1", "да", "yes", "y", "д", "true", "+", "x", "✓"}
 REQUIRED = ("file", "child_first_name", "child_last_name", "title", "guardian_name")
 
@@ -62,11 +64,17 @@ class BatchError(Exception):
         self.problems = problems
 
 
+def column_name(field: str) -> str:
+    """A field's column as the example list in the user's language names it."""
+    english, russian = HEADERS[field]
+    return russian if str(get_locale() or "ru") == "ru" else english
+
+
 def template_csv() -> bytes:
-    """An example list to fill in, with one row."""
+    """An example list to fill in, with one row; the columns in the user's language."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
-    writer.writerow(TEMPLATE_HEADER)
+    writer.writerow([column_name(field) for field in HEADERS])
     writer.writerow(["masha.jpg", "Маша", "Иванова", "14.03.2017", "", "Молоко и солнце", "",
                      "Иванова Анна Петровна", "anna@example.ru", "", "да", "да", "да"])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
@@ -98,7 +106,7 @@ def read_rows(name: str, data: bytes) -> list[Row]:
     if missing:
         raise BatchError([Problem(1, name, str(_l(
             "The first row must name the columns; missing: %(columns)s. Download the example "
-            "list to see them.", columns=", ".join(missing))))])
+            "list to see them.", columns=", ".join(map(column_name, missing)))))])
     if len(table) - 1 > MAX_ROWS:
         raise BatchError([Problem(None, name, str(_l(
             "At most %(n)s children in one batch, please.", n=MAX_ROWS)))])
@@ -153,7 +161,7 @@ def prepare(contest, rows: list[Row], archive: bytes, common: dict, limits: Uplo
     checked = []  # (row, details, image or None) of the rows whose fields could be read
     for done, row in enumerate(rows, start=1):
         values, file_name = row.values, row.values.get("file", "")
-        row_problems = [str(_l("The column “%(column)s” is empty.", column=c))
+        row_problems = [str(_l("The column “%(column)s” is empty.", column=column_name(c)))
                         for c in REQUIRED if not values.get(c)]
         birth, age = None, None
         try:

@@ -24,7 +24,17 @@ from .codes import CODE_LENGTH, new_code, normalize_code
 from .contests import age_on, category_for_age
 from .extensions import db
 from .judging import operations as judging
-from .models import Consent, Contest, Entry, EntryStatus, Phase, Stage, StageKind, utcnow
+from .models import (
+    Consent,
+    Contest,
+    Entry,
+    EntryStatus,
+    Phase,
+    Stage,
+    StageKind,
+    StageStatus,
+    utcnow,
+)
 from .uploads.pipeline import ProcessedImage, UploadLimits, process_image, redact, rotate
 from .uploads.storage import FileSystemStorage, Storage, storing
 
@@ -117,27 +127,35 @@ def folded(text: str) -> str:
     return " ".join(text.split())
 
 
+def _age_of(contest: Contest, details: EntryDetails) -> int | None:
+    """The child's age on the contest's reference date: from the birth date when given."""
+    if details.birth_date:
+        return age_on(details.birth_date, contest.age_reference_date)
+    return details.age
+
+
+def _child(region_id: int, first_name: str, last_name: str, age: int | None) -> tuple:
+    # The age, not the birth date: every entry has an age, some only an age, and one
+    # family may give the birth date while the school's list gives just the age.
+    return (region_id, folded(first_name), folded(last_name), age)
+
+
 def child_key(entry: Entry) -> tuple:
-    """Who drew it: the same region, first and last name, and birth date (or age) mean the
-    same child. Erased entries are nobody's twin."""
+    """Who drew it: the same region, first and last name, and age on the contest's reference
+    date mean the same child. Erased entries are nobody's twin."""
     if entry.personal_data_erased_at:
         return ("erased", entry.id)
-    return (entry.stage.region_id, folded(entry.child_first_name),
-            folded(entry.child_last_name), entry.birth_date or entry.age)
+    return _child(entry.stage.region_id, entry.child_first_name, entry.child_last_name,
+                  entry.age)
 
 
-def _same_child(contest: Contest, details: EntryDetails, age: int):
-    """Entries of the contest by a child with the same name, region and age or birth date."""
+def _same_child(contest: Contest, key: tuple) -> list[Entry]:
+    """Entries of the contest, not rejected, by the child with this ``_child`` key."""
+    region_id, *_, age = key
     query = select(Entry).join(Stage).where(
-        Entry.contest_id == contest.id, Stage.region_id == details.region_id,
+        Entry.contest_id == contest.id, Stage.region_id == region_id, Entry.age == age,
         Entry.status != EntryStatus.REJECTED)
-    if details.birth_date:
-        query = query.where(Entry.birth_date == details.birth_date)
-    else:
-        query = query.where(Entry.age == age)
-    first, last = folded(details.child_first_name), folded(details.child_last_name)
-    return [e for e in db.session.scalars(query)
-            if folded(e.child_first_name) == first and folded(e.child_last_name) == last]
+    return [e for e in db.session.scalars(query) if child_key(e) == key]
 
 
 PHONE_CHARACTERS = re.compile(r"[0-9+()\-. ]+")
@@ -171,7 +189,7 @@ def check(contest: Contest, details: EntryDetails, image_sha256: str | None,
     if stage is None:
         errors["region"] = _l("This region does not take part in the contest this year.")
     if details.birth_date:
-        age = age_on(details.birth_date, contest.age_reference_date)
+        age = _age_of(contest, details)
         if details.birth_date > date.today() or age < 0:
             errors["birth_date"] = _l("The birth date cannot be in the future.")
     elif details.age is not None:
@@ -196,14 +214,16 @@ def check(contest: Contest, details: EntryDetails, image_sha256: str | None,
             Entry.contest_id == contest.id, Entry.image_sha256 == image_sha256)):
         errors["image"] = DUPLICATE_IMAGE
     if stage is not None and age >= 0 and not errors:
-        same = len(_same_child(contest, details, age)) + sum(
-            1 for d in already if d.region_id == details.region_id
-            and folded(d.child_first_name) == folded(details.child_first_name)
-            and folded(d.child_last_name) == folded(details.child_last_name))
+        key = _child(details.region_id, details.child_first_name, details.child_last_name, age)
+        same = len(_same_child(contest, key)) + sum(
+            1 for d in already if _child(d.region_id, d.child_first_name, d.child_last_name,
+                                         _age_of(contest, d)) == key)
         if same >= contest.entries_per_child:
-            errors["child_first_name"] = _l(
-                "This child has already sent %(n)s drawing(s); the contest takes %(limit)s per "
-                "child.", n=same, limit=contest.entries_per_child)
+            errors["child_first_name"] = ngettext(
+                "This child has already sent %(num)s drawing, as many as the contest takes "
+                "from one child.",
+                "This child has already sent %(num)s drawings, as many as the contest takes "
+                "from one child.", same)
     if errors:
         raise EntryError(errors)
     return age, stage, category.id
@@ -308,10 +328,47 @@ def store_many(contest: Contest, items: list[tuple[EntryDetails, ProcessedImage]
 # --- moderation ----------------------------------------------------------------------------
 
 NEEDS_REASON = (EntryStatus.REJECTED, EntryStatus.NEEDS_PHOTO)
+MODERATION_PHASES = (Phase.SUBMISSIONS_OPEN, Phase.REGIONAL_JUDGING)
+# A mask narrower or lower than this (a share of the drawing) hides nothing readable.
+MIN_MASK = 0.01
+
+
+class ModerationClosed(EntryError):
+    """The entry can no longer be moderated (``moderation_closed`` says why)."""
+
+    def __init__(self, reason: str):
+        super().__init__({"": reason})
+
+
+def moderation_closed(entry: Entry) -> str | None:
+    """Why the entry can no longer be moderated, turned, masked or sent again; None while it can.
+
+    Once the regional jury has the entries, a decision must stand: changing it would
+    contradict the scores, the published results and what the family has been told.
+    """
+    if entry.personal_data_erased_at:
+        return str(_l("The child's personal data has been erased; this entry can no longer "
+                      "be changed."))
+    if entry.stage.status is not StageStatus.MODERATION:
+        return str(_l("Moderation in this region is over (the jury stage: %(stage)s); "
+                      "decisions and images can no longer be changed.",
+                      stage=entry.stage.status.label))
+    if entry.contest.phase not in MODERATION_PHASES:
+        return str(_l("Moderation is over (the contest: %(phase)s); decisions and images can "
+                      "no longer be changed.", phase=entry.contest.phase.label))
+    return None
+
+
+def require_moderation_open(entry: Entry) -> None:
+    """Raise ModerationClosed unless the entry may still be moderated."""
+    reason = moderation_closed(entry)
+    if reason:
+        raise ModerationClosed(reason)
 
 
 def moderate(entry: Entry, status: EntryStatus, reason: str = "") -> None:
     """Accept, reject or ask for a better photo; the family is told by email. Commits."""
+    require_moderation_open(entry)
     reason = reason.strip()
     if status in NEEDS_REASON and not reason:
         raise EntryError({"reason": _l("Please give the family a reason.")})
@@ -328,6 +385,7 @@ def rotate_entry(entry: Entry, degrees: int) -> None:
     The derivatives are made afresh from the original and turned by the total angle, so
     turning back and forth never costs quality.
     """
+    require_moderation_open(entry)
     store = storage()
     total = (entry.rotation + degrees) % 360
     image = process_image(store.read(image_key(entry, "original")), None, upload_limits())
@@ -346,10 +404,26 @@ def rotate_entry(entry: Entry, degrees: int) -> None:
     db.session.commit()
 
 
+def mask_box(x: float, y: float, width: float, height: float) -> tuple[float, ...]:
+    """A rectangle to hide (shares 0..1 of the drawing), cut at the drawing's edges.
+
+    Raises EntryError (on ``w`` or ``h``) when what is left is smaller than ``MIN_MASK``.
+    """
+    x, y = min(max(x, 0.0), 1.0), min(max(y, 0.0), 1.0)
+    width, height = min(width, 1.0 - x), min(height, 1.0 - y)
+    small = _l("Make the area at least %(min)s%% of the drawing wide and high, inside the "
+               "drawing.", min=round(MIN_MASK * 100))
+    errors = {name: small for name, size in (("w", width), ("h", height)) if size < MIN_MASK}
+    if errors:
+        raise EntryError(errors)
+    return tuple(round(v, 4) for v in (x, y, width, height))
+
+
 def set_masks(entry: Entry, masks: list[tuple[float, float, float, float]]) -> None:
     """Hide rectangles (relative 0..1: x, y, width, height) on the jury's copy only."""
+    require_moderation_open(entry)
+    clean = [mask_box(*box) for box in masks]
     store = storage()
-    clean = [tuple(round(min(max(v, 0.0), 1.0), 4) for v in box) for box in masks]
     if clean:
         store.put(f"{entry.image_key}/jury.jpg",
                   redact(store.read(f"{entry.image_key}/preview.jpg"), clean))
@@ -360,10 +434,16 @@ def set_masks(entry: Entry, masks: list[tuple[float, float, float, float]]) -> N
     db.session.commit()
 
 
+def may_send_new_photo(entry: Entry) -> bool:
+    """The coordinator asked the family for a better photo and can still look at it."""
+    return entry.status is EntryStatus.NEEDS_PHOTO and moderation_closed(entry) is None
+
+
 def replace_image(entry: Entry, image: ProcessedImage) -> None:
     """The family sends a better photo: new files, back to moderation. Commits."""
     if entry.status is not EntryStatus.NEEDS_PHOTO:
         raise EntryError({"image": _l("A new photo can be sent only when the coordinator asks.")})
+    require_moderation_open(entry)
     if db.session.scalar(select(Entry.id).where(Entry.contest_id == entry.contest_id,
                                                 Entry.image_sha256 == image.sha256)):
         raise EntryError({"image": DUPLICATE_IMAGE})

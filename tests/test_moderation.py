@@ -166,3 +166,90 @@ def test_caption_respects_consent(make, contest):
                            consents={"personal_data": True, "show_name": False, "print": True})
     assert entries.caption(named) == "Лиза, 9 лет, Тверь"
     assert entries.caption(anonymous) == "5 лет, Омск"
+
+
+def _outbox(app) -> int:
+    from pathlib import Path
+
+    return len(list(Path(app.config["OUTBOX_FOLDER"]).glob("*.eml")))
+
+
+@pytest.mark.parametrize("phase, stage_status", [
+    (Phase.REGIONAL_JUDGING, StageStatus.JUDGING_OPEN),
+    (Phase.REGIONAL_JUDGING, StageStatus.JUDGING_CLOSED),
+    (Phase.NATIONAL_JUDGING, StageStatus.PUBLISHED),
+    (Phase.CALENDAR, StageStatus.PUBLISHED),
+    (Phase.NATIONAL_JUDGING, StageStatus.MODERATION),  # the region never judged: still too late
+])
+def test_moderation_is_locked_once_judging_starts(app, client, make, login, contest, coordinator,
+                                                  phase, stage_status):
+    entry = make.entry(contest, "RU-MOW", status=EntryStatus.ACCEPTED)
+    contest.phase, entry.stage.status = phase, stage_status
+    db.session.commit()
+    mails, rotation = _outbox(app), entry.rotation
+    login(coordinator)
+    for url, data in [("moderate", {"decision": "rejected", "reason": "Не по теме"}),
+                      ("moderate", {"decision": "needs_photo", "reason": "Блик"}),
+                      ("rotate", {"degrees": "90"}),
+                      ("masks", {"x": 0, "y": 0, "w": 20, "h": 20}),
+                      ("masks", {"clear": "1"})]:
+        response = client.post(f"/coordinator/entries/{entry.id}/{url}", data=data)
+        assert response.status_code == 409, (url, data)
+        assert "Проверка работ" in response.data.decode()
+    assert (entry.status, entry.rotation, entry.jury_masks) == (EntryStatus.ACCEPTED, rotation, [])
+    assert _outbox(app) == mails  # the family got no contradictory email
+    page = client.get(f"/coordinator/entries/{entry.id}").data.decode()
+    assert "больше нельзя изменить" in page
+    assert "Повернуть" not in page and 'name="decision"' not in page and "mask-form" not in page
+    with pytest.raises(entries.ModerationClosed):
+        entries.moderate(entry, EntryStatus.REJECTED, "Не по теме")
+
+
+def test_moderation_stays_open_during_regional_judging_until_the_stage_opens(
+        client, make, login, contest, coordinator):
+    entry = make.entry(contest, "RU-MOW")
+    contest.phase = Phase.REGIONAL_JUDGING  # the stage itself is still in moderation
+    db.session.commit()
+    login(coordinator)
+    assert 'name="decision"' in client.get(f"/coordinator/entries/{entry.id}").data.decode()
+    client.post(f"/coordinator/entries/{entry.id}/moderate", data={"decision": "accepted"})
+    assert entry.status is EntryStatus.ACCEPTED
+    assert entries.moderation_closed(entry) is None
+
+
+def test_erased_entry_shows_no_image_and_no_actions(client, make, login, contest):
+    entry = make.entry(contest, child_first_name="Соня", child_last_name="Белова", age=10)
+    entries.erase_personal_data(entry)
+    login(make.user(Role.ORGANIZER))
+    page = client.get(f"/coordinator/entries/{entry.id}").data.decode()
+    assert "Персональные данные удалены" in page
+    assert 'id="drawing"' not in page and "/media/entries/" not in page
+    assert "Повернуть" not in page and "mask-form" not in page and 'name="decision"' not in page
+    assert "<dt>Ребёнок</dt>" not in page and "<dt>Возраст</dt><dd>10</dd>" in page
+    for url, data in [("rotate", {"degrees": "90"}), ("masks", {"x": 0, "y": 0, "w": 20, "h": 20}),
+                      ("moderate", {"decision": "accepted"})]:
+        assert client.post(f"/coordinator/entries/{entry.id}/{url}", data=data).status_code == 409
+    queue = client.get(f"/coordinator/?stage={entry.stage_id}&status=all").data.decode()
+    assert "Персональные данные удалены, 10" in queue
+
+
+@pytest.mark.parametrize("box", [
+    {"x": 10, "y": 10, "w": 0, "h": 20},
+    {"x": 10, "y": 10, "w": 20, "h": 0},
+    {"x": 10, "y": 10, "w": 0.5, "h": 20},
+    {"x": 100, "y": 10, "w": 20, "h": 20},  # starts at the right edge: nothing left to hide
+    {"x": 99.5, "y": 10, "w": 20, "h": 20},
+])
+def test_too_small_a_mask_is_explained(client, make, login, contest, coordinator, box):
+    entry = make.entry(contest)
+    login(coordinator)
+    response = client.post(f"/coordinator/entries/{entry.id}/masks", data=box)
+    assert response.status_code == 422
+    assert "не меньше 1%" in response.data.decode()
+    assert entry.jury_masks == []
+
+
+def test_a_mask_past_the_edge_is_cut_there():
+    assert entries.mask_box(0.9, 0.5, 0.5, 0.2) == (0.9, 0.5, 0.1, 0.2)
+    with pytest.raises(entries.EntryError):
+        entries.mask_box(0.2, 0.2, 0.0, 0.1)

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from contest.codes import format_code
 from contest.extensions import db
-from contest.models import Entry, EntryStatus, Phase
+from contest.models import Entry, EntryStatus, Phase, StageStatus
 
 from .factories import jpeg
 
@@ -137,6 +137,53 @@ def test_same_child_twice_is_refused(client, make, contest):
     assert entry_count() == 1
 
 
+@pytest.mark.parametrize("first, second", [
+    ({"age": "9"}, {"age": "", "birth_date": "born 9"}),
+    ({"age": "", "birth_date": "born 9"}, {"age": "9"}),
+    ({"age": "", "birth_date": "born 9"}, {"age": "", "birth_date": "born 9, a day later"}),
+])
+def test_same_child_by_age_or_birth_date(client, make, contest, first, second):
+    from datetime import timedelta
+
+    from contest.entries import child_key
+
+    reference = contest.age_reference_date
+    nine = reference.replace(year=reference.year - 9, day=1)
+    dates = {"born 9": nine - timedelta(days=40), "born 9, a day later": nine - timedelta(days=39)}
+
+    def fields(given):
+        return {name: str(dates.get(value, value)) for name, value in given.items()}
+
+    client.post("/submit", data=form(make, image=jpeg(seed=1), **fields(first)))
+    response = client.post("/submit", data=form(make, image=jpeg(seed=2), **fields(second)))
+    assert response.status_code == 422
+    assert "Этот ребёнок уже прислал 1 рисунок —".encode() in response.data
+    assert entry_count() == 1
+    assert child_key(db.session.scalar(select(Entry))) == (
+        make.region("RU-TA").id, "маша", "иванова", 9)
+
+
+def test_same_name_another_age_is_another_child(client, make, contest):
+    client.post("/submit", data=form(make, image=jpeg(seed=1), age="9"))
+    response = client.post("/submit", data=form(make, image=jpeg(seed=2), age="10"))
+    assert response.status_code == 302
+    assert entry_count() == 2
+
+
+def test_the_limit_is_told_in_russian_plurals(client, make):
+    make.contest(phase=Phase.SUBMISSIONS_OPEN, entries_per_child=2)
+    for seed in (1, 2):
+        client.post("/submit", data=form(make, image=jpeg(seed=seed)))
+    response = client.post("/submit", data=form(make, image=jpeg(seed=3)))
+    assert "Этот ребёнок уже прислал 2 рисунка —".encode() in response.data
+    assert entry_count() == 2
+
+
+def test_age_reference_date_ends_with_one_full_stop(client, contest):
+    page = client.get("/submit").data.decode()
+    assert "Возраст на " in page and "г.." not in page
+
+
 def test_submissions_close_with_the_phase(client, make, contest):
     contest.phase = Phase.REGIONAL_JUDGING
     db.session.commit()
@@ -172,10 +219,35 @@ def test_better_photo_when_asked(app, client, make, contest):
     assert len(stored_files(app)) == 4
 
 
+def test_better_photo_while_the_region_is_still_in_moderation(client, make, contest):
+    entry = make.entry(contest, status=EntryStatus.NEEDS_PHOTO)
+    contest.phase = Phase.REGIONAL_JUDGING
+    db.session.commit()
+    response = client.post(f"/status/{entry.code}/photo",
+                           data={"image": (io.BytesIO(jpeg(seed=99)), "better.jpg")})
+    assert response.status_code == 302 and entry.status is EntryStatus.RECEIVED
+
+
+def test_no_new_photo_once_judging_started(app, client, make, contest):
+    entry = make.entry(contest, status=EntryStatus.NEEDS_PHOTO)
+    contest.phase, entry.stage.status = Phase.REGIONAL_JUDGING, StageStatus.JUDGING_OPEN
+    db.session.commit()
+    old_key = entry.image_key
+    page = client.get(f"/status/{entry.code}").data.decode()
+    assert "Прислать фотографию получше" not in page and "прислать уже нельзя" in page
+    response = client.post(f"/status/{entry.code}/photo",
+                           data={"image": (io.BytesIO(jpeg(seed=99)), "better.jpg")})
+    assert response.headers["Location"] == f"/status/{entry.code}"
+    assert entry.status is EntryStatus.NEEDS_PHOTO and entry.image_key == old_key
+
+
 def test_batch_example_list(client, contest):
     response = client.get("/submit/batch/example.csv")
     assert response.headers["Content-Type"].startswith("text/csv")
-    assert "first_name" in response.data.decode("utf-8-sig")
+    assert response.data.decode("utf-8-sig").startswith("файл;имя;фамилия;дата рождения;")
+    client.post("/language", data={"lang": "en"})
+    english = client.get("/submit/batch/example.csv").data.decode("utf-8-sig")
+    assert english.startswith("file;first_name;last_name;birth_date;")
 
 
 def _zip(files: dict[str, bytes]) -> bytes:
@@ -231,6 +303,32 @@ def test_batch_checks_every_contact(app, client, make, contest):
     assert response.status_code == 422
     assert "не похоже на адрес электронной почты" in response.data.decode()
     assert entry_count() == 0 and stored_files(app) == []
+
+
+def test_batch_messages_name_the_columns_of_the_example(app, client, make, contest):
+    data = _batch(make, [], {"a.jpg": jpeg(seed=1)})
+    data["sheet"] = (io.BytesIO("фамилия;возраст\nПетрова;8\n".encode()), "class.csv")
+    page = client.post("/submit/batch", data=data).data.decode()
+    assert "не хватает: файл, имя, название" in page and "child_first_name" not in page
+    rows = ["a.jpg;;Петрова;8;;Петрова М.;a@example.org;да;да"]
+    page = client.post("/submit/batch", data=_batch(make, rows, {"a.jpg": jpeg(seed=1)})
+                       ).data.decode()
+    assert "Столбец «имя» не заполнен." in page and "Столбец «название» не заполнен." in page
+    client.post("/language", data={"lang": "en"})
+    page = client.post("/submit/batch", data=_batch(make, rows, {"a.jpg": jpeg(seed=1)})
+                       ).data.decode()
+    assert "“first_name”" in page and "child_first_name" not in page
+    assert entry_count() == 0
+
+
+def test_batch_counts_a_child_once_by_name_and_age(app, client, make, contest):
+    rows = ["a.jpg;Аня;Петрова;8;Солнце;Петрова М.;a@example.org;да;да",
+            "b.jpg;Аня;Петрова;8;Молоко;Петрова М.;a@example.org;да;да",
+            "c.jpg;Аня;Петрова;11;Спорт;Петрова М.;a@example.org;да;да"]
+    data = _batch(make, rows, {f"{n}.jpg": jpeg(seed=i) for i, n in enumerate("abc")})
+    page = client.post("/submit/batch", data=data).data.decode()
+    assert page.count("Этот ребёнок уже прислал 1 рисунок") == 1  # row 3 only; row 4 is older
+    assert entry_count() == 0
 
 
 def test_a_list_that_is_not_csv_is_explained(app, client, make, contest):

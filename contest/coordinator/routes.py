@@ -8,7 +8,7 @@ from sqlalchemy import select
 from .. import entries
 from ..access import can_moderate, roles_required
 from ..contests import current_contest
-from ..entries import EntryError
+from ..entries import EntryError, ModerationClosed
 from ..extensions import db
 from ..models import Contest, Entry, EntryStatus, Role, Stage, StageKind
 from .forms import MaskForm, ModerationForm, RotateForm
@@ -46,11 +46,14 @@ def queue():
 
 @bp.get("/entries/<int:entry_id>")
 def entry(entry_id: int, form=None, mask_form=None, status=200):
+    """One entry: the drawing, what the family told us, and the moderation actions while
+    they are allowed (``entries.moderation_closed`` says why not)."""
     entry = _entry_or_404(entry_id)
     form = form or ModerationForm(decision=None if entry.status is EntryStatus.RECEIVED
                                   else entry.status.value, reason=entry.status_reason)
     return render_template("coordinator/entry.html", entry=entry, form=form,
                            mask_form=mask_form or MaskForm(), rotate_form=RotateForm(),
+                           closed=entries.moderation_closed(entry),
                            next_id=_next_received(entry)), status
 
 
@@ -61,6 +64,8 @@ def moderate(entry_id: int):
     if form.validate_on_submit():
         try:
             entries.moderate(entry_, EntryStatus(form.decision.data), form.reason.data or "")
+        except ModerationClosed:
+            return entry(entry_id, status=409)
         except EntryError as e:
             form.reason.errors = [*form.reason.errors, *e.errors.values()]
         else:
@@ -78,7 +83,10 @@ def rotate(entry_id: int):
     form = RotateForm()
     if not form.validate_on_submit() or form.degrees.data not in ("90", "-90", "180"):
         abort(400)
-    entries.rotate_entry(entry_, int(form.degrees.data))
+    try:
+        entries.rotate_entry(entry_, int(form.degrees.data))
+    except ModerationClosed:
+        return entry(entry_id, status=409)
     return redirect(url_for(".entry", entry_id=entry_id))
 
 
@@ -86,15 +94,22 @@ def rotate(entry_id: int):
 def masks(entry_id: int):
     """Add a rectangle hidden on the jury's copy (a signature), or clear them all."""
     entry_ = _entry_or_404(entry_id)
-    if request.form.get("clear"):
-        entries.set_masks(entry_, [])
-        flash(_("The jury copy shows the whole drawing again."), "success")
-        return redirect(url_for(".entry", entry_id=entry_id))
     form = MaskForm()
-    if not form.validate_on_submit():
+    try:
+        if request.form.get("clear"):
+            entries.set_masks(entry_, [])
+            flash(_("The jury copy shows the whole drawing again."), "success")
+            return redirect(url_for(".entry", entry_id=entry_id))
+        if not form.validate_on_submit():
+            return entry(entry_id, mask_form=form, status=422)
+        box = (form.x.data / 100, form.y.data / 100, form.w.data / 100, form.h.data / 100)
+        entries.set_masks(entry_, [*map(tuple, entry_.jury_masks), box])
+    except ModerationClosed:
+        return entry(entry_id, status=409)
+    except EntryError as e:
+        for name, message in e.errors.items():
+            form[name].errors = [*form[name].errors, message]
         return entry(entry_id, mask_form=form, status=422)
-    box = (form.x.data / 100, form.y.data / 100, form.w.data / 100, form.h.data / 100)
-    entries.set_masks(entry_, [*map(tuple, entry_.jury_masks), box])
     flash(_("The area is hidden on the jury's copy. The original is unchanged."), "success")
     return redirect(url_for(".entry", entry_id=entry_id))
 

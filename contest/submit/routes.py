@@ -11,7 +11,7 @@ from ..codes import format_code
 from ..contests import current_contest
 from ..entries import EntryDetails, EntryError
 from ..extensions import limiter
-from ..models import Entry, EntryStatus
+from ..models import Entry
 from ..uploads.pipeline import ImageRejected, process_image
 from .forms import BatchForm, NewPhotoForm, StatusForm, SubmissionForm
 
@@ -110,7 +110,7 @@ def find_status():
 @limiter.limit("120 per hour")  # codes are unguessable; this keeps anyone from trying
 def status(code: str):
     entry = _entry_or_404(code)
-    form = NewPhotoForm() if entry.status is EntryStatus.NEEDS_PHOTO else None
+    form = NewPhotoForm() if entries.may_send_new_photo(entry) else None
     return render_template("submit/status.html", entry=entry, code=format_code(entry.code),
                            form=form, certificate=certificates.kind_of(entry))
 
@@ -118,8 +118,10 @@ def status(code: str):
 @bp.post("/status/<code>/photo")
 def new_photo(code: str):
     entry = _entry_or_404(code)
+    if not entries.may_send_new_photo(entry):
+        return redirect(url_for(".status", code=entry.code))
     form = NewPhotoForm()
-    if entry.status is EntryStatus.NEEDS_PHOTO and form.validate_on_submit():
+    if form.validate_on_submit():
         upload = form.image.data
         try:
             image = process_image(upload.read(), upload.filename, entries.upload_limits())

@@ -3,6 +3,7 @@
 import re
 import urllib.request
 import uuid
+import zipfile
 from concurrent.futures import ThreadPoolExecutor
 
 from playwright.sync_api import expect
@@ -108,3 +109,42 @@ def test_twenty_parallel_submissions_get_distinct_codes(live):
     codes = db.session.scalars(select(Entry.code)).all()
     assert len(codes) == len(set(codes)) == 20
     assert db.session.scalar(select(func.count(Entry.id))) == 20
+
+
+def test_progress_bar_waits_for_an_upload(live, phone):
+    live.make.contest(phase=Phase.SUBMISSIONS_OPEN)
+    for path in ("/submit", "/submit/batch"):
+        phone.goto(live.url + path)
+        expect(phone.locator(".progress")).to_be_hidden()
+
+
+def test_batch_problems_fit_a_phone(live, phone, tmp_path):
+    live.make.contest(phase=Phase.SUBMISSIONS_OPEN)
+    sheet = tmp_path / "class.csv"
+    sheet.write_text("файл;имя;фамилия;возраст;название;родитель;почта;согласие на обработку данных\n"
+                     "Scan_2027-02-03_classroom-2B_drawing-number-01.jpg;Аня;Петрова;8;Солнце;"
+                     "Петрова М.;a@example.org;да\n"
+                     "b.jpg;;Петров;8;Молоко;Петров М.;b@example.org;да\n", encoding="utf-8")
+    archive = tmp_path / "drawings.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("b.jpg", jpeg(seed=2))
+
+    phone.goto(live.url + "/submit/batch")
+    phone.get_by_label("Регион").select_option(label="Санкт-Петербург")
+    phone.get_by_label("Город, посёлок или село").fill("Пушкин")
+    phone.get_by_label("Детский сад, школа или студия").fill("Лицей 1")
+    phone.get_by_label("Педагог").fill("Петрова О. И.")
+    phone.get_by_label(re.compile("Список детей")).set_input_files(str(sheet))
+    phone.get_by_label(re.compile("Рисунки")).set_input_files(str(archive))
+    phone.get_by_label(re.compile("Подтверждаю")).check()
+    phone.get_by_role("button", name=re.compile("Отправить")).click()
+
+    expect(phone.get_by_text("В архиве нет файла с таким именем.")).to_be_visible()
+    expect(phone.get_by_text("Столбец «имя» не заполнен.")).to_be_visible()
+    shot(phone, "batch-problems-phone")
+    wrap = phone.locator(".problems .table-wrap")
+    assert wrap.evaluate("e => e.scrollWidth <= e.clientWidth")  # nothing to scroll to
+    right = wrap.bounding_box()["x"] + wrap.bounding_box()["width"]
+    for cell in phone.locator(".problems td").all():
+        box = cell.bounding_box()
+        assert box["x"] + box["width"] <= right + 0.5, cell.inner_text()
