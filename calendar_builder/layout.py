@@ -169,6 +169,7 @@ def caption_text(caption: Caption, language: Language) -> str:
     if town:
         parts.append(town)
     text = ", ".join(p for p in parts if p)
+    text = text[:1].upper() + text[1:]  # "Age 9, Tver" when the name is not shown
     title = caption.title.get(language)
     if title:
         left, right = QUOTES[language]

@@ -177,6 +177,8 @@ def test_captions_and_ages() -> None:
     assert caption_text(caption, "ru") == "Маша, 9 лет, Тверь. «Солнце»"
     assert caption_text(caption, "en") == "Masha, age 9, Tver. \u201cThe sun\u201d"
     assert caption_text(Caption(Text("Петя")), "ru") == "Петя"
+    anonymous = Caption(Text(""), 9, Text("Тверь", "Tver"))  # the family kept the name back
+    assert caption_text(anonymous, "en") == "Age 9, Tver"
     assert [age_text(n, "ru") for n in (1, 3, 5, 11, 21, 22)] == [
         "1 год", "3 года", "5 лет", "11 лет", "21 год", "22 года"]
 
