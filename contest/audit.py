@@ -1,10 +1,11 @@
 """The audit log: one call records who did what, in the caller's transaction."""
 
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
 from .extensions import db
-from .models import AuditLog
+from .models import AuditLog, EntryStatus, Phase, StageStatus
 
 
 def record(action: str, obj, contest_id: int | None = None, **details) -> AuditLog:
@@ -45,3 +46,73 @@ def forget_texts(entry) -> None:
         if about and any(row.details.get(key) for key in FREE_TEXT):
             row.details = {key: ERASED if key in FREE_TEXT and value else value
                            for key, value in row.details.items()}
+
+
+# --- reading the log ------------------------------------------------------------------------
+
+ACTIONS = {
+    "contest.create": _l("Contest created"), "contest.update": _l("Contest edited"),
+    "contest.phase": _l("Contest phase changed"), "contest.regions": _l("Regions chosen"),
+    "contest.purge_contacts": _l("Families' contacts deleted"),
+    "category.add": _l("Age category added"), "category.remove": _l("Age category removed"),
+    "criterion.add": _l("Criterion added"), "criterion.remove": _l("Criterion removed"),
+    "user.create": _l("Account created"), "user.reset_password": _l("Password reset"),
+    "user.change_password": _l("Password changed"), "user.activate": _l("Account enabled"),
+    "user.deactivate": _l("Account disabled"),
+    "entry.submit": _l("Drawing received"), "entry.moderate": _l("Moderation decision"),
+    "entry.rotate": _l("Drawing turned"), "entry.masks": _l("Jury copy masked"),
+    "entry.new_photo": _l("New photo from the family"),
+    "entry.erase_personal_data": _l("Child's data erased"),
+    "sheet.conflict": _l("Conflict of interest declared"),
+    "sheet.conflict_withdrawn": _l("Conflict of interest withdrawn"),
+    "stage.juror_add": _l("Juror added"), "stage.juror_remove": _l("Juror removed"),
+    "stage.settings": _l("Jury settings changed"), "stage.status": _l("Jury stage moved"),
+    "stage.publish": _l("Results published"), "stage.override": _l("Finalist decision"),
+    "stage.override_dropped": _l("Finalist decision dropped"),
+    "calendar.assign": _l("Calendar page assigned"),
+    "calendar.override": _l("Calendar rule overridden"), "fact.save": _l("Fact saved"),
+}
+OBJECTS = {
+    "contest": _l("contest"), "entry": _l("entry"), "stage": _l("jury stage"),
+    "user": _l("account"), "agecategory": _l("age category"), "criterion": _l("criterion"),
+    "fact": _l("fact"),
+}
+DETAILS = {
+    "before": _l("before"), "after": _l("after"), "reason": _l("reason"), "note": _l("note"),
+    "entry": _l("entry"), "juror": _l("juror"), "role": _l("role"), "email": _l("email"),
+    "stage": _l("stage"), "year": _l("year"), "fields": _l("fields"), "name": _l("name"),
+    "ages": _l("ages"), "weight": _l("weight"), "entries": _l("entries"), "via": _l("via"),
+    "degrees": _l("degrees"), "count": _l("count"), "finalist": _l("finalist"),
+    "finalists": _l("finalists"), "version": _l("version"), "slot": _l("page"),
+    "region": _l("region"), "rule": _l("rule"), "message": _l("rule"),
+    "finalists_per_category": _l("finalists per category"),
+    "jurors_per_entry": _l("jurors per entry"),
+}
+
+
+def action_label(action: str) -> str:
+    return str(ACTIONS.get(action, action))
+
+
+def object_label(row: AuditLog) -> str:
+    kind = str(OBJECTS.get(row.object_type, row.object_type))
+    return f"{kind} №{row.object_id}" if row.object_id is not None else kind
+
+
+def details_text(row: AuditLog) -> str:
+    """The row's details as people read them: "before: Draft; after: Submissions open"."""
+    return "; ".join(f"{DETAILS.get(key, key)}: {_value(value)}"
+                     for key, value in row.details.items() if value not in (None, "", []))
+
+
+def _value(value) -> str:
+    if isinstance(value, bool):
+        return str(_l("yes") if value else _l("no"))
+    if isinstance(value, list):
+        return ", ".join(_value(v) for v in value)
+    for kind in (Phase, StageStatus, EntryStatus):  # the states the log records by value
+        try:
+            return kind(value).label
+        except ValueError:
+            continue
+    return str(value)

@@ -184,8 +184,22 @@ def test_account_needs_region_and_unique_email(client, organizer, make):
 
 def test_audit_log_page(client, organizer, make):
     client.post("/organizer/contests/new", data=contest_form())
-    response = client.get("/organizer/audit")
-    assert b"contest.create" in response.data
+    page = client.get("/organizer/audit").data.decode()
+    assert "Конкурс создан" in page and "contest.create" not in page  # sentences, not codes
+    assert "конкурс №" in page
+
+
+def test_audit_log_pages(client, organizer, make):
+    from contest import audit
+
+    contest = make.contest()
+    for n in range(105):
+        audit.record("contest.update", contest, fields=[f"field-{n:03d}"])
+    db.session.commit()
+    first = client.get("/organizer/audit").data.decode()
+    assert "field-104" in first and "field-004" not in first and "?page=2" in first
+    second = client.get("/organizer/audit?page=2").data.decode()
+    assert "field-004" in second and "field-104" not in second and "?page=1" in second
 
 
 def test_purge_contacts_after_the_contest(client, organizer, make):

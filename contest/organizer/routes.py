@@ -4,7 +4,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from wtforms.fields.choices import SelectChoice
 
-from .. import accounts, contests, entries
+from .. import accounts, audit, contests, entries
 from ..access import organizer_required
 from ..extensions import db
 from ..judging import operations
@@ -223,10 +223,18 @@ def user_active(user_id: int):
     return redirect(url_for(".users"))
 
 
+AUDIT_PAGE_SIZE = 100
+
+
 @bp.get("/audit")
 def audit_log():
-    rows = db.session.scalars(select(AuditLog).order_by(AuditLog.id.desc()).limit(500)).all()
-    return render_template("organizer/audit.html", rows=rows)
+    """Every change, newest first, a hundred a page."""
+    page = max(request.args.get("page", 1, type=int), 1)
+    rows = db.session.scalars(select(AuditLog).order_by(AuditLog.id.desc())
+                              .offset((page - 1) * AUDIT_PAGE_SIZE)
+                              .limit(AUDIT_PAGE_SIZE + 1)).all()
+    return render_template("organizer/audit.html", rows=rows[:AUDIT_PAGE_SIZE], page=page,
+                           more=len(rows) > AUDIT_PAGE_SIZE, audit=audit)
 
 
 def _add_to_contest(contest_id: int, form, add, error_field, success: str, anchor: str):
