@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import date
 
-from flask_babel import force_locale
+from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4, landscape
@@ -29,6 +29,7 @@ from calendar_builder.spec import FONTS_DIR
 
 from . import entries, jobs
 from .extensions import db
+from .i18n import in_language
 from .models import Entry, EntryStatus, Job, Stage
 
 INK, ACCENT = HexColor("#1d3557"), HexColor("#e85d04")
@@ -54,8 +55,8 @@ def kind_of(entry: Entry) -> str | None:
 def child_name(entry: Entry) -> str:
     """The name as consented: first and last name with consent to show it, else first name."""
     if entry.consent("show_name"):
-        return f"{entry.child_first_name} {entry.child_last_name}".strip()
-    return entry.child_first_name
+        return in_language(f"{entry.child_first_name} {entry.child_last_name}".strip())
+    return in_language(entry.child_first_name)
 
 
 MIN_THUMBNAIL_DPI = 150  # the stored thumbnail (400 px) prints about 68 mm wide
@@ -106,8 +107,8 @@ def _page(c: Canvas, entry: Entry, kind: str) -> None:
     lines = [
         _("for the drawing “%(title)s”", title=entry.title),
         _("age category: %(category)s", category=entry.age_category.name),
-        f"{entry.stage.region.name}, {entry.town}",
-        f"«{contest.title}» — {contest.local('theme')}",
+        f"{entry.stage.region.name}, {in_language(entry.town)}",
+        _("“%(title)s” — %(theme)s", title=contest.title, theme=contest.local("theme")),
     ]
     y = height - 100 * mm
     for line in lines:
@@ -135,8 +136,13 @@ def _page(c: Canvas, entry: Entry, kind: str) -> None:
         c.setFont(FONTS["regular"], 10)
         c.drawString(x, 29 * mm, label)
     c.setFont(FONTS["italic"], 10)
-    c.drawRightString(width - 26 * mm, 22 * mm, _("Issued on %(date)s",
-                                                  date=date.today().strftime("%d.%m.%Y")))
+    issued = _printable(format_date(date.today(), "long"))
+    c.drawRightString(width - 26 * mm, 22 * mm, _("Issued on %(date)s", date=issued))
+
+
+def _printable(text: str) -> str:
+    # Babel puts a narrow no-break space in "2026 г."; the fonts have no glyph for it.
+    return text.replace("\u202f", "\u00a0")
 
 
 def _fit(c: Canvas, text: str, font: str, size: float, x: float, y: float, width: float) -> None:

@@ -2,6 +2,7 @@
 
 import re
 
+import iuliia
 import markdown as md
 import nh3
 from flask import Flask, has_request_context, session
@@ -39,6 +40,17 @@ def _lists_start_paragraphs(text: str) -> str:
             lines.append("")
         lines.append(line)
     return "\n".join(lines)
+
+
+def latin(text: str) -> str:
+    """A Russian name or town in Latin letters, for the English editions: Wikipedia's
+    romanisation, the one English readers know ("Naberezhnye Chelny", "Yuliya")."""
+    return iuliia.WIKIPEDIA.translate(text) if text else text
+
+
+def in_language(text: str) -> str:
+    """A child's name or town as the current language writes it."""
+    return latin(text) if str(get_locale() or "ru") == "en" else text
 
 
 def init_app(app: Flask) -> None:

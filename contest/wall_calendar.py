@@ -46,6 +46,7 @@ from calendar_builder.spec import Fact as SpecFact
 
 from . import audit, contests, entries, facts, jobs
 from .extensions import db
+from .i18n import latin
 from .models import (
     Award,
     CalendarExport,
@@ -311,8 +312,9 @@ def _print_path(entry: Entry, kind: str = "print") -> Path:
 def caption(entry: Entry) -> Caption:
     """The consented caption: the first name only with consent, age and town always."""
     named = entry.consent("show_name") and not entry.personal_data_erased_at
-    return Caption(first_name=Text(entry.child_first_name if named else ""), age=entry.age,
-                   town=Text(entry.town), title=Text(entry.title))
+    name = entry.child_first_name if named else ""
+    return Caption(first_name=Text(name, latin(name)), age=entry.age,
+                   town=Text(entry.town, latin(entry.town)), title=Text(entry.title))
 
 
 def marked_days(year: int, options: Options) -> tuple[MarkedDay, ...]:

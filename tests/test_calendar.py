@@ -181,3 +181,5 @@ def test_cover_and_back_page_of_the_national_calendar(app):
                                                      Entry.award == Award.WINNER)).all()
     printable = [e for e in winners if e.consent("print")]
     assert len(spec.back.winners) == len(printable) > 0  # every winner, not just the 13 pages
+    caption = spec.back.winners[0].caption
+    assert caption.town.get("en").isascii() and not caption.town.get("ru").isascii()

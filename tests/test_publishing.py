@@ -125,6 +125,17 @@ def test_name_without_consent_is_the_first_name_only(make):
     assert certificates.child_name(entry) == "Коля"
 
 
+def test_english_certificates_write_names_and_towns_in_latin_letters(make):
+    contest = make.contest(phase=Phase.SUBMISSIONS_OPEN)
+    entry = make.entry(contest, "RU-TA", status=EntryStatus.ACCEPTED, child_first_name="Юлия",
+                       child_last_name="Щёлокова", town="Набережные Челны")
+    text = PdfReader(io.BytesIO(certificates.render([entry], "en"))).pages[0].extract_text()
+    assert "Yuliya Shchyolokova" in text and "Naberezhnye Chelny" in text
+    assert "Юлия" not in text and "«" not in text
+    russian = PdfReader(io.BytesIO(certificates.render([entry], "ru"))).pages[0].extract_text()
+    assert "Юлия Щёлокова" in russian
+
+
 def test_certificate_batch_for_a_region(client, make, login):
     contest = make.contest(phase=Phase.SUBMISSIONS_OPEN)
     for school in ("Школа № 1", "Школа № 1", "Лицей"):
