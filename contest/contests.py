@@ -42,9 +42,10 @@ AGE_LIMITS = (3, 18)
 class RuleError(Exception):
     """A contest rule refused the change; ``messages`` say why, in the user's language."""
 
-    def __init__(self, *messages):
+    def __init__(self, *messages, field: str | None = None):
         super().__init__(*messages)
         self.messages = [str(m) for m in messages]
+        self.field = field  # the form field the rule is about, when there is one
 
 
 def current_contest() -> Contest | None:
@@ -97,7 +98,8 @@ def year_taken(year: int, exclude_id: int | None = None) -> bool:
 def create_contest(**fields) -> Contest:
     """A new edition in the draft phase, with its national stage."""
     if year_taken(fields["year"]):
-        raise RuleError(_l("A contest for %(year)s already exists.", year=fields["year"]))
+        raise RuleError(_l("A contest for %(year)s already exists.", year=fields["year"]),
+                        field="year")
     contest = Contest(**fields)
     contest.stages.append(Stage(kind=StageKind.NATIONAL))
     db.session.add(contest)
@@ -108,12 +110,14 @@ def create_contest(**fields) -> Contest:
 
 def update_contest(contest: Contest, **fields) -> None:
     if year_taken(fields.get("year", contest.year), exclude_id=contest.id):
-        raise RuleError(_l("A contest for %(year)s already exists.", year=fields["year"]))
+        raise RuleError(_l("A contest for %(year)s already exists.", year=fields["year"]),
+                        field="year")
     if criteria_locked(contest) and (
         fields.get("scale_min", contest.scale_min) != contest.scale_min
         or fields.get("scale_max", contest.scale_max) != contest.scale_max
     ):
-        raise RuleError(_l("The scoring scale cannot change once judging has started."))
+        raise RuleError(_l("The scoring scale cannot change once judging has started."),
+                        field="scale_max")
     changed = {k: v for k, v in fields.items() if getattr(contest, k) != v}
     for key, value in changed.items():
         setattr(contest, key, value)

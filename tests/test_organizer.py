@@ -214,3 +214,15 @@ def test_purge_contacts_after_the_contest(client, organizer, make):
     assert "Удалить контакты".encode() in client.get(f"/organizer/contests/{contest.id}").data
     client.post(f"/organizer/contests/{contest.id}/purge-contacts")
     assert entry.guardian_email == "" and entry.contacts_purged_at
+
+
+def test_a_refused_rule_is_shown_beside_its_field(client, organizer, make):
+    contest = make.contest(year=2027, phase=Phase.REGIONAL_JUDGING)
+    response = client.post(f"/organizer/contests/{contest.id}/edit",
+                           data=contest_form(scale_max="5"))
+    page = response.data.decode()
+    message = "шкалу менять нельзя"
+    assert message in page
+    assert page.index('id="scale_max"') < page.index(message)  # under the scale, not the year
+    assert page.index('id="year"') < page.index('id="scale_max"')
+    assert contest.scale_max == 10

@@ -44,7 +44,7 @@ def contest_new():
         try:
             contest = contests.create_contest(**form.values())
         except contests.RuleError as e:
-            form.year.errors.extend(e.messages)
+            _field_of(form, e).errors.extend(e.messages)
         else:
             db.session.commit()
             flash(_("The contest has been created. Now add age categories, criteria and regions."),
@@ -62,12 +62,17 @@ def contest_edit(contest_id: int):
             contests.update_contest(contest, **form.values())
         except contests.RuleError as e:
             db.session.rollback()
-            form.year.errors.extend(e.messages)
+            _field_of(form, e).errors.extend(e.messages)
         else:
             db.session.commit()
             flash(_("Saved."), "success")
             return redirect(url_for(".contest", contest_id=contest.id))
     return render_template("organizer/contest_form.html", form=form, contest=contest)
+
+
+def _field_of(form, error: contests.RuleError):
+    """The form field a refused rule is about (its message shows beside it)."""
+    return form[error.field] if error.field in form else form.year
 
 
 @bp.get("/contests/<int:contest_id>")
