@@ -72,7 +72,7 @@ def contest_edit(contest_id: int):
 
 def _field_of(form, error: contests.RuleError):
     """The form field a refused rule is about (its message shows beside it)."""
-    return form[error.field] if error.field in form else form.year
+    return next((field for field in form if field.name == error.field), form.year)
 
 
 @bp.get("/contests/<int:contest_id>")
