@@ -186,18 +186,16 @@ def set_fact(contest: Contest, region: Region | None, slot: int, fact: Fact | No
 
 
 def suggest_facts(contest: Contest, region: Region | None) -> int:
-    """Give every month without a fact one from the library, never repeating; commits."""
+    """Give every month without a fact one from the library (a fact tied to that month first),
+    never repeating one already in the calendar; commits. Returns how many pages got one."""
     facts.seed()
     pages = board(contest, region)
     taken = {p.fact_id for p in pages.values() if p.fact_id}
-    empty = [pages[m] for m in MONTHS if not pages[m].fact_id]
-    offered = facts.suggest(len(empty), taken)
-    if len(offered) < len(empty):  # a small library: repeat rather than leave pages bare
-        offered += facts.suggest(len(empty) - len(offered))
-    for page, fact in zip(empty, offered, strict=False):
-        page.fact_id = fact.id
+    offered = facts.suggest_for_months((m for m in MONTHS if not pages[m].fact_id), taken)
+    for month, fact in offered.items():
+        pages[month].fact_id = fact.id
     db.session.commit()
-    return min(len(empty), len(offered))
+    return len(offered)
 
 
 # --- the rules --------------------------------------------------------------------------------
@@ -381,12 +379,11 @@ def to_spec(contest: Contest, region: Region | None, options: Options,
         subtitle = Text(f"{region.name_ru}: рисунки участников конкурса {contest.year} года",
                         f"{region.name_en}: drawings from the {contest.year} contest")
     winners = tuple(Winner(source(e), caption(e)) for e in honoured(contest, region, pages))
-    title_en = contest.title_en or contest.title_ru
     about = Text(
-        f"Рисунки победителей конкурса детского рисунка «{contest.title_ru}» ({contest.year} "
+        f"Рисунки победителей конкурса детского рисунка «{title.ru}» ({contest.year} "
         "год). Календарь выпущен общественной организацией пациентов для профилактики "
         "остеопороза: крепкие кости строятся с детства.",
-        f"Drawings by the winners of the children's drawing contest “{title_en}” "
+        f"Drawings by the winners of the children's drawing contest “{title.en}” "
         f"({contest.year}). The calendar is published by the patient society for osteoporosis "
         "prevention: strong bones are built in childhood.")
     return CalendarSpec(

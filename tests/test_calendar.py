@@ -177,6 +177,7 @@ def test_cover_and_back_page_of_the_national_calendar(app):
     assert spec.year == judged.year + 1
     assert spec.cover.title.get("ru") == "Крепкие кости с детства"  # no "— 2026" on a 2027 calendar
     assert str(judged.year) in spec.cover.subtitle.get("ru")
+    assert spec.back.about.get("ru").count(str(judged.year)) == 1  # "(2026 год)" once
     winners = db.session.scalars(select(Entry).where(Entry.contest_id == judged.id,
                                                      Entry.award == Award.WINNER)).all()
     printable = [e for e in winners if e.consent("print")]
