@@ -115,10 +115,10 @@ def find_by_code(text: str) -> Entry | None:
 
 
 def submissions_open(contest: Contest | None, today: date | None = None) -> bool:
-    """Entries are taken while the phase says so and the deadline has not passed."""
+    """Entries are taken while the phase says so, from the opening date to the deadline."""
     today = today or date.today()
     return (contest is not None and contest.phase is Phase.SUBMISSIONS_OPEN
-            and today <= contest.submissions_close_on)
+            and contest.submissions_open_on <= today <= contest.submissions_close_on)
 
 
 def folded(text: str) -> str:

@@ -355,3 +355,17 @@ def test_contact_rules(app, email, phone, problems):
     from contest.entries import contact_problems
 
     assert set(contact_problems(email, phone)) == problems
+
+
+def test_the_form_opens_on_the_opening_date(client, make):
+    from datetime import date, timedelta
+
+    contest = make.contest(phase=Phase.SUBMISSIONS_OPEN)
+    contest.submissions_open_on = date.today() + timedelta(days=3)
+    db.session.commit()
+    assert "Приём работ закрыт" in client.get("/submit").data.decode()
+    assert "Отправить рисунок" not in client.get("/").data.decode()
+    contest.submissions_open_on = date.today()
+    db.session.commit()
+    assert "Отправить рисунок" in client.get("/").data.decode()
+    assert client.get("/submit").status_code == 200

@@ -2,10 +2,13 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, redirect, render_template, request, session, url_for
 
+from .. import entries
 from ..config import LANGUAGES
 from ..contests import current_contest
 
 bp = Blueprint("main", __name__)
+# Pages show the "send a drawing" buttons by the same rule the form applies.
+bp.add_app_template_global(entries.submissions_open, "submissions_open")
 
 
 @bp.get("/")
