@@ -507,6 +507,10 @@ class Fact(Localized, db.Model):
     source_en: Mapped[str] = mapped_column(String(300), default="")
     active: Mapped[bool] = mapped_column(default=True)
     position: Mapped[int] = mapped_column(default=0)
+    # the month whose page the fact belongs on (World Osteoporosis Day: October); None: any
+    month: Mapped[int | None]
+
+    __table_args__ = (CheckConstraint("month >= 1 AND month <= 12", name="month_range"),)
 
     @property
     def text(self) -> str:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from contest import wall_calendar
 from contest.extensions import db
-from contest.models import AuditLog, CalendarExport, EntryStatus, Job, JobStatus, Phase, Role
+from contest.models import AuditLog, CalendarExport, EntryStatus, Fact, Job, JobStatus, Phase, Role
 from contest.wall_calendar import Options
 
 
@@ -184,3 +184,45 @@ def test_cover_and_back_page_of_the_national_calendar(app):
     assert len(spec.back.winners) == len(printable) > 0  # every winner, not just the 13 pages
     caption = spec.back.winners[0].caption
     assert caption.town.get("en").isascii() and not caption.town.get("ru").isascii()
+
+
+def library(*months):
+    """A facts library of one fact per item, tied to that month (None: untied), in order."""
+    rows = [Fact(text_ru=f"Факт {n}", source_ru="IOF", position=n, month=month)
+            for n, month in enumerate(months)]
+    db.session.add_all(rows)
+    db.session.commit()
+    return rows
+
+
+def fact_ids(contest, region):
+    return {s: p.fact_id for s, p in wall_calendar.board(contest, region).items() if s}
+
+
+def test_a_fact_tied_to_october_goes_to_october(make, contest):
+    region = make.region("RU-TA")
+    october, *untied = library(10, *[None] * 12)  # first in the library, yet not January's
+    assert wall_calendar.suggest_facts(contest, region) == 12
+    pages = fact_ids(contest, region)
+    assert pages[10] == october.id and pages[1] == untied[0].id and pages[11] == untied[9].id
+    assert len(set(pages.values())) == 12
+
+
+def test_a_tied_fact_does_not_push_out_a_months_fact(make, contest):
+    region = make.region("RU-TA")
+    october, *untied = library(10, *[None] * 12)
+    wall_calendar.set_fact(contest, region, 10, untied[5])
+    assert wall_calendar.suggest_facts(contest, region) == 11
+    pages = fact_ids(contest, region)
+    assert pages[10] == untied[5].id and october.id not in pages.values()  # 11 untied were enough
+    assert len(set(pages.values())) == 12
+
+
+def test_tied_facts_serve_other_months_only_when_untied_ones_run_out(make, contest):
+    region = make.region("RU-TA")
+    october, second_october, march, *untied = library(10, 10, 3, *[None] * 9)
+    assert wall_calendar.suggest_facts(contest, region) == 12
+    pages = fact_ids(contest, region)
+    assert (pages[3], pages[10]) == (march.id, october.id)
+    others = [pages[m] for m in (1, 2, 4, 5, 6, 7, 8, 9, 11)]
+    assert others == [f.id for f in untied] and pages[12] == second_october.id

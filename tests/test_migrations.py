@@ -28,3 +28,17 @@ def test_downgrade_to_base_and_up_again(empty_db):
     upgrade()
     with db.engine.connect() as conn:
         assert "contest" in db.inspect(conn).get_table_names()
+
+
+def test_upgrade_ties_the_seeded_world_osteoporosis_day_fact_to_october(empty_db):
+    upgrade(revision="2e6bc751c5b9")  # before facts had a month
+    day = "Всемирный день борьбы с остеопорозом отмечают каждый год 20 октября."
+    with db.engine.begin() as conn:
+        for text in (day, "Кость — живая ткань.", day.replace("20 октября", "20-го октября")):
+            conn.execute(db.text("INSERT INTO fact (text_ru, text_en, source_ru, source_en, "
+                                 "active, position) VALUES (:t, '', 'IOF', '', TRUE, 0)"),
+                         {"t": text})
+    upgrade()
+    with db.engine.connect() as conn:
+        months = dict(conn.execute(db.text("SELECT text_ru, month FROM fact ORDER BY id")).all())
+    assert list(months.values()) == [10, None, None]  # a rewritten text is the organizer's

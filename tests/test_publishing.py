@@ -161,3 +161,28 @@ def test_certificate_batch_for_a_region(client, make, login):
     assert db.session.scalar(select(func.count(Job.id))) == 1
     login(make.user(Role.COORDINATOR, region=make.region("RU-MOW")))
     assert client.get(f"/jobs/{job.id}").status_code == 404
+
+
+def test_the_world_osteoporosis_day_fact_belongs_to_october(app):
+    facts.seed()
+    tied = {f.month: f for f in facts.library() if f.month}
+    assert list(tied) == [10] and "20 октября" in tied[10].text_ru
+    offered = facts.suggest_for_months(range(1, 13))
+    assert offered[10] == tied[10] and len({f.id for f in offered.values()}) == 12
+
+
+def test_organizer_ties_a_fact_to_a_month(client, organizer):
+    client.post("/organizer/facts", data={"text_ru": "Молоко полезно.", "source_ru": "ВОЗ",
+                                          "month": "12", "active": "y"})
+    fact = db.session.scalar(select(Fact).where(Fact.text_ru == "Молоко полезно."))
+    assert fact.month == 12
+    assert "Месяц: Декабрь" in client.get("/organizer/facts").data.decode()
+    page = client.get(f"/organizer/facts/{fact.id}").data.decode()
+    assert '<option selected value="12">Декабрь</option>' in page
+    assert client.post(f"/organizer/facts/{fact.id}", data={
+        "text_ru": "Молоко полезно.", "source_ru": "ВОЗ", "month": "13"}).status_code == 422
+    client.post(f"/organizer/facts/{fact.id}", data={"text_ru": "Молоко полезно.",
+                                                     "source_ru": "ВОЗ", "month": ""})
+    assert fact.month is None
+    client.post("/language", data={"lang": "en"})
+    assert '<option value="12">December</option>' in client.get("/organizer/facts").data.decode()

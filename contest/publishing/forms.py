@@ -13,9 +13,15 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from ..wall_calendar import Options
+from ..wall_calendar import MONTHS, Options, page_name
 
 REQUIRED = DataRequired(message=_l("Please fill this in."))
+
+
+def _month_choices() -> list[SelectChoice]:
+    """None, then the months named in the current language; choice m is month m, so the facts
+    list names a fact's month by its index."""
+    return [SelectChoice("", "—"), *(SelectChoice(m, page_name(m).capitalize()) for m in MONTHS)]
 
 
 class FactForm(FlaskForm):
@@ -25,6 +31,10 @@ class FactForm(FlaskForm):
     source_ru = StringField(_l("Source (Russian)"), validators=[REQUIRED, Length(max=300)],
                             description=_l("Printed beside the fact, e.g. “IOF fact sheet”."))
     source_en = StringField(_l("Source (English)"), validators=[Optional(), Length(max=300)])
+    month = SelectField(_l("Month"), coerce=lambda v: int(v) if v else None,
+                        choices=_month_choices,
+                        description=_l("For a fact about a day in that month: "
+                                       "the month's page gets it first."))
     active = BooleanField(_l("Offer this fact for calendars"), default=True)
 
 
