@@ -3,10 +3,13 @@
   var zoom = document.querySelector("[data-zoom]");
   if (zoom) {
     var image = zoom.querySelector("img");
-    var scale = 1;
+    var scale = 1, fitWidth = 0;
+    // Zoom from the drawing as fitted to the screen, which the stylesheet decides (the width
+    // on a phone, the height beside the marks); it is measured afresh after each "fit".
     var setScale = function (next) {
+      if (scale === 1) fitWidth = image.offsetWidth || zoom.clientWidth;  // 0 until it loads
       scale = Math.min(6, Math.max(1, next));
-      image.style.width = scale * 100 + "%";
+      image.style.width = scale > 1 ? fitWidth * scale + "px" : "";
       zoom.classList.toggle("zoomed", scale > 1);
     };
     document.querySelectorAll("[data-zoom-step]").forEach(function (button) {
@@ -25,7 +28,13 @@
       zoom.scrollLeft = fx * image.offsetWidth - zoom.clientWidth / 2;
       zoom.scrollTop = fy * image.offsetHeight - zoom.clientHeight / 2;
     });
-    zoom.addEventListener("keydown", function (event) {
+    // + and − zoom from the drawing and from the marks, so scoring needs no mouse; text fields
+    // keep their keys.
+    document.addEventListener("keydown", function (event) {
+      var target = event.target;
+      if (target.isContentEditable || /^(TEXTAREA|SELECT)$/.test(target.tagName) ||
+          (target.tagName === "INPUT" && !/^(radio|checkbox)$/.test(target.type))) return;
+      if (event.ctrlKey || event.metaKey || event.altKey) return;
       if (event.key === "+" || event.key === "=") { setScale(scale * 1.5); event.preventDefault(); }
       if (event.key === "-") { setScale(scale / 1.5); event.preventDefault(); }
     });
@@ -35,14 +44,16 @@
   if (!sheet) return;
   var groups = Array.prototype.slice.call(sheet.querySelectorAll("fieldset.criterion:not([disabled])"));
   var radios = function (group) { return group.querySelectorAll("input[type=radio]"); };
-  var focusGroup = function (group) {
+  var focusGroup = function (group, options) {
     var checked = group.querySelector("input:checked");
-    (checked || radios(group)[0]).focus();
+    (checked || radios(group)[0]).focus(options);
   };
-  // Start where work is left: the first criterion without a mark.
+  // Start where work is left: the first criterion without a mark. The page stays where it is,
+  // so the progress and the drawing are the first things seen.
+  var still = {preventScroll: true};
   var open = groups.filter(function (g) { return !g.querySelector("input:checked"); })[0];
-  if (open) focusGroup(open);
-  else if (groups.length) sheet.querySelector("button[value=next]").focus();
+  if (open) focusGroup(open, still);
+  else if (groups.length) sheet.querySelector("button[value=next]").focus(still);
 
   sheet.addEventListener("keydown", function (event) {
     var group = event.target.closest && event.target.closest("fieldset.criterion");

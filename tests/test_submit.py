@@ -274,11 +274,54 @@ def test_batch_stores_a_whole_class(app, client, make, contest):
             for n in range(3)]
     data = _batch(make, rows, {f"class/{n}.jpg": jpeg(seed=n) for n in range(3)})
     response = client.post("/submit/batch", data=data)
-    assert response.status_code == 200, response.data.decode()[-3000:]
+    assert response.status_code == 302, response.data.decode()[-3000:]
+    assert response.headers["Location"].startswith("/submit/batch/done/")
     assert entry_count() == 3
     assert {e.institution for e in db.session.scalars(select(Entry))} == {"Лицей 239"}
-    page = response.data.decode()
+    page = client.get(response.headers["Location"]).data.decode()
     assert all(format_code(e.code) in page for e in db.session.scalars(select(Entry)))
+    assert "Ученик0 Петров" in page and "Рисунок 2" in page
+
+
+def test_the_codes_of_a_class_survive_a_reload_and_stay_with_the_sender(app, client, make,
+                                                                       contest):
+    rows = [f"{n}.jpg;Ученик{n};Петров;{7 + n};Рисунок {n};Петров П.;p{n}@example.org;да;да"
+            for n in range(2)]
+    done = client.post("/submit/batch", data=_batch(
+        make, rows, {f"{n}.jpg": jpeg(seed=n) for n in range(2)})).headers["Location"]
+    codes = [format_code(e.code) for e in db.session.scalars(select(Entry))]
+    for _ in range(2):  # a reload shows the list again and sends nothing
+        response = client.get(done)
+        assert response.status_code == 200
+        assert response.headers["Cache-Control"] == "private, no-store"
+        assert all(code in response.data.decode() for code in codes)
+        assert entry_count() == 2
+    assert client.get(done + "x").status_code == 404
+    assert app.test_client().get(done).status_code == 404  # another browser: no codes
+
+    rows = ["a.jpg;Аня;Сидорова;8;Солнце;Сидорова М.;a@example.org;да;да"]
+    second = client.post("/submit/batch", data=_batch(make, rows, {"a.jpg": jpeg(seed=9)})
+                         ).headers["Location"]
+    assert second != done
+    page = client.get(second).data.decode()
+    assert "Аня Сидорова" in page and not any(code in page for code in codes)
+    assert all(code in client.get(done).data.decode() for code in codes)  # both are kept
+
+
+def test_the_session_keeps_only_a_batch_worth_of_codes(app, client, make, contest):
+    from contest import batch
+    from contest.submit.routes import BATCHES_KEY
+
+    with client.session_transaction() as session:
+        session[BATCHES_KEY] = [["old", list(range(1, batch.MAX_ROWS))]]
+    rows = ["a.jpg;Аня;Сидорова;8;Солнце;Сидорова М.;a@example.org;да;да",
+            "b.jpg;Боря;Сидоров;9;Луна;Сидорова М.;a@example.org;да;да"]
+    done = client.post("/submit/batch", data=_batch(
+        make, rows, {"a.jpg": jpeg(seed=1), "b.jpg": jpeg(seed=2)})).headers["Location"]
+    assert client.get(done).status_code == 200
+    assert client.get("/submit/batch/done/old").status_code == 404  # 299 + 2 > 300: forgotten
+    with client.session_transaction() as session:
+        assert [key for key, _ in session[BATCHES_KEY]] == [done.rsplit("/", 1)[1]]
 
 
 def test_batch_with_a_bad_row_stores_nothing(app, client, make, contest):

@@ -1,8 +1,20 @@
 import io
+import secrets
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    session,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from .. import batch as batches
@@ -10,7 +22,7 @@ from .. import certificates, entries, notifications
 from ..codes import format_code
 from ..contests import current_contest
 from ..entries import EntryDetails, EntryError
-from ..extensions import limiter
+from ..extensions import db, limiter
 from ..models import Entry
 from ..uploads.pipeline import ImageRejected, process_image
 from .forms import BatchForm, NewPhotoForm, StatusForm, SubmissionForm
@@ -18,6 +30,7 @@ from .forms import BatchForm, NewPhotoForm, StatusForm, SubmissionForm
 bp = Blueprint("submit", __name__)
 
 FIELD_OF_ERROR = {"": "image", "reason": "image"}
+BATCHES_KEY = "sent_batches"  # in the session: [[key, [entry id, ...]], ...], newest first
 
 
 @bp.route("/submit", methods=["GET", "POST"])
@@ -59,7 +72,7 @@ def batch():
     form = BatchForm()
     form.region.choices = [SelectChoice(0, "—")] + [
         SelectChoice(r.id, r.name) for r in contest.regions]
-    problems, stored = [], []
+    problems = []
     if form.validate_on_submit():
         common = {"region_id": form.region.data, "town": form.town.data,
                   "institution": form.institution.data, "teacher": form.teacher.data,
@@ -70,13 +83,31 @@ def batch():
                                               entries.upload_limits())
             if not problems:
                 stored = entries.submit_many(contest, items)
+                for entry in stored:
+                    notifications.submitted(entry)
+                return redirect(url_for(".batch_done", key=_remember_batch(stored)))
         except batches.BatchError as e:
             problems = e.problems
-        for entry in stored:
-            notifications.submitted(entry)
+        except EntryError as e:  # another entry came in between the check and the storing
+            problems = [batches.Problem(None, "", message) for message in e.errors.values()]
     status = 422 if problems or form.errors else 200
-    return render_template("submit/batch.html", form=form, contest=contest, problems=problems,
-                           stored=stored, format_code=format_code), status
+    return render_template("submit/batch.html", form=form, contest=contest,
+                           problems=problems), status
+
+
+@bp.get("/submit/batch/done/<key>")
+@limiter.limit("120 per hour")
+def batch_done(key: str):
+    """The codes of a class just sent: shown again on reload, and only to whoever sent it."""
+    ids = dict(session.get(BATCHES_KEY, [])).get(key)
+    if ids is None:
+        abort(404)
+    stored = [e for e in db.session.scalars(select(Entry).where(Entry.id.in_(ids))
+                                            .order_by(Entry.id))
+              if not e.personal_data_erased_at]
+    response = render_template("submit/batch_done.html", stored=stored, format_code=format_code)
+    # The codes open the children's entries: not for a shared computer's cache.
+    return response, 200, {"Cache-Control": "private, no-store"}
 
 
 @bp.get("/submit/batch/example.csv")
@@ -143,6 +174,23 @@ def own_drawing(code: str):
     entry = _entry_or_404(code)
     kind = "thumb" if request.args.get("size") == "thumb" else "preview"
     return _image_response(entry, kind)
+
+
+def _remember_batch(stored: list[Entry]) -> str:
+    """Keep a batch's entry ids in the sender's signed session under a new random key.
+
+    Older batches are forgotten once they would not fit with it in one batch's worth of ids,
+    so the session cookie stays small.
+    """
+    key = secrets.token_urlsafe(12)
+    kept, room = [[key, [e.id for e in stored]]], batches.MAX_ROWS - len(stored)
+    for old_key, ids in session.get(BATCHES_KEY, []):
+        if len(ids) > room:
+            break
+        kept.append([old_key, ids])
+        room -= len(ids)
+    session[BATCHES_KEY] = kept
+    return key
 
 
 def _image_response(entry: Entry, kind: str):

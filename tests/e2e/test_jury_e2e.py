@@ -9,14 +9,15 @@ from contest.extensions import db
 from contest.models import EntryStatus, Phase, Role
 
 from ..factories import PASSWORD
-from .conftest import shot, sign_in
+from .conftest import ARTIFACTS, shot, sign_in
 
 
 def test_juror_scores_by_keyboard_and_finalists_go_on(live, page):
     make = live.make
     contest = make.contest(phase=Phase.SUBMISSIONS_OPEN)
     drawings = [make.entry(contest, "RU-MOW", status=EntryStatus.ACCEPTED,
-                           title=f"Солнце и молоко {n}", child_first_name=f"Секретная{n}")
+                           title=f"Солнце и молоко {n}", child_first_name=f"Секретная{n}",
+                           size=(850, 1200) if n < 3 else (1200, 900))  # most are upright A4
                 for n in range(1, 4)]
     contest.phase = Phase.REGIONAL_JUDGING
     stage = make.stage(contest, "RU-MOW")
@@ -46,6 +47,7 @@ def test_juror_scores_by_keyboard_and_finalists_go_on(live, page):
         if n == 1:
             shot(page, "jury-sheet")
         page.keyboard.press("+")  # the drawing zooms
+        expect(page.locator("[data-zoom]")).to_have_class(re.compile("zoomed"))
         for digit in marks:  # focus starts on the first criterion; each digit moves on
             page.keyboard.press(digit)
         page.keyboard.press("Enter")  # save and next
@@ -60,8 +62,14 @@ def test_juror_scores_by_keyboard_and_finalists_go_on(live, page):
     for n, marks in enumerate(["666", "777", "555"], start=1):
         expect(page.get_by_text(f"{n - 1} из 3")).to_be_visible()
         page.wait_for_load_state()  # the keys need jury.js, which runs once the page has loaded
-        if n == 1:
-            shot(page, "jury-sheet-tablet")
+        if n == 2:  # and turns it sideways, then opens the sheet afresh
+            page.set_viewport_size({"width": 1180, "height": 820})
+            page.reload()
+        if n <= 2:
+            name = "jury-sheet-tablet" if n == 1 else "jury-sheet-tablet-landscape"
+            shot(page, name)
+            page.screenshot(path=str(ARTIFACTS / f"{name}-screen.png"))
+            _drawing_and_marks_share_the_screen(page)
         for digit in marks:
             page.keyboard.press(digit)
         page.keyboard.press("Enter")
@@ -102,3 +110,19 @@ def test_juror_scores_by_keyboard_and_finalists_go_on(live, page):
     page.goto(f"{live.url}/results")
     expect(page.get_by_role("heading", name=re.compile("Финалисты: Москва"))).to_be_visible()
     assert drawings[0].title in page.content()
+
+
+def _drawing_and_marks_share_the_screen(page):
+    """On load the progress, the whole drawing and the first marks are on screen together."""
+    expect(page.locator("[data-zoom] img")).to_have_js_property("complete", True)
+    height = page.viewport_size["height"]
+    assert page.evaluate("window.scrollY") == 0  # focusing the first mark scrolled nothing
+    progress = page.locator(".page-head .progress").bounding_box()
+    drawing = page.locator("[data-zoom]").bounding_box()
+    marks = page.locator("fieldset.criterion").first.bounding_box()
+    assert progress["y"] >= 0
+    assert drawing["y"] >= 0 and drawing["y"] + drawing["height"] <= height
+    assert marks["y"] + marks["height"] <= height
+    assert marks["x"] >= drawing["x"] + drawing["width"]  # side by side, not stacked
+    focused = page.evaluate("document.activeElement.closest('fieldset.criterion') !== null")
+    assert focused  # the keys still start on the first criterion

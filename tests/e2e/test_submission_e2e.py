@@ -148,3 +148,36 @@ def test_batch_problems_fit_a_phone(live, phone, tmp_path):
     for cell in phone.locator(".problems td").all():
         box = cell.bounding_box()
         assert box["x"] + box["width"] <= right + 0.5, cell.inner_text()
+
+
+def test_a_teacher_keeps_the_codes_after_a_reload(live, phone, tmp_path):
+    live.make.contest(phase=Phase.SUBMISSIONS_OPEN)
+    sheet = tmp_path / "class.csv"
+    sheet.write_text("файл;имя;фамилия;возраст;название;родитель;почта;согласие на обработку данных\n"
+                     "a.jpg;Аня;Петрова;8;Солнце;Петрова М.;a@example.org;да\n"
+                     "b.jpg;Боря;Петров;9;Молоко;Петров М.;b@example.org;да\n", encoding="utf-8")
+    archive = tmp_path / "drawings.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("a.jpg", jpeg(seed=1))
+        zf.writestr("b.jpg", jpeg(seed=2))
+
+    phone.goto(live.url + "/submit/batch")
+    phone.get_by_label("Регион").select_option(label="Санкт-Петербург")
+    phone.get_by_label("Город, посёлок или село").fill("Пушкин")
+    phone.get_by_label("Детский сад, школа или студия").fill("Лицей 1")
+    phone.get_by_label("Педагог").fill("Петрова О. И.")
+    phone.get_by_label(re.compile("Список детей")).set_input_files(str(sheet))
+    phone.get_by_label(re.compile("Рисунки")).set_input_files(str(archive))
+    phone.get_by_label(re.compile("Подтверждаю")).check()
+    phone.get_by_role("button", name=re.compile("Отправить")).click()
+
+    expect(phone.get_by_text("Получено 2 рисунка.")).to_be_visible()
+    assert re.search(r"/submit/batch/done/[\w-]+$", phone.url)
+    codes = [format_code(e.code) for e in db.session.scalars(select(Entry).order_by(Entry.id))]
+    assert len(codes) == 2
+    phone.reload()  # a plain GET: nothing is sent again, the codes are still there
+    for code in codes:
+        expect(phone.get_by_text(code)).to_be_visible()
+    expect(phone.locator(".problems")).to_have_count(0)
+    assert db.session.scalar(select(func.count(Entry.id))) == 2
+    shot(phone, "batch-done-phone")
