@@ -331,3 +331,12 @@ def test_the_national_ranking_shows_calendar_proposals_and_winners(client, login
     export = client.get(f"/stages/{national.id}/results.csv").get_data(as_text=True)
     assert "Предложили в календарь (членов жюри)" in export
     assert "Победитель" in export and "Финалист" not in export
+
+
+def test_each_level_word_is_said_once_on_the_scale(make):
+    from contest.judging.forms import levels
+
+    contest = make.contest()  # a 1–10 scale
+    words = [word for _mark, word in levels(contest) if word]
+    assert len(words) == len(set(words)) and levels(contest)[0][1] and levels(contest)[-1][1]
+    assert [mark for mark, _word in levels(contest)] == list(range(1, 11))

@@ -26,9 +26,12 @@ def level_word(value: int, low: int, high: int) -> str:
 
 
 def levels(contest: Contest) -> list[tuple[int, str]]:
-    """Every mark of the contest's scale with its word."""
-    return [(v, level_word(v, contest.scale_min, contest.scale_max))
-            for v in range(contest.scale_min, contest.scale_max + 1)]
+    """Every mark of the contest's scale with its word, said once where a band starts (on a
+    1–10 scale: 1 weak, 2 modest, 4 fair, ...): two marks with one word would not tell apart."""
+    marks = range(contest.scale_min, contest.scale_max + 1)
+    words = [level_word(v, contest.scale_min, contest.scale_max) for v in marks]
+    return [(v, word if n == 0 or word != words[n - 1] else "")
+            for n, (v, word) in enumerate(zip(marks, words, strict=True))]
 
 
 def criterion_field(criterion) -> str:
@@ -38,7 +41,8 @@ def criterion_field(criterion) -> str:
 def sheet_form(contest: Contest, stage_kind: StageKind, **kwargs) -> FlaskForm:
     """A score sheet: a required radio group per criterion, a comment, and for the national
     jury a calendar candidate box."""
-    choices = [SelectChoice(str(v), f"{v} — {word}") for v, word in levels(contest)]
+    choices = [SelectChoice(str(v), f"{v} — {word}" if word else str(v))
+               for v, word in levels(contest)]
 
     class SheetForm(FlaskForm):
         comment = TextAreaField(_l("Comment (optional, only the organizers see it)"),
