@@ -118,6 +118,19 @@ def test_progress_bar_waits_for_an_upload(live, phone):
         expect(phone.locator(".progress")).to_be_hidden()
 
 
+def send_class(phone, base: str, sheet, archive) -> None:
+    """A teacher in Pushkin sends a class list and its drawings from a phone."""
+    phone.goto(base + "/submit/batch")
+    phone.get_by_label("Регион").select_option(label="Санкт-Петербург")
+    phone.get_by_label("Город, посёлок или село").fill("Пушкин")
+    phone.get_by_label("Детский сад, школа или студия").fill("Лицей 1")
+    phone.get_by_label("Педагог").fill("Петрова О. И.")
+    phone.get_by_label(re.compile("Список детей")).set_input_files(str(sheet))
+    phone.get_by_label(re.compile("Рисунки")).set_input_files(str(archive))
+    phone.get_by_label(re.compile("Подтверждаю")).check()
+    phone.get_by_role("button", name=re.compile("Отправить")).click()
+
+
 def test_batch_problems_fit_a_phone(live, phone, tmp_path):
     live.make.contest(phase=Phase.SUBMISSIONS_OPEN)
     sheet = tmp_path / "class.csv"
@@ -129,15 +142,7 @@ def test_batch_problems_fit_a_phone(live, phone, tmp_path):
     with zipfile.ZipFile(archive, "w") as zf:
         zf.writestr("b.jpg", jpeg(seed=2))
 
-    phone.goto(live.url + "/submit/batch")
-    phone.get_by_label("Регион").select_option(label="Санкт-Петербург")
-    phone.get_by_label("Город, посёлок или село").fill("Пушкин")
-    phone.get_by_label("Детский сад, школа или студия").fill("Лицей 1")
-    phone.get_by_label("Педагог").fill("Петрова О. И.")
-    phone.get_by_label(re.compile("Список детей")).set_input_files(str(sheet))
-    phone.get_by_label(re.compile("Рисунки")).set_input_files(str(archive))
-    phone.get_by_label(re.compile("Подтверждаю")).check()
-    phone.get_by_role("button", name=re.compile("Отправить")).click()
+    send_class(phone, live.url, sheet, archive)
 
     expect(phone.get_by_text("В архиве нет файла с таким именем.")).to_be_visible()
     expect(phone.get_by_text("Столбец «имя» не заполнен.")).to_be_visible()
@@ -161,15 +166,7 @@ def test_a_teacher_keeps_the_codes_after_a_reload(live, phone, tmp_path):
         zf.writestr("a.jpg", jpeg(seed=1))
         zf.writestr("b.jpg", jpeg(seed=2))
 
-    phone.goto(live.url + "/submit/batch")
-    phone.get_by_label("Регион").select_option(label="Санкт-Петербург")
-    phone.get_by_label("Город, посёлок или село").fill("Пушкин")
-    phone.get_by_label("Детский сад, школа или студия").fill("Лицей 1")
-    phone.get_by_label("Педагог").fill("Петрова О. И.")
-    phone.get_by_label(re.compile("Список детей")).set_input_files(str(sheet))
-    phone.get_by_label(re.compile("Рисунки")).set_input_files(str(archive))
-    phone.get_by_label(re.compile("Подтверждаю")).check()
-    phone.get_by_role("button", name=re.compile("Отправить")).click()
+    send_class(phone, live.url, sheet, archive)
 
     expect(phone.get_by_text("Получено 2 рисунка.")).to_be_visible()
     assert re.search(r"/submit/batch/done/[\w-]+$", phone.url)
