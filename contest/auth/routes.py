@@ -16,8 +16,15 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _login_email() -> str:
+    return (request.form.get("email") or "").strip().lower()
+
+
+# Guessing one account's password is throttled per email; a whole office behind one address
+# (a school, the society's staff) shares only the looser per-address limit.
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"], key_func=_login_email)
+@limiter.limit("120 per hour", methods=["POST"])
 def login():
     """Sign in with email and password; throttled per address against guessing."""
     form = LoginForm()
