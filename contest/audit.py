@@ -36,14 +36,19 @@ FREE_TEXT = ("reason", "note", "comment")
 ERASED = "—"
 
 
+def about_entry(entry) -> list[AuditLog]:
+    """The log's rows about one entry, oldest first: its own, and the jury's that name it."""
+    rows = db.session.scalars(select(AuditLog).where(AuditLog.contest_id == entry.contest_id)
+                              .order_by(AuditLog.id))
+    return [row for row in rows if (row.object_type == "entry" and row.object_id == entry.id)
+            or row.details.get("entry") == entry.id]
+
+
 def forget_texts(entry) -> None:
     """Blank what people wrote about ``entry`` in the log (a reason, a note): it may name the
     child. Who did what and when stays."""
-    rows = db.session.scalars(select(AuditLog).where(AuditLog.contest_id == entry.contest_id))
-    for row in rows:
-        about = (row.object_type == "entry" and row.object_id == entry.id) or (
-            row.details.get("entry") == entry.id)
-        if about and any(row.details.get(key) for key in FREE_TEXT):
+    for row in about_entry(entry):
+        if any(row.details.get(key) for key in FREE_TEXT):
             row.details = {key: ERASED if key in FREE_TEXT and value else value
                            for key, value in row.details.items()}
 

@@ -499,12 +499,15 @@ def personal_data(entry: Entry) -> dict:
         "code": entry.code, "contest": entry.contest.year, "region": entry.stage.region.code,
         "town": entry.town, "age": entry.age, "age_category": entry.age_category.name_ru,
         "title": entry.title, "status": entry.status.value,
+        "status_reason": entry.status_reason, "award": entry.award.value if entry.award else None,
         "submitted_at": entry.submitted_at.isoformat(),
         **{name: _plain(getattr(entry, name)) for name in PERSONAL_FIELDS},
         "consents": [{"kind": c.kind, "version": c.version, "granted": c.granted,
                       "at": c.at.isoformat()} for c in entry.consents],
         "image": {"format": entry.image_format, "bytes": entry.image_bytes,
                   "width": entry.width, "height": entry.height, "sha256": entry.image_sha256},
+        "history": [{"at": row.at.isoformat(), "what": audit.action_label(row.action),
+                     "details": audit.details_text(row)} for row in audit.about_entry(entry)],
     }
 
 

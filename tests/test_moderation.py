@@ -146,6 +146,7 @@ def test_export_and_erase_personal_data(app, client, make, login, contest):
     data = json.loads(client.get(f"/coordinator/entries/{entry.id}/personal-data.json").data)
     assert (data["child_first_name"], data["child_last_name"]) == ("Соня", "Белова")
     assert {c["kind"] for c in data["consents"]} == {"personal_data", "show_name", "print"}
+    assert [h["what"] for h in data["history"]] == ["Рисунок получен"]  # what happened to it
     code, age, town = entry.code, entry.age, entry.town
     client.post(f"/coordinator/entries/{entry.id}/erase")
     assert entry.child_first_name == "" and entry.guardian_email == "" and entry.birth_date is None
