@@ -21,6 +21,8 @@ from .entries import EntryDetails, check_all
 from .uploads.pipeline import ImageRejected, ProcessedImage, UploadLimits, process_image
 
 MAX_ROWS = 300
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif", ".tif", ".tiff", ".bmp",
+                  ".gif"}
 # Each field's column as the example list names it, in English and in Russian. Both are
 # read; the example list and the messages use the user's language.
 HEADERS = {
@@ -201,6 +203,13 @@ def prepare(contest, rows: list[Row], archive: bytes, common: dict, limits: Uplo
             checked.append((row, details, image))
         if progress:
             progress(done, len(rows))
+    named = {posixpath.basename(row.values.get("file", "")).casefold() for row in rows}
+    for key, member in members.items():  # a drawing nobody listed: a child left out?
+        if key not in named and not member.filename.startswith("__MACOSX/") \
+                and posixpath.splitext(key)[1] in IMAGE_SUFFIXES:
+            problems.append(Problem(None, posixpath.basename(member.filename), str(_l(
+                "This drawing is in the archive but not in the list: add a row for it or take "
+                "it out of the archive."))))
     rule_problems = check_all(contest, [(d, image.sha256 if image else None)
                                         for _, d, image in checked])
     for index, errors in rule_problems.items():

@@ -412,3 +412,15 @@ def test_the_form_opens_on_the_opening_date(client, make):
     db.session.commit()
     assert "Отправить рисунок" in client.get("/").data.decode()
     assert client.get("/submit").status_code == 200
+
+
+def test_a_drawing_left_out_of_the_list_is_pointed_out(app, client, make, contest):
+    rows = ["a.jpg;Аня;Петрова;8;Солнце;Петрова М.;a@example.org;да;да"]
+    files = {"a.jpg": jpeg(seed=1), "class/forgotten.JPG": jpeg(seed=2),
+             "__MACOSX/._a.jpg": b"x", "notes.txt": b"list"}
+    response = client.post("/submit/batch", data=_batch(make, rows, files))
+    assert response.status_code == 422
+    page = response.data.decode()
+    assert "forgotten.JPG" in page and "но нет в списке" in page
+    assert "notes.txt" not in page and "__MACOSX" not in page
+    assert entry_count() == 0
