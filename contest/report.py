@@ -95,7 +95,8 @@ def _figures(code: str, name: str, items: list[Entry], categories: list[str]) ->
 
 def columns(figures: YearlyFigures) -> list[str]:
     return [_("Region"), _("ISO code"), _("Towns"), _("Institutions"), _("Entries"),
-            _("Accepted"), _("Children"), *figures.categories, _("Finalists"), _("Winners")]
+            _("Accepted"), _("Children"), *figures.categories,
+            _("Finalists, winners included"), _("Winners")]
 
 
 def table(figures: YearlyFigures) -> list[list]:
