@@ -55,3 +55,16 @@ def test_results_show_the_judged_edition_while_the_next_one_is_open(client, judg
     assert f"«{winner.title}»" in page
     assert f"«{winner.title}»" in client.get(f"/results/{judged.year}").data.decode()
     assert client.get(f"/results/{open_edition.year}").status_code == 404  # nothing published
+
+
+def test_the_gallery_filters_by_region(client, judged):
+    winners = [e for e in db.session.scalars(select(Entry).where(Entry.award == Award.WINNER))
+               if e.consent("print")]
+    region = winners[0].stage.region
+    page = client.get(f"/gallery/{judged.year}?region={region.code}").data.decode()
+    for entry in winners:
+        shown = f"/results/entries/{entry.id}/thumb.jpg" in page
+        assert shown == (entry.stage.region_id == region.id), entry.stage.region.code
+    assert 'aria-current="page">' + region.name in page
+    everyone = client.get(f"/gallery/{judged.year}?region=XX").data.decode()  # unknown: all
+    assert all(f"/results/entries/{e.id}/thumb.jpg" in everyone for e in winners)

@@ -141,13 +141,18 @@ def gallery(year: int | None = None):
         abort(404)
     winners = [entry for _placement, entry in judging.published_finalists(contest.national_stage)
                if entry.consent("print") and not entry.personal_data_erased_at]
+    regions = sorted({e.stage.region for e in winners}, key=lambda r: r.name)
+    region = next((r for r in regions if r.code == request.args.get("region")), None)
+    if region is not None:
+        winners = [e for e in winners if e.stage.region_id == region.id]
     groups = []
     for category in contest.age_categories:
         in_category = [e for e in winners if e.age_category_id == category.id]
         if in_category:
             groups.append((category, sorted(in_category, key=lambda e: e.stage.region.name)))
     return render_template("publishing/gallery.html", contest=contest, years=years,
-                           groups=groups, caption=entries.caption)
+                           groups=groups, caption=entries.caption, regions=regions,
+                           region=region)
 
 
 # --- the calendar ---------------------------------------------------------------------------
