@@ -68,3 +68,11 @@ def test_the_gallery_filters_by_region(client, judged):
     assert 'aria-current="page">' + region.name in page
     everyone = client.get(f"/gallery/{judged.year}?region=XX").data.decode()  # unknown: all
     assert all(f"/results/entries/{e.id}/thumb.jpg" in everyone for e in winners)
+
+
+def test_a_winners_status_page_shows_both_juries_done(client, judged):
+    winner = db.session.scalar(select(Entry).where(Entry.award == Award.WINNER,
+                                                   Entry.contest_id == judged.id))
+    page = client.get(f"/status/{winner.code}").data.decode()
+    steps = page[page.index('<ol class="timeline">'):page.index("</ol>")]
+    assert steps.count('class="done"') == 4  # received, checked, regional and national jury

@@ -628,6 +628,14 @@ def editions_with_results() -> list[Contest]:
         Contest.id.in_(published), Contest.phase != Phase.DRAFT).order_by(Contest.year.desc())))
 
 
+def juries_done(entry: Entry) -> tuple[bool, bool]:
+    """For the family's status page: has the regional jury, and the national one, decided on
+    this entry (its stage's results are published)?"""
+    regional = published_at(entry.stage) is not None
+    national = entry.contest.national_stage
+    return regional, bool(entry.award is not None and national and published_at(national))
+
+
 def published_at(stage: Stage) -> datetime | None:
     stored = stored_results(stage)
     return stored.published_at if stored else None

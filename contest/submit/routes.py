@@ -23,6 +23,7 @@ from ..codes import format_code
 from ..contests import current_contest
 from ..entries import EntryDetails, EntryError
 from ..extensions import db, limiter
+from ..judging import operations as judging
 from ..models import Entry
 from ..uploads.pipeline import ImageRejected, process_image
 from .forms import BatchForm, NewPhotoForm, StatusForm, SubmissionForm
@@ -143,7 +144,8 @@ def status(code: str):
     entry = _entry_or_404(code)
     form = NewPhotoForm() if entries.may_send_new_photo(entry) else None
     return render_template("submit/status.html", entry=entry, code=format_code(entry.code),
-                           form=form, certificate=certificates.kind_of(entry))
+                           form=form, certificate=certificates.kind_of(entry),
+                           juries_done=judging.juries_done(entry))
 
 
 @bp.post("/status/<code>/photo")
