@@ -22,6 +22,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CSV_MIMETYPE = "text/csv"  # Werkzeug adds "; charset=utf-8" to text types
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 Rows = Iterable[Sequence[object]]
 

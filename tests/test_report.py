@@ -79,6 +79,8 @@ def test_every_format_shows_the_same_numbers(client, make, login, demo_contest):
         f"/organizer/contests/{demo_contest.id}/report.xlsx").data)).active
     blank_as_none = [[None if v == "" else v for v in row] for row in expected]
     assert [list(r) for r in sheet.iter_rows(values_only=True)] == blank_as_none
+    response = client.get(f"/organizer/contests/{demo_contest.id}/report.csv")
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     pdf = PdfReader(io.BytesIO(client.get(
         f"/organizer/contests/{demo_contest.id}/report.pdf").data))
     content = " ".join(p.extract_text() for p in pdf.pages)

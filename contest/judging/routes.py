@@ -15,7 +15,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from wtforms.fields.choices import SelectChoice
 
-from .. import entries
+from .. import entries, spreadsheets
 from ..access import roles_required
 from ..contests import RuleError, current_contest
 from ..extensions import db
@@ -328,9 +328,8 @@ def override(stage_id: int, entry_id: int):
 @login_required
 def results_export(stage_id: int, fmt: str):
     stage = _staff_stage_or_404(stage_id)
-    makers = {"csv": (operations.to_csv, "text/csv; charset=utf-8"),
-              "xlsx": (operations.to_xlsx, "application/vnd.openxmlformats-officedocument"
-                                           ".spreadsheetml.sheet")}
+    makers = {"csv": (operations.to_csv, spreadsheets.CSV_MIMETYPE),
+              "xlsx": (operations.to_xlsx, spreadsheets.XLSX_MIMETYPE)}
     if fmt not in makers or operations.stored_results(stage) is None:
         abort(404)
     make, mimetype = makers[fmt]

@@ -17,7 +17,16 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from .. import certificates, contests, entries, facts, jobs, report, wall_calendar
+from .. import (
+    certificates,
+    contests,
+    entries,
+    facts,
+    jobs,
+    report,
+    spreadsheets,
+    wall_calendar,
+)
 from ..access import organizer_required, roles_required
 from ..config import LANGUAGES
 from ..extensions import db
@@ -114,9 +123,8 @@ def yearly_report(contest_id: int):
 def yearly_report_file(contest_id: int, fmt: str):
     contest = db.get_or_404(Contest, contest_id)
     figures = report.yearly_figures(contest)
-    makers = {"csv": (report.to_csv, "text/csv; charset=utf-8"),
-              "xlsx": (report.to_xlsx, "application/vnd.openxmlformats-officedocument"
-                                       ".spreadsheetml.sheet"),
+    makers = {"csv": (report.to_csv, spreadsheets.CSV_MIMETYPE),
+              "xlsx": (report.to_xlsx, spreadsheets.XLSX_MIMETYPE),
               "pdf": (lambda f: report.to_pdf(f, str(get_locale() or "ru")), "application/pdf")}
     if fmt not in makers:
         abort(404)
