@@ -186,7 +186,8 @@ def by_institution(items: list[Entry]) -> dict[tuple[str, str], list[Entry]]:
 
 
 def _safe_name(text: str) -> str:
-    return re.sub(r"[^\w\-. ]+", "", text, flags=re.UNICODE).strip().replace(" ", "_")[:80] or "x"
+    kept = re.sub(r"[^\w\-. ]+", "", text.replace("№", "N"), flags=re.UNICODE)
+    return re.sub(r"\s+", "_", kept.strip())[:80] or "x"
 
 
 @jobs.handler("certificates")

@@ -109,12 +109,12 @@ def test_the_whole_contests_batch_keeps_each_school_in_its_region_and_town(clien
     with client.get(client.get(f"/jobs/{job.id}.json").json["download"]) as download:
         archive = zipfile.ZipFile(io.BytesIO(download.data))
     assert sorted(archive.namelist()) == [
-        "RU-MOW/Москва_Школа_5.pdf", "RU-MOW/Москва_Школа__5.pdf",
-        "RU-TA/Елабуга_Школа__5.pdf", "RU-TA/Казань_Школа__5.pdf"]
+        "RU-MOW/Москва_Школа_5.pdf", "RU-MOW/Москва_Школа_N_5.pdf",
+        "RU-TA/Елабуга_Школа_N_5.pdf", "RU-TA/Казань_Школа_N_5.pdf"]
     for name in archive.namelist():
         text = PdfReader(io.BytesIO(archive.read(name))).pages[0].extract_text()
         (place, child), = [(p, c) for p, c in children.items()
-                           if name == f"{p[0]}/{p[1]}_{p[2].replace(' ', '_').replace('№', '')}.pdf"]
+                           if name == f"{p[0]}/{p[1]}_{p[2].replace('№', 'N').replace(' ', '_')}.pdf"]
         assert child in text and len(PdfReader(io.BytesIO(archive.read(name))).pages) == 1
 
 
@@ -148,12 +148,13 @@ def test_certificate_batch_for_a_region(client, make, login):
     job = db.session.scalar(select(Job))
     assert response.headers["Location"] == f"/jobs/{job.id}"
     assert job.status is JobStatus.DONE and job.user_id == coordinator.id
+    assert job.result_name == f"certificates-{contest.year}-RU-TA-en.zip"
     status = client.get(f"/jobs/{job.id}.json").json
     assert status["percent"] == 100 and status["download"]
     with client.get(status["download"]) as download:
         archive = zipfile.ZipFile(io.BytesIO(download.data))
-    assert sorted(archive.namelist()) == ["RU-TA/Казань_Лицей.pdf", "RU-TA/Казань_Школа__1.pdf"]
-    pages = PdfReader(io.BytesIO(archive.read("RU-TA/Казань_Школа__1.pdf"))).pages
+    assert sorted(archive.namelist()) == ["RU-TA/Казань_Лицей.pdf", "RU-TA/Казань_Школа_N_1.pdf"]
+    pages = PdfReader(io.BytesIO(archive.read("RU-TA/Казань_Школа_N_1.pdf"))).pages
     assert len(pages) == 2 and "Certificate of participation" in pages[0].extract_text()
     # a coordinator cannot batch another region, nor see another's job
     other = make.stage(contest, "RU-MOW")

@@ -99,7 +99,8 @@ def certificate_batches():
             abort(404)
         job = jobs.start("certificates", current_user.id, contest.id,
                          stage_id=stage.id if stage else None, language=form.language.data,
-                         name=stage.region.code if stage else str(contest.year),
+                         name=f"{contest.year}-{stage.region.code if stage else 'all'}"
+                              f"-{form.language.data}",
                          back=url_for(".certificate_batches", contest=contest.id))
         return redirect(url_for(".job", job_id=job.id))
     counts = {s.id: len(certificates.certified_entries(contest.id, s.id)) for s in stages}
