@@ -6,15 +6,13 @@ Run from the repository root: ``.venv/bin/python -m bench.certificates [--entrie
 
 import argparse
 import io
-import random
 import resource
 import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from PIL import Image
-
+from calendar_builder.samples import make_drawing
 from contest import create_app, entries, jobs, regions
 from contest.extensions import db
 from contest.models import (
@@ -32,11 +30,10 @@ from contest.models import (
 from contest.uploads.storage import FileSystemStorage
 
 
-def thumbnail(seed: int) -> bytes:
-    rnd = random.Random(seed)
-    image = Image.new("RGB", (400, 283), tuple(rnd.randrange(120, 256) for _ in range(3)))
+def preview(seed: int) -> bytes:
+    """A drawing as the upload pipeline stores its web preview: 1,600 px, JPEG."""
     out = io.BytesIO()
-    image.save(out, "JPEG", quality=80)
+    make_drawing(seed, (1600, 1131)).save(out, "JPEG", quality=85)
     return out.getvalue()
 
 
@@ -44,7 +41,7 @@ def fill(contest: Contest, count: int, store: FileSystemStorage) -> None:
     """Entries straight into the database (the upload pipeline is measured elsewhere)."""
     stages = contest.regional_stages
     categories = contest.age_categories
-    thumbs = [thumbnail(n) for n in range(20)]
+    previews = [preview(n) for n in range(20)]
     for n in range(count):
         code = f"B{n:09d}"
         entry = Entry(
@@ -53,10 +50,10 @@ def fill(contest: Contest, count: int, store: FileSystemStorage) -> None:
             child_first_name=f"Имя{n}", child_last_name="Фамилия", age=6 + n % 9, town="Город",
             institution=f"Школа № {n % 100}", title=f"Рисунок {n}", guardian_name="Родитель",
             image_key=f"bench/{code}", image_sha256=f"{n:064d}", image_format="JPEG",
-            image_bytes=1, width=400, height=283, effective_dpi=60)
+            image_bytes=1, width=1600, height=1131, effective_dpi=60)
         entry.consents = [Consent(kind="show_name", version="1", granted=True)]
         db.session.add(entry)
-        store.put(f"bench/{code}/thumb.jpg", thumbs[n % len(thumbs)])
+        store.put(f"bench/{code}/preview.jpg", previews[n % len(previews)])
     db.session.commit()
 
 

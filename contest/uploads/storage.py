@@ -9,7 +9,7 @@ import os
 import re
 import tempfile
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
@@ -27,6 +27,10 @@ class Storage(Protocol):
 
     def put(self, key: str, data: bytes) -> None:
         """Store ``data`` under ``key`` at once: readers see the old file or the new, whole."""
+
+    def writer(self, key: str) -> AbstractContextManager[BinaryIO]:
+        """A file to write a large result into bit by bit; stored whole under ``key`` when the
+        block ends without an error, and not at all otherwise."""
 
     def open(self, key: str) -> BinaryIO:
         """The stored file for reading; FileNotFoundError if there is none."""
@@ -67,12 +71,18 @@ class FileSystemStorage:
 
     def put(self, key: str, data: bytes) -> None:
         """Write to a temporary file beside the target, flush it to disk, then rename it."""
+        with self.writer(key) as file:
+            file.write(data)
+
+    @contextmanager
+    def writer(self, key: str) -> Iterator[BinaryIO]:
+        """A temporary file beside the target, renamed onto it once written and flushed."""
         path = self.path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
         try:
             with os.fdopen(handle, "wb") as file:
-                file.write(data)
+                yield file
                 file.flush()
                 os.fsync(file.fileno())
             os.replace(temporary, path)

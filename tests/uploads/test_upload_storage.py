@@ -127,3 +127,21 @@ def test_a_failure_while_storing_removes_what_was_stored(storage):
     with pytest.raises(InvalidKey), storing(storage, {"e/1/a.jpg": b"a", "../b.jpg": b"b"}):
         pytest.fail("the body must not run when storing failed")
     assert all_files(storage.root) == []
+
+
+def test_a_writer_stores_the_whole_file_or_nothing(tmp_path):
+    from contest.uploads.storage import FileSystemStorage
+
+    store = FileSystemStorage(tmp_path)
+    with store.writer("jobs/1/big.zip") as out:
+        for _ in range(3):
+            out.write(b"x" * 1000)
+    assert store.size("jobs/1/big.zip") == 3000
+    try:
+        with store.writer("jobs/2/big.zip") as out:
+            out.write(b"half")
+            raise RuntimeError("the job failed")
+    except RuntimeError:
+        pass
+    assert not store.exists("jobs/2/big.zip")
+    assert [p.name for p in (tmp_path / "jobs/2").iterdir()] == []  # no temporary file left
