@@ -101,10 +101,19 @@ def _check(index: int, layout: PageLayout,
         number=index + 1,
         name=layout.name,
         images=checks,
-        shrunk_texts=tuple(TextCheck(t.what, round(t.size, 2), round(t.preferred_size, 2))
-                           for t in layout.texts if t.shrink < 0.999),
+        shrunk_texts=_shrunk_texts(layout),
         warnings=warnings,
     )
+
+
+def _shrunk_texts(layout: PageLayout) -> tuple[TextCheck, ...]:
+    """Every text set smaller than designed, once: the day numbers (one size) as one entry."""
+    checks: dict[tuple[str, float, float], None] = {}
+    for text in layout.texts:
+        if text.shrink < 0.999:
+            what = "day numbers" if text.what.startswith("day ") else text.what
+            checks[(what, round(text.size, 2), round(text.preferred_size, 2))] = None
+    return tuple(TextCheck(*check) for check in checks)
 
 
 def _image_check(picture: Picture, prepared: PreparedImage) -> ImageCheck:

@@ -13,7 +13,7 @@ from pathlib import Path
 from babel import Locale
 
 from .days import MonthGrid, month_grid
-from .fonts import FontNames
+from .fonts import FontNames, text_width
 from .geometry import MM, Box, PageFrame, page_frame
 from .spec import CalendarSpec, Caption, Colours, Cover, Fact, Language, MonthPage, Winner
 from .text import Align, TextBlock, TextOverflow, common_size, fit_text, set_lines, text_height
@@ -200,11 +200,14 @@ def fact_panel(box: Box, fact: Fact, style: Style, page: str,
 
 
 def shifted(item: Item, dy: float) -> Item:
-    """A text block, fill or bone moved up by ``dy`` points (down when negative)."""
+    """A text block, fill, bone or picture moved up by ``dy`` points (down when negative)."""
     if isinstance(item, TextBlock):
         return replace(item, lines=tuple(replace(line, y=line.y + dy) for line in item.lines))
     if isinstance(item, Fill | Bone):
         return replace(item, box=replace(item.box, y=item.box.y + dy))
+    if isinstance(item, Picture):
+        return replace(item, box=replace(item.box, y=item.box.y + dy),
+                       image=replace(item.image, y=item.image.y + dy))
     raise TypeError(f"cannot shift {item!r}")
 
 
@@ -253,16 +256,147 @@ def caption_block(caption: Caption, box: Box, style: Style, page: str,
                     what="caption", page=page, align=align, valign=valign)
 
 
+# The widest day number takes at most this share of its column, so that neighbours in a
+# row keep clear paper between them and read as separate days.
+NUMBER_WIDTH = 0.55
+NUMBER_SIZE = 24.0  # the day numbers' size of the A4 design, when their rows have room
+ROW_RULE_STRENGTH = 0.22  # row rules: the ink at this strength on paper, a light grey
+
+
+@dataclass(frozen=True)
+class GridFit:
+    """How a month's grid fits its box when set alone: what a ``GridPlan`` is made from."""
+
+    rows: int
+    cell_w: float
+    height: float  # the box's
+    room: float  # the height left to the rows and the legend under the header
+    row_h: float  # the rows' height, set alone
+    max_row_h: float  # the tallest row the column's width allows
+    legend_h: float  # the legend with its gap above, at its size
+    legend_columns: int
+    legend_size: float
+    legend_lines: tuple[tuple[str, ...], ...]
+    number_size: float  # the day numbers' size, set alone
+
+    @property
+    def fixed_h(self) -> float:
+        """The block's height besides the rows and the legend."""
+        return self.height - self.room
+
+
+@dataclass(frozen=True)
+class GridPlan:
+    """What every month grid of one calendar shares, so that its twelve pages match.
+
+    ``row_h`` None lets each grid's rows share its box's height (landscape pages, where the
+    grid runs down the page); otherwise every grid has rows this tall from the top of its
+    box. ``block_h`` is the height of a grid with the most weeks and the longest legend.
+    """
+
+    number_size: float
+    row_h: float | None = None
+    block_h: float = 0.0
+
+
+def blend(colour: str, paper: str, strength: float) -> str:
+    """``colour`` printed at ``strength`` (0–1) on ``paper``, as #RRGGBB."""
+    channels = zip(bytes.fromhex(colour[1:]), bytes.fromhex(paper[1:]), strict=True)
+    return "#" + "".join(f"{round(base + (ink - base) * strength):02X}"
+                         for ink, base in channels)
+
+
+def number_size(row_h: float, cell_w: float, style: Style) -> float:
+    """The day numbers' size in a cell: half the row's height, clear of its neighbours."""
+    widest = max(text_width(str(n), style.fonts.bold, 1.0) for n in range(10, 32))
+    return min(row_h * 0.5, style.pt(NUMBER_SIZE), cell_w * NUMBER_WIDTH / widest)
+
+
+def _grid_geometry(style: Style) -> tuple[float, float, float, float]:
+    """Header height, the rule's drop under it, the weekday line and the row rules' width."""
+    return style.mm(13), style.mm(2.5), style.mm(8), style.pt(1.5)
+
+
+def grid_fit(box: Box, grid: MonthGrid, style: Style, page: str,
+             max_row: float = 1.0) -> GridFit:
+    """The month's grid in ``box`` on its own: the weeks share the height the legend leaves.
+
+    A row is at most ``max_row`` times as tall as a day's column is wide. The legend takes
+    what it needs at its preferred size, at most a third of the block.
+    """
+    head_h, rule_drop, weekday_h, rule_w = _grid_geometry(style)
+    rule_y = box.top - head_h - rule_drop
+    legend_texts = [f"{e.days} — {e.label}" for e in grid.legend]
+    columns, legend_size, legend_lines, legend_h = _legend_fit(
+        legend_texts, box.w, (rule_y - box.y) / 3, style, page)
+    # Half the last rule's width is kept inside the box.
+    room = rule_y - style.mm(2) - weekday_h - rule_w / 2 - box.y
+    rows, cell_w = len(grid.weeks), box.w / 7
+    row_h = min((room - legend_h) / rows, cell_w * max_row)
+    return GridFit(rows, cell_w, box.h, room, row_h, cell_w * max_row, legend_h, columns,
+                   legend_size, legend_lines, number_size(row_h, cell_w, style))
+
+
+LEGEND_GAP, LEGEND_SWATCH, LEGEND_COLUMN_GAP = 1.5, 3.2, 6.0  # mm on A4
+
+
+def _legend_fit(texts: list[str], width: float, max_h: float, style: Style, page: str
+                ) -> tuple[int, float, tuple[tuple[str, ...], ...], float]:
+    """The legend's columns, size, lines of each entry and height with its gap above.
+
+    Entries that each fit one line of half the width stand in two columns, read down; else
+    they are stacked, shrinking together when they must, to at most ``max_h``.
+    """
+    if not texts:
+        return 1, style.pt(9), (), 0.0
+    font, gap = style.fonts.regular, style.mm(LEGEND_GAP)
+    if len(texts) > 1 and all(text_width(t, font, style.pt(9)) <= _legend_text_w(width, 2, style)
+                              for t in texts):
+        down = math.ceil(len(texts) / 2)
+        height = text_height(1, font, style.pt(9)) * down + gap * (down - 1)
+        if height <= max_h:
+            return 2, style.pt(9), tuple((t,) for t in texts), height + style.mm(3)
+    size, lines = common_size(texts, _legend_text_w(width, 1, style), max_h, gap, font=font,
+                              size=style.pt(9), min_size=style.pt(6.5), page=page, what="legend")
+    height = sum(text_height(len(entry), font, size) for entry in lines)
+    height += gap * (len(texts) - 1)
+    return 1, size, tuple(tuple(entry) for entry in lines), height + style.mm(3)
+
+
+def _legend_text_w(width: float, columns: int, style: Style) -> float:
+    """The width of an entry's text in a legend of ``columns`` across ``width``."""
+    column_w = (width - style.mm(LEGEND_COLUMN_GAP) * (columns - 1)) / columns
+    return column_w - style.mm(LEGEND_SWATCH + 2)
+
+
+def grid_plan(fits: list[GridFit], style: Style, same_rows: bool) -> GridPlan:
+    """The sizes the month grids of one calendar share: none larger than its tightest month.
+
+    With ``same_rows`` every grid gets the rows that a month with the most weeks and the
+    longest legend of the year would have on the tightest page; otherwise only the day
+    numbers' size is shared.
+    """
+    if not same_rows:
+        return GridPlan(min(fit.number_size for fit in fits))
+    rows = max(fit.rows for fit in fits)
+    legend_h = max(fit.legend_h for fit in fits)
+    row_h = min(min((fit.room - legend_h) / rows, fit.max_row_h) for fit in fits)
+    size = min(number_size(row_h, fit.cell_w, style) for fit in fits)
+    block_h = max(fit.fixed_h for fit in fits) + rows * row_h + legend_h
+    return GridPlan(size, row_h, block_h)
+
+
 def calendar_block(box: Box, grid: MonthGrid, style: Style, page: str,
-                   max_row: float = 1.0) -> list[Item]:
+                   max_row: float = 1.0, plan: GridPlan | None = None) -> list[Item]:
     """Month name and year, the weekday header, the weeks, and the legend under them.
 
-    The weeks share the height left to them; a row is at most ``max_row`` times as tall as
-    a day's column is wide.
+    Alone (no ``plan``) the weeks share the height left to them (see ``grid_fit``); with a
+    plan, the rows and day numbers take the calendar's shared sizes from the box's top.
     """
     c, f = style.colours, style.fonts
+    fit = grid_fit(box, grid, style, page, max_row)
+    head_h, rule_drop, weekday_h, rule_w = _grid_geometry(style)
     items: list[Item] = []
-    head_h = style.mm(13)
     head = Box(box.x, box.top - head_h, box.w, head_h)
     year = fit_text(str(grid.year), head, font=f.display, size=style.pt(22),
                     min_size=style.pt(14), colour=c.ink, what="year", page=page,
@@ -272,30 +406,14 @@ def calendar_block(box: Box, grid: MonthGrid, style: Style, page: str,
                     size=style.pt(28), min_size=style.pt(16), colour=c.accent,
                     what="month name", page=page, valign="centre", max_lines=1)
     items += [name, year]
-    rule_y = head.y - style.mm(2.5)
+    rule_y = head.y - rule_drop
     items.append(Rule(box.x, rule_y, box.right, rule_y, c.accent, style.pt(1.2)))
 
-    # The legend takes what it needs at its preferred size, at most a third of the block.
-    legend_gap = style.mm(1.5)
-    swatch = style.mm(3.2)
-    legend_texts = [f"{e.days} — {e.label}" for e in grid.legend]
-    legend_h = 0.0
-    if legend_texts:
-        legend_size, legend_lines = common_size(
-            legend_texts, box.w - swatch - style.mm(2), (rule_y - box.y) / 3, legend_gap,
-            font=f.regular, size=style.pt(9), min_size=style.pt(6.5), page=page, what="legend",
-        )
-        legend_h = sum(text_height(len(lines), f.regular, legend_size) for lines in legend_lines)
-        legend_h += legend_gap * (len(legend_texts) - 1) + style.mm(3)
-
     grid_top = rule_y - style.mm(2)
-    cell_w = box.w / 7
-    weekday_h = style.mm(8)
-    rows = len(grid.weeks)
-    rule_w = style.pt(1.5)
-    # Half the last rule's width is kept inside the box.
-    cell_h = min((grid_top - weekday_h - legend_h - rule_w / 2 - box.y) / rows,
-                 cell_w * max_row)
+    cell_w = fit.cell_w
+    # A plan's rows never overrun the box: they are the tightest month's.
+    cell_h = fit.row_h if plan is None or plan.row_h is None else min(plan.row_h, fit.row_h)
+    size = fit.number_size if plan is None else plan.number_size
     if cell_h < style.mm(6):
         raise TextOverflow(page, "month grid", grid.name)
     for col, label in enumerate(grid.weekday_names):
@@ -304,10 +422,10 @@ def calendar_block(box: Box, grid: MonthGrid, style: Style, page: str,
         items.append(fit_text(label, cell, font=f.bold, size=style.pt(10.5),
                               min_size=style.pt(7), colour=colour, what="weekday", page=page,
                               align="centre", valign="centre", max_lines=1))
-    number_size = min(cell_h * 0.5, style.pt(24))
+    rule_colour = blend(c.ink, c.paper, ROW_RULE_STRENGTH)
     for row, week in enumerate(grid.weeks):
         top = grid_top - weekday_h - row * cell_h
-        items.append(Rule(box.x, top, box.right, top, c.tint, rule_w))
+        items.append(Rule(box.x, top, box.right, top, rule_colour, rule_w))
         for col, day in enumerate(week):
             if day is None:
                 continue
@@ -318,44 +436,68 @@ def calendar_block(box: Box, grid: MonthGrid, style: Style, page: str,
                                   style.pt(2)))
             colour = c.marked if day.marked else c.weekend if day.off else c.ink
             font = f.bold if day.off or day.marked else f.regular
-            items.append(fit_text(str(day.date.day), cell, font=font, size=number_size,
-                                  min_size=number_size * 0.6, colour=colour,
-                                  what=f"day {day.date.day}", page=page, align="centre",
-                                  valign="centre", max_lines=1))
-    grid_bottom = grid_top - weekday_h - rows * cell_h
-    items.append(Rule(box.x, grid_bottom, box.right, grid_bottom, c.tint, rule_w))
+            number = fit_text(str(day.date.day), cell, font=font, size=size,
+                              min_size=size * 0.6, colour=colour, what=f"day {day.date.day}",
+                              page=page, align="centre", valign="centre", max_lines=1)
+            # Measured against the design's size, so that the preflight names small numbers.
+            items.append(replace(number, preferred_size=style.pt(NUMBER_SIZE)))
+    grid_bottom = grid_top - weekday_h - len(grid.weeks) * cell_h
+    items.append(Rule(box.x, grid_bottom, box.right, grid_bottom, rule_colour, rule_w))
 
-    top = grid_bottom - style.mm(3)
-    if legend_texts:
-        for entry, lines in zip(grid.legend, legend_lines, strict=True):
-            h = text_height(len(lines), f.regular, legend_size)
-            text_box = Box(box.x + swatch + style.mm(2), top - h, box.w - swatch - style.mm(2), h)
-            placed = set_lines(lines, text_box, f.regular, legend_size, "left")
-            first = placed[0].y
-            colour = {"holiday": c.weekend, "working": c.ink, "marked": c.marked}[entry.kind]
-            if entry.kind == "marked":
-                items.append(Ring(box.x + swatch / 2, first + legend_size * 0.33, swatch * 0.4,
-                                  colour, style.pt(1.5)))
-            else:
-                items.append(Fill(Box(box.x + swatch * 0.15, first - legend_size * 0.02,
-                                      swatch * 0.7, swatch * 0.7), colour, swatch * 0.15))
-            items.append(TextBlock("legend", placed, f.regular, legend_size, style.pt(9), c.ink))
-            top -= h + legend_gap
+    swatch, gap, legend_size = style.mm(LEGEND_SWATCH), style.mm(LEGEND_GAP), fit.legend_size
+    text_w = _legend_text_w(box.w, fit.legend_columns, style)
+    down = math.ceil(len(grid.legend) / fit.legend_columns)
+    for index, (entry, lines) in enumerate(zip(grid.legend, fit.legend_lines, strict=True)):
+        column, place = divmod(index, down)
+        if place == 0:
+            top = grid_bottom - style.mm(3)
+        x = box.x + column * (text_w + swatch + style.mm(2 + LEGEND_COLUMN_GAP))
+        h = text_height(len(lines), f.regular, legend_size)
+        placed = set_lines(list(lines), Box(x + swatch + style.mm(2), top - h, text_w, h),
+                           f.regular, legend_size, "left")
+        first = placed[0].y
+        colour = {"holiday": c.weekend, "working": c.ink, "marked": c.marked}[entry.kind]
+        if entry.kind == "marked":
+            items.append(Ring(x + swatch / 2, first + legend_size * 0.33, swatch * 0.4, colour,
+                              style.pt(1.5)))
+        else:
+            items.append(Fill(Box(x + swatch * 0.15, first - legend_size * 0.02, swatch * 0.7,
+                                  swatch * 0.7), colour, swatch * 0.15))
+        items.append(TextBlock("legend", placed, f.regular, legend_size, style.pt(9), c.ink))
+        top -= h + gap
     return items
 
 
 # Pages ------------------------------------------------------------------------------------
 
 
-def month_layout(
-    spec: CalendarSpec, page: MonthPage, pixels: tuple[int, int], fonts: FontNames
-) -> PageLayout:
+Arranged = tuple[list[Item], Box, float]  # the page's items, the grid's box, its max_row
+
+
+def month_layout(spec: CalendarSpec, page: MonthPage, pixels: tuple[int, int],
+                 fonts: FontNames, plan: GridPlan | None = None) -> PageLayout:
     """A month page: the drawing, its caption, the month's grid and legend, and the fact.
 
-    The arrangement follows the page's orientation and the drawing's shape.
+    The arrangement follows the page's orientation and the drawing's shape. ``plan`` gives
+    the sizes the grid shares with the calendar's other months (``calendar_layout``).
     """
-    frame = page_frame(spec)
-    style = Style(frame, fonts, spec.colours, spec.language)
+    style, grid, name, (items, calendar, max_row) = _month_parts(spec, page, pixels, fonts,
+                                                                 plan)
+    block = calendar_block(calendar, grid, style, name, max_row, plan)
+    return PageLayout(name, style.frame, (*items, *block))
+
+
+def month_fit(spec: CalendarSpec, page: MonthPage, pixels: tuple[int, int],
+              fonts: FontNames) -> GridFit:
+    """How the month's grid would fit its page if it shared nothing with other months."""
+    style, grid, name, (_, calendar, max_row) = _month_parts(spec, page, pixels, fonts, None)
+    return grid_fit(calendar, grid, style, name, max_row)
+
+
+def _month_parts(spec: CalendarSpec, page: MonthPage, pixels: tuple[int, int],
+                 fonts: FontNames, plan: GridPlan | None
+                 ) -> tuple[Style, MonthGrid, str, Arranged]:
+    style = Style(page_frame(spec), fonts, spec.colours, spec.language)
     grid = month_grid(spec.year, page.month, spec.language, spec.days_to_mark)
     name = f"month {page.month:02d} ({grid.name})"
     wide = pixels[0] >= pixels[1]
@@ -365,7 +507,7 @@ def month_layout(
         ("landscape", True): _landscape_page_wide_drawing,
         ("landscape", False): _landscape_page_tall_drawing,
     }[(spec.orientation, wide)]
-    return PageLayout(name, frame, tuple(arrange(page, pixels, grid, style, name)))
+    return style, grid, name, arrange(page, pixels, style, name, plan)
 
 
 CAPTION_H = 7.0  # mm on A4: one line of caption under a drawing
@@ -378,8 +520,8 @@ def _caption_under(picture: Picture, page: MonthPage, style: Style, name: str) -
     return caption_block(page.caption, box, style, name)
 
 
-def _portrait_page_wide_drawing(page: MonthPage, pixels: tuple[int, int], grid: MonthGrid,
-                                style: Style, name: str) -> list[Item]:
+def _portrait_page_wide_drawing(page: MonthPage, pixels: tuple[int, int], style: Style,
+                                name: str, plan: GridPlan | None) -> Arranged:
     """The drawing across the top, the grid under it, the fact along the bottom."""
     content, gap = style.frame.content, style.mm(GAP)
     slot_h = clamp(content.w * pixels[1] / pixels[0], content.h * 0.34, content.h * 0.42)
@@ -390,43 +532,54 @@ def _portrait_page_wide_drawing(page: MonthPage, pixels: tuple[int, int], grid: 
     fact = fact_panel(fact_box, page.fact, style, name)
     calendar = content.below(caption.extent().y - gap * 0.8).inset(
         0, fact_height(fact_box, page.fact, style, name) + gap, 0, 0)
-    return [picture, caption, *fact, *calendar_block(calendar, grid, style, name)]
+    return [picture, caption, *fact], calendar, 1.0
 
 
-def _portrait_page_tall_drawing(page: MonthPage, pixels: tuple[int, int], grid: MonthGrid,
-                                style: Style, name: str) -> list[Item]:
-    """The drawing top left, caption and fact in a column beside it, the grid below."""
+# Beside a tall drawing the column is narrow and tall: the fact is set larger there.
+SIDE_FACT_SIZE = 15.0
+
+
+def _portrait_page_tall_drawing(page: MonthPage, pixels: tuple[int, int], style: Style,
+                                name: str, plan: GridPlan | None) -> Arranged:
+    """The drawing top left, the fact beside it and the caption at its foot, the grid below.
+
+    The drawing takes at least half the content's height, and whatever the calendar's grids
+    (``plan.block_h``) leave above them.
+    """
     content, gap = style.frame.content, style.mm(GAP)
     slot_h = content.h * 0.5
+    if plan is not None:
+        slot_h = max(slot_h, content.h - gap - plan.block_h)
     slot_w = clamp(slot_h * pixels[0] / pixels[1], content.w * 0.45, content.w * 0.62)
     picture = place_picture("drawing", page.drawing, pixels,
                             Box(content.x, content.top - slot_h, slot_w, slot_h))
     side = Box(picture.box.right + gap, picture.box.y, content.right - picture.box.right - gap,
                picture.box.h)
-    # The fact at the foot of the column with the caption just above it: both end level
-    # with the drawing, and read together as its label.
-    fact = fact_panel(side.inset(0, 0, 0, style.mm(2 * CAPTION_H)), page.fact, style, name)
-    fact_top = max(item.box.top for item in fact if isinstance(item, Fill))
-    caption = caption_block(page.caption, Box(side.x, fact_top + style.mm(2), side.w,
-                                              side.top - fact_top - style.mm(2)),
+    # The fact level with the drawing's top, the caption level with its foot: the column
+    # has the drawing's height, as its label.
+    caption = caption_block(page.caption, Box(side.x, side.y, side.w, style.mm(2 * CAPTION_H)),
                             style, name, align="left", valign="bottom")
-    calendar = content.below(picture.box.y - gap)
-    return [picture, caption, *fact, *calendar_block(calendar, grid, style, name)]
+    fact = fact_panel(side.inset(0, caption.extent().h + style.mm(GAP), 0, 0), page.fact,
+                      style, name, at="top", size=SIDE_FACT_SIZE)
+    return [picture, caption, *fact], content.below(picture.box.y - gap), 1.0
 
 
 # A landscape page is too low for a wide drawing and the month's grid side by side at
 # square cells: the grid takes this share of the width beside a wide drawing, and its rows
-# grow up to TALL_ROWS times a column's width so that it runs down the whole page. Under a
-# wide drawing the column has room to spare: the fact is set larger, and the drawing may
-# lose up to FILL_CROP of its width (half of it at each side) to grow taller.
+# grow up to TALL_ROWS times a column's width so that it runs down the whole page. A wider
+# grid would cost the drawing height and open a blank band between its caption and the
+# fact (about 2 mm for each hundredth of the width): the grid's day numbers keep clear of
+# each other by their size instead (NUMBER_WIDTH). Under a wide drawing the column has room
+# to spare: the fact is set larger, and the drawing may lose up to FILL_CROP of its width
+# (half of it at each side) to grow taller.
 LANDSCAPE_GRID_SHARE = 0.33
 TALL_ROWS = 2.6
 LANDSCAPE_FACT_SIZE = 15.0
 FILL_CROP = MAX_CROP / 2
 
 
-def _landscape_page_wide_drawing(page: MonthPage, pixels: tuple[int, int], grid: MonthGrid,
-                                 style: Style, name: str) -> list[Item]:
+def _landscape_page_wide_drawing(page: MonthPage, pixels: tuple[int, int], style: Style,
+                                 name: str, plan: GridPlan | None) -> Arranged:
     """The drawing large at the top left, the fact at the foot of its column, the grid right."""
     content, gap = style.frame.content, style.mm(GAP)
     caption_h = style.mm(1.5 + CAPTION_H)
@@ -448,12 +601,11 @@ def _landscape_page_wide_drawing(page: MonthPage, pixels: tuple[int, int], grid:
     caption = _caption_under(picture, page, style, name)
     fact = fact_panel(content.below(caption.extent().y - gap).inset(
         0, 0, content.w - column_w, 0), page.fact, style, name, size=LANDSCAPE_FACT_SIZE)
-    calendar = content.inset(column_w + gap, 0, 0, 0)
-    return [picture, caption, *fact, *calendar_block(calendar, grid, style, name, TALL_ROWS)]
+    return [picture, caption, *fact], content.inset(column_w + gap, 0, 0, 0), TALL_ROWS
 
 
-def _landscape_page_tall_drawing(page: MonthPage, pixels: tuple[int, int], grid: MonthGrid,
-                                 style: Style, name: str) -> list[Item]:
+def _landscape_page_tall_drawing(page: MonthPage, pixels: tuple[int, int], style: Style,
+                                 name: str, plan: GridPlan | None) -> Arranged:
     """The drawing down the left, the grid on the right with the fact under it."""
     content, gap = style.frame.content, style.mm(GAP)
     slot_h = content.h - style.mm(1.5 + CAPTION_H)
@@ -465,10 +617,11 @@ def _landscape_page_tall_drawing(page: MonthPage, pixels: tuple[int, int], grid:
     fact_box = Box(right.x, right.y, right.w, style.mm(46))
     fact = fact_panel(fact_box, page.fact, style, name)
     calendar = right.inset(0, fact_height(fact_box, page.fact, style, name) + gap, 0, 0)
-    return [picture, caption, *fact, *calendar_block(calendar, grid, style, name, TALL_ROWS)]
+    return [picture, caption, *fact], calendar, TALL_ROWS
 
 
 COVER_TEXT_SHARE = 0.25  # at least this share of a landscape cover's width for the title
+COVER_BAND_GAP = 8.0  # mm on A4: at least this much paper above the cover's band
 
 
 def cover_layout(spec: CalendarSpec, pixels: tuple[int, int], fonts: FontNames) -> PageLayout:
@@ -496,7 +649,7 @@ def cover_layout(spec: CalendarSpec, pixels: tuple[int, int], fonts: FontNames) 
                               min_size=style.pt(11), colour=c.paper, what="motto", page=name,
                               align="right", valign="centre"))
     # Above the band, with room for the drawing's caption under it.
-    area = content.inset(0, band.top + style.mm(8) - content.y, 0, 0)
+    area = content.inset(0, band.top + style.mm(COVER_BAND_GAP) - content.y, 0, 0)
     arrangements = [_cover_title_above(area, cover, pixels, style)]
     if spec.orientation == "landscape":
         # A title too long for the column beside the drawing keeps it above.
@@ -538,12 +691,25 @@ def _cover_caption(cover: Cover, picture: Picture, across: Box, style: Style) ->
 
 def _cover_title_above(area: Box, cover: Cover, pixels: tuple[int, int],
                        style: Style) -> list[Item]:
-    """Title and subtitle across the top, the drawing centred under them."""
+    """Title and subtitle across the top, the drawing under them, evenly spaced."""
     titles = _cover_title(cover, area, style, "centre", max_lines=2)
     top = titles[-1].extent().y - (style.mm(3) if len(titles) == 1 else 0.0)
     caption_h = style.mm(7) if cover.caption else 0.0
     slot = area.below(top - style.mm(7)).inset(0, caption_h, 0, 0)
-    picture = place_picture("drawing", cover.drawing, pixels, slot, valign="centre")
+    picture = place_picture("drawing", cover.drawing, pixels, slot, valign="top")
+    # The height the drawing leaves is shared out so that the paper above the title, between
+    # the subtitle and the drawing, and between its caption and the band is about the same:
+    # the blocks stand evenly down the page instead of the drawing floating in the middle.
+    captions = _cover_caption(cover, picture, area, style)
+    slack = picture.box.y - slot.y
+    above = area.top - titles[0].extent().top
+    between = titles[-1].extent().y - picture.box.top
+    below = (captions[0].extent().y if captions else picture.box.y) - slack - area.y
+    even = (above + between + below + style.mm(COVER_BAND_GAP) + slack) / 3
+    titles_down = clamp(even - above, 0.0, slack)
+    picture_down = clamp(titles_down + even - between, titles_down, slack)
+    titles = [shifted(block, -titles_down) for block in titles]
+    picture = shifted(picture, -picture_down)
     return [*titles, picture, *_cover_caption(cover, picture, area, style)]
 
 
@@ -641,9 +807,18 @@ def winners_grid(area: Box, winners: tuple[Winner, ...], pixels: dict[Path, tupl
 
 def calendar_layout(spec: CalendarSpec, pixels: dict[Path, tuple[int, int]],
                     fonts: FontNames) -> tuple[PageLayout, ...]:
-    """Every page in print order: cover, twelve months, back."""
+    """Every page in print order: cover, twelve months, back.
+
+    The twelve grids are set alike: every month's day numbers at one size, no larger than
+    the tightest month allows; on portrait pages every grid also has the same rows (room for
+    the year's most weeks and longest legend), from the same top on pages of the same
+    arrangement, the rest left under it.
+    """
+    fits = [month_fit(spec, page, pixels[page.drawing], fonts) for page in spec.months]
+    style = Style(page_frame(spec), fonts, spec.colours, spec.language)
+    plan = grid_plan(fits, style, same_rows=spec.orientation == "portrait")
     return (
         cover_layout(spec, pixels[spec.cover.drawing], fonts),
-        *(month_layout(spec, page, pixels[page.drawing], fonts) for page in spec.months),
+        *(month_layout(spec, page, pixels[page.drawing], fonts, plan) for page in spec.months),
         back_layout(spec, pixels, fonts),
     )

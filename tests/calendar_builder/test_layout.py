@@ -8,6 +8,7 @@ import pytest
 
 from calendar_builder.fonts import FontNames, text_width
 from calendar_builder.geometry import MM, Box, page_frame
+from calendar_builder.images import upright_size
 from calendar_builder.layout import (
     MAX_CROP,
     Bone,
@@ -303,3 +304,112 @@ def test_one_letter_words_start_the_line(fonts: FontNames) -> None:
     assert lines[1].startswith("в детстве")
     assert wrap("витамин D и кальций", fonts.regular, 12,
                 text_width("витамин D", fonts.regular, 12) + 1) == ["витамин D", "и кальций"]
+
+
+def demo_layouts(small_spec: CalendarSpec, fonts: FontNames, year: int, page_format: str,
+                 orientation: str) -> tuple[PageLayout, ...]:
+    """The demo calendar of ``year`` with its own drawings: March, July, October tall."""
+    spec = dataclasses.replace(
+        small_spec, year=year, page_format=page_format, orientation=orientation,
+        marked_days=tuple(dataclasses.replace(d, date=d.date.replace(year=year))
+                          for d in small_spec.days_to_mark))
+    paths = [spec.cover.drawing, *(m.drawing for m in spec.months),
+             *(w.drawing for w in spec.back.winners)]
+    return calendar_layout(spec, {path: upright_size(path) for path in paths}, fonts)
+
+
+def day_numbers(layout: PageLayout) -> list[TextBlock]:
+    return [t for t in layout.texts if t.what.startswith("day ")]
+
+
+def row_pitches(layout: PageLayout) -> set[float]:
+    ys = sorted({round(t.lines[0].y, 6) for t in day_numbers(layout)}, reverse=True)
+    return {round(a - b, 3) for a, b in zip(ys, ys[1:], strict=False)}
+
+
+@pytest.mark.parametrize("year", [2026, 2027])
+@pytest.mark.parametrize("page_format", ["A4", "A3"])
+@pytest.mark.parametrize("orientation", ["portrait", "landscape"])
+def test_day_numbers_are_one_size_on_every_month_page(
+    small_spec: CalendarSpec, fonts: FontNames, year: int, page_format: str, orientation: str,
+) -> None:
+    months = demo_layouts(small_spec, fonts, year, page_format, orientation)[1:13]
+    scale = months[0].frame.scale
+    sizes = {round(t.size, 6) for month in months for t in day_numbers(month)}
+    assert len(sizes) == 1, sizes
+    # Shared with the tightest month (May 2027: six weeks and a four-entry legend), yet not
+    # much smaller than the 24 pt the design wants when rows have room.
+    assert 17 * scale * 0.99 <= sizes.pop() <= 24 * scale
+    if orientation == "portrait":
+        # The same rows on every page, from the same top on pages of the same arrangement.
+        assert len({pitch for month in months for pitch in row_pitches(month)}) == 1
+        for shape in (True, False):
+            same = [m for m in months if (m.pictures[0].box.w > m.pictures[0].box.h) == shape]
+            assert len({round(next(t for t in m.texts if t.what == "weekday").extent().top, 3)
+                        for m in same}) == 1
+    for month in months:
+        assert_print_safe(month)
+        assert all(t.shrink < 1 or t.size == 24 * scale for t in day_numbers(month))
+
+
+@pytest.mark.parametrize("page_format", ["A4", "A3"])
+@pytest.mark.parametrize("language", ["ru", "en"])
+def test_portrait_cover_with_a_wide_drawing_is_evenly_spaced(
+    small_spec: CalendarSpec, fonts: FontNames, page_format: str, language: str,
+) -> None:
+    spec = dataclasses.replace(small_spec, page_format=page_format, language=language)
+    for size in (LANDSCAPE, PHONE):
+        cover = calendar_layout(spec, pixels_for(spec, [size]), fonts)[0]
+        frame, picture, mm = cover.frame, cover.pictures[0], MM * cover.frame.scale
+        assert_print_safe(cover)
+        assert picture.box.w == pytest.approx(frame.content.w)
+        texts = {t.what: t.extent() for t in cover.texts}
+        band = max((i for i in cover.items if isinstance(i, Fill)), key=lambda i: i.box.w).box
+        blanks = [frame.content.top - texts["title"].top,
+                  texts["subtitle"].y - picture.box.top,
+                  texts["caption"].y - band.top]
+        # Before: 39 mm between subtitle and drawing and 42 mm between caption and band.
+        assert max(blanks) <= 30 * mm, blanks
+        assert max(blanks) - min(blanks) <= 1 * mm, blanks
+
+
+@pytest.mark.parametrize("page_format", ["A4", "A3"])
+@pytest.mark.parametrize("language", ["ru", "en"])
+def test_landscape_day_numbers_stand_clear_and_rules_show(
+    small_spec: CalendarSpec, fonts: FontNames, page_format: str, language: str,
+) -> None:
+    for layout in landscape_layouts(small_spec, fonts, page_format, LANDSCAPE, language)[1:13]:
+        mm = MM * layout.frame.scale
+        days = day_numbers(layout)
+        xs = sorted({round(t.extent().x + t.extent().w / 2, 3) for t in days})
+        column = xs[1] - xs[0]
+        assert column >= 12.8 * mm
+        # Between two-digit neighbours at least 40% of a column (5 mm on A4) of clear paper;
+        # the old 24 pt numbers left 3.3 mm and read as one line of text.
+        widest = max(t.extent().w for t in days)
+        assert column - widest >= max(0.4 * column, 5 * mm), layout.name
+        # Row rules are a light grey that prints, not the cream tint of the panels.
+        rules = [i for i in layout.items if isinstance(i, Rule)
+                 and i.colour != small_spec.colours.accent]
+        assert rules
+        for rule in rules:
+            luminance = sum(int(rule.colour[i:i + 2], 16) for i in (1, 3, 5)) / (3 * 255)
+            assert 0.6 <= luminance <= 0.88, rule.colour
+
+
+def test_portrait_fact_stands_level_with_a_tall_drawing(small_spec: CalendarSpec,
+                                                       fonts: FontNames) -> None:
+    for page_format in ("A4", "A3"):
+        months = demo_layouts(small_spec, fonts, 2027, page_format, "portrait")[1:13]
+        tall = [m for m in months if m.pictures[0].box.h > m.pictures[0].box.w]
+        assert [m.name[:8] for m in tall] == ["month 03", "month 07", "month 10"]
+        for month in tall:
+            picture = month.pictures[0].box
+            panel = next(i.box for i in month.items if isinstance(i, Fill)
+                         and i.box.x > picture.right)
+            caption = next(t for t in month.texts if t.what == "caption").extent()
+            assert panel.top == pytest.approx(picture.top)
+            assert caption.y == pytest.approx(picture.y, abs=2 * MM)
+            assert panel.y > caption.top
+            # The drawing grows into the room the shared grid leaves: more than half the page.
+            assert picture.h > 0.5 * month.frame.content.h

@@ -171,3 +171,16 @@ def test_previews_are_trimmed_pngs(built: tuple, tmp_path: Path) -> None:
         assert image.size[0] == pytest.approx(210 / 25.4 * 20, abs=1)
         assert image.size[1] == pytest.approx(297 / 25.4 * 20, abs=1)
         assert image.format == "PNG"
+
+
+def test_preflight_names_day_numbers_smaller_than_designed(built: tuple) -> None:
+    _, report, _ = built
+    sizes = set()
+    for page in report.pages[1:13]:
+        days = [t for t in page.shrunk_texts if t.what.startswith("day")]
+        # Once a page, not once a day: every month's numbers share one size (May 2027 is
+        # the tightest month), below the design's 24 pt.
+        assert [(t.what, t.preferred_size) for t in days] == [("day numbers", 24.0)]
+        sizes.add(days[0].size)
+    assert len(sizes) == 1 and sizes.pop() < 24
+    assert "day numbers: 17.1 pt (wanted 24.0 pt)" in report.to_text()
