@@ -88,9 +88,13 @@ def upload_limits() -> UploadLimits:
 
 
 def image_key(entry: Entry, kind: str) -> str:
-    """Where one of an entry's images is stored; ``jury`` falls back to the preview."""
+    """Where one of an entry's images is stored. ``jury`` (the preview) carries the
+    coordinator's masks when there are any; ``public`` (the thumbnail on public pages) carries
+    them when the family did not agree to show the child's name (see ``hides_signature``)."""
     if kind == "jury" and not entry.jury_masks:
         kind = "preview"
+    if kind == "public":
+        kind = "public" if hides_signature(entry) else "thumb"
     if kind == "original":
         return f"{entry.image_key}/original"
     return f"{entry.image_key}/{kind}.jpg"
@@ -395,6 +399,7 @@ def rotate_entry(entry: Entry, degrees: int) -> None:
     if entry.jury_masks:
         entry.jury_masks = []  # the rectangles were drawn on the old orientation
         store.delete(f"{entry.image_key}/jury.jpg")
+        store.delete(f"{entry.image_key}/public.jpg")
     for key, data in turned.items():
         store.put(key, data)
     entry.rotation = total
@@ -402,6 +407,12 @@ def rotate_entry(entry: Entry, degrees: int) -> None:
         entry.width, entry.height = entry.height, entry.width
     audit.record("entry.rotate", entry, degrees=degrees)
     db.session.commit()
+
+
+def hides_signature(entry: Entry) -> bool:
+    """A masked area is mostly the child's signature: their name. Outside the jury it stays
+    hidden unless the family agreed to show the child's name."""
+    return bool(entry.jury_masks) and not entry.consent("show_name")
 
 
 def mask_box(x: float, y: float, width: float, height: float) -> tuple[float, ...]:
@@ -420,15 +431,17 @@ def mask_box(x: float, y: float, width: float, height: float) -> tuple[float, ..
 
 
 def set_masks(entry: Entry, masks: list[tuple[float, float, float, float]]) -> None:
-    """Hide rectangles (relative 0..1: x, y, width, height) on the jury's copy only."""
+    """Hide rectangles (relative 0..1: x, y, width, height) on the jury's copy and the public
+    thumbnail; the print master and the original stay as they are."""
     require_moderation_open(entry)
     clean = [mask_box(*box) for box in masks]
     store = storage()
-    if clean:
-        store.put(f"{entry.image_key}/jury.jpg",
-                  redact(store.read(f"{entry.image_key}/preview.jpg"), clean))
-    else:
-        store.delete(f"{entry.image_key}/jury.jpg")
+    for masked, source in (("jury", "preview"), ("public", "thumb")):
+        if clean:
+            store.put(f"{entry.image_key}/{masked}.jpg",
+                      redact(store.read(f"{entry.image_key}/{source}.jpg"), clean))
+        else:
+            store.delete(f"{entry.image_key}/{masked}.jpg")
     entry.jury_masks = [list(box) for box in clean]
     audit.record("entry.masks", entry, count=len(clean))
     db.session.commit()
@@ -463,7 +476,7 @@ def replace_image(entry: Entry, image: ProcessedImage) -> None:
 
 def _delete_files(prefix: str) -> None:
     store = storage()
-    for name in ("original", "print.jpg", "preview.jpg", "thumb.jpg", "jury.jpg"):
+    for name in ("original", "print.jpg", "preview.jpg", "thumb.jpg", "jury.jpg", "public.jpg"):
         store.delete(f"{prefix}/{name}")
 
 

@@ -60,6 +60,7 @@ from .models import (
     Region,
     Stage,
 )
+from .uploads.pipeline import redact
 
 COVER = 0
 MONTHS = range(1, 13)
@@ -340,17 +341,24 @@ def to_spec(contest: Contest, region: Region | None, options: Options,
     ``allow_gaps`` fills empty pages with a placeholder and ``kind="preview"`` uses the web
     previews of the drawings: both for checks and previews only, never for print.
     ``link_into``: a folder where each drawing is linked as ``entry-<id>.jpg``, so that the
-    preflight report names entries by number, never by the path holding a tracking code.
+    preflight report names entries by number, never by the path holding a tracking code; a
+    drawing whose signature stays hidden (``entries.hides_signature``) is a masked copy.
     """
     pages = board(contest, region)
     fact_rows = {f.id: f for f in facts.library()}
 
     def source(entry: Entry) -> Path:
+        if entries.hides_signature(entry) and kind != "print":
+            return _print_path(entry, "jury")  # the masked preview
         path = _print_path(entry, kind)
         if link_into is None:
             return path
         link = link_into / f"entry-{entry.id}.jpg"
-        if not link.is_symlink():
+        if link.exists() or link.is_symlink():
+            return link
+        if entries.hides_signature(entry):  # a masked copy of the print master, for this build
+            link.write_bytes(redact(path.read_bytes(), entry.jury_masks))
+        else:
             link.symlink_to(path)
         return link
 

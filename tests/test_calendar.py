@@ -226,3 +226,20 @@ def test_tied_facts_serve_other_months_only_when_untied_ones_run_out(make, conte
     assert (pages[3], pages[10]) == (march.id, october.id)
     others = [pages[m] for m in (1, 2, 4, 5, 6, 7, 8, 9, 11)]
     assert others == [f.id for f in untied] and pages[12] == second_october.id
+
+
+def test_a_kept_back_name_stays_masked_in_print(make, contest, drawings, tmp_path):
+    from PIL import Image
+
+    region = make.region("RU-TA")
+    fill(contest, region, drawings)
+    signed = drawings[1]  # January's
+    signed.jury_masks = [[0.0, 0.0, 0.25, 0.25]]
+    signed.consents[[c.kind for c in signed.consents].index("show_name")].granted = False
+    db.session.commit()
+    spec = wall_calendar.to_spec(contest, region, Options(), link_into=tmp_path)
+    january = spec.months[0].drawing
+    assert january.name == f"entry-{signed.id}.jpg" and not january.is_symlink()
+    with Image.open(january) as image:
+        assert image.getpixel((5, 5)) == (128, 128, 128)  # the signature's corner, masked
+    assert spec.months[1].drawing.is_symlink()  # the others print as they are

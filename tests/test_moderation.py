@@ -94,7 +94,8 @@ def test_rotate_keeps_the_original(client, make, login, contest, coordinator):
 
 
 def test_mask_covers_only_the_jury_copy(client, make, login, contest, coordinator):
-    entry = make.entry(contest)
+    entry = make.entry(contest, consents={"personal_data": True, "show_name": False,
+                                          "print": True})
     login(coordinator)
     client.post(f"/coordinator/entries/{entry.id}/masks", data={"x": 0, "y": 0, "w": 50, "h": 50})
     assert entry.jury_masks == [[0.0, 0.0, 0.5, 0.5]]
@@ -102,10 +103,21 @@ def test_mask_covers_only_the_jury_copy(client, make, login, contest, coordinato
     preview = Image.open(io.BytesIO(entries.storage().read(entries.image_key(entry, "preview"))))
     corner = (jury.width // 10, jury.height // 10)
     assert jury.getpixel(corner) != preview.getpixel(corner)
+    # the public thumbnail hides it too (a masked signature is the child's name), unless the
+    # family agreed to show the name
+    public = Image.open(io.BytesIO(entries.storage().read(entries.image_key(entry, "public"))))
+    thumb = Image.open(io.BytesIO(entries.storage().read(entries.image_key(entry, "thumb"))))
+    corner = (public.width // 10, public.height // 10)
+    assert public.getpixel(corner) != thumb.getpixel(corner) and public.size == thumb.size
+    named = make.entry(contest)
+    named.jury_masks = [[0.0, 0.0, 0.5, 0.5]]
+    assert entries.image_key(named, "public").endswith("/thumb.jpg")
     response = client.post(f"/coordinator/entries/{entry.id}/masks", data={"x": 0, "y": 0, "w": 500, "h": 5})
     assert response.status_code == 422
     client.post(f"/coordinator/entries/{entry.id}/masks", data={"clear": "1"})
     assert entry.jury_masks == []
+    assert entries.image_key(entry, "public").endswith("/thumb.jpg")
+    assert not entries.storage().exists(f"{entry.image_key}/public.jpg")
 
 
 def test_media_access(client, make, login, contest, coordinator):

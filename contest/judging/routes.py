@@ -386,7 +386,7 @@ def public_thumb(entry_id: int):
     entry = db.session.get(Entry, entry_id)
     if not _publicly_shown(entry):
         abort(404)
-    response = send_file(io.BytesIO(entries.storage().read(entries.image_key(entry, "thumb"))),
+    response = send_file(io.BytesIO(entries.storage().read(entries.image_key(entry, "public"))),
                          mimetype="image/jpeg", max_age=3600)
     return response
 
