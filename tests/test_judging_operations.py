@@ -43,6 +43,13 @@ def test_opening_needs_the_phase_jurors_and_finished_moderation(make):
     assert operations.status_problems(stage, PUBLISHED)  # one step at a time
 
 
+def test_a_drawing_waiting_for_a_better_photo_holds_judging_back(make):
+    contest, stage, entries, jurors = judging_stage(make, open_judging=False)
+    entries[0].status = EntryStatus.NEEDS_PHOTO  # the family could never send it afterwards
+    with force_locale("en"):
+        assert "better photo: 1" in " ".join(operations.status_problems(stage, OPEN))
+
+
 def test_a_hand_computed_stage_with_a_lenient_and_a_harsh_juror(make):
     """Criteria weigh 2, 1, 1. Totals: lenient juror 9, 8, 7; harsh juror 5, 4, 3."""
     contest, stage, (a, b, c), (lenient, harsh, third) = judging_stage(make)

@@ -299,10 +299,14 @@ def status_problems(stage: Stage, target: StageStatus) -> list[str]:
             problems.append(ngettext("The stage needs at least %(num)s juror.",
                                      "The stage needs at least %(num)s jurors.",
                                      stage.jurors_per_entry))
+        # A drawing waiting for a better photo needs a decision too: once judging opens, the
+        # family can no longer send one.
         waiting = db.session.scalar(select(func.count()).select_from(Entry).where(
-            Entry.stage_id == stage.id, Entry.status == EntryStatus.RECEIVED))
+            Entry.stage_id == stage.id,
+            Entry.status.in_((EntryStatus.RECEIVED, EntryStatus.NEEDS_PHOTO))))
         if waiting:
-            problems.append(_("Entries still wait for moderation: %(n)s.", n=waiting))
+            problems.append(_("Entries still wait for moderation or for a better photo: "
+                              "%(n)s.", n=waiting))
         if not db.session.scalar(select(func.count()).select_from(Entry).where(in_pool(stage))):
             problems.append(_("The stage has no entries to judge."))
     return problems
