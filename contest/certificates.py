@@ -105,7 +105,7 @@ def _page(c: Canvas, entry: Entry, kind: str) -> None:
     lines = [
         _("for the drawing “%(title)s”", title=entry.title),
         _("age category: %(category)s", category=entry.age_category.name),
-        f"{entry.stage.region.name}, {in_language(entry.town)}",
+        ", ".join(dict.fromkeys([entry.stage.region.name, in_language(entry.town)])),
         _("“%(title)s” — %(theme)s", title=contest.title, theme=contest.local("theme")),
     ]
     y = height - 100 * mm
