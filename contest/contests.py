@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -276,6 +277,16 @@ def phase_problems(contest: Contest, target: Phase) -> list[str]:
         if national is None or national.status is not StageStatus.PUBLISHED:
             problems.append(_l("The national stage has not published its results."))
     return [str(p) for p in problems]
+
+
+def phase_question(contest: Contest, target: Phase) -> str:
+    """What to ask before moving ``contest`` to ``target``: nothing goes back but a draft."""
+    question = str(_l("Move the contest to “%(phase)s”?", phase=target.label))
+    if target is Phase.REGIONAL_JUDGING and date.today() <= contest.submissions_close_on:
+        question += " " + str(_l(
+            "The deadline for drawings is %(date)s: families will no longer be able to send "
+            "them.", date=format_date(contest.submissions_close_on, "long")))
+    return question
 
 
 def change_phase(contest: Contest, target: Phase) -> None:

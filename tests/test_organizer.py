@@ -226,3 +226,10 @@ def test_a_refused_rule_is_shown_beside_its_field(client, organizer, make):
     assert page.index('id="scale_max"') < page.index(message)  # under the scale, not the year
     assert page.index('id="year"') < page.index('id="scale_max"')
     assert contest.scale_max == 10
+
+
+def test_moving_a_phase_asks_first_and_warns_of_an_early_close(client, organizer, make):
+    contest = make.contest(phase=Phase.SUBMISSIONS_OPEN)  # the deadline is a month away
+    page = client.get(f"/organizer/contests/{contest.id}").data.decode()
+    assert 'data-confirm="Перевести конкурс в фазу «Региональное жюри»? Срок приёма рисунков' \
+        in page.replace("&#34;", '"')

@@ -79,7 +79,7 @@ def _field_of(form, error: contests.RuleError):
 def contest(contest_id: int, category_form=None, criterion_form=None, status=200):
     """The set-up hub of one edition: categories, criteria, regions, jurors, phase."""
     contest = db.get_or_404(Contest, contest_id)
-    next_phases = [(p, contests.phase_problems(contest, p))
+    next_phases = [(p, contests.phase_problems(contest, p), contests.phase_question(contest, p))
                    for p in contests.TRANSITIONS[contest.phase]]
     return render_template(
         "organizer/contest.html", contest=contest,

@@ -48,6 +48,7 @@ def test_organizer_creates_a_contest_and_the_public_sees_it(live, page):
     expect(page.get_by_role("row", name="Республика Татарстан")).to_be_visible()
     shot(page, "organizer-contest-hub")
 
+    page.once("dialog", lambda dialog: dialog.accept())  # "Move the contest to ...?"
     page.get_by_role("button", name="Перейти к этапу «Приём работ открыт»").click()
     expect(page.get_by_text("Конкурс перешёл на этап «Приём работ открыт»")).to_be_visible()
 
