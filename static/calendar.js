@@ -1,5 +1,6 @@
 // Drag a drawing onto a page; the same form the select menus post is sent with fetch.
-// Keyboard: focus a drawing, press Enter, then choose the page (the select menus also work).
+// Keyboard: focus a drawing, press Enter, then Enter again on the page's "Put" button (the
+// menus under each page also work).
 (function () {
   "use strict";
   var pages = document.querySelector(".pages");
@@ -26,11 +27,14 @@
     });
     card.addEventListener("keydown", function (e) {
       if (e.key !== "Enter") return;
-      // Keyboard: take the drawing to the first empty page's menu, pre-selected; Tab to "Put".
+      // Keyboard: the drawing goes into the first empty page's menu, and the focus onto that
+      // page's "Put" button: a second Enter places it (the menu stays there to pick another).
+      e.preventDefault();
       var slot = pages.querySelector(".page-slot.empty") || pages.querySelector(".page-slot");
       var select = slot.querySelector("select[name=entry]");
       select.value = card.dataset.entry;
-      select.focus();
+      var put = select.form && select.form.querySelector("button[type=submit], button:not([type])");
+      (put || select).focus();
     });
   });
   pages.querySelectorAll(".page-slot").forEach(function (slot) {

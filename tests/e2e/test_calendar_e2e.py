@@ -30,7 +30,13 @@ def test_organizer_assembles_the_national_calendar_from_the_demo(live, page):
     cover = page.locator("#slot-0")
     page.locator(f".candidate[data-entry='{chosen[0]}']").drag_to(cover)
     expect(cover.locator("img")).to_be_visible()
-    for slot, entry in enumerate([*chosen[1:12], unprintable[0]], start=1):
+    # January with the keyboard alone: Enter on the drawing, Enter on the page's "Put"
+    page.locator(f".candidate[data-entry='{chosen[1]}']").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#slot-1").get_by_role("button", name="Поставить")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("#slot-1 img")).to_be_visible()
+    for slot, entry in enumerate([*chosen[2:12], unprintable[0]], start=2):
         put(page, slot, entry)
     page.get_by_role("button", name="Подобрать факты для пустых месяцев").click()
     # December's family did not agree to printing; and at most two drawings per region
