@@ -96,7 +96,7 @@ def _figures(code: str, name: str, items: list[Entry], categories: list[str]) ->
 def columns(figures: YearlyFigures) -> list[str]:
     return [_("Region"), _("ISO code"), _("Towns"), _("Institutions"), _("Entries"),
             _("Accepted entries"), _("Children"), *figures.categories,
-            _("Finalists, winners included"), _("Winners")]
+            _("Finalists and winners"), _("Winners")]
 
 
 def table(figures: YearlyFigures) -> list[list]:
