@@ -25,7 +25,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from sqlalchemy import select
 
-from calendar_builder.render import JpegSource
+from calendar_builder.render import JpegSource, raw_streams
 from calendar_builder.spec import FONTS_DIR
 
 from . import entries, jobs
@@ -67,13 +67,13 @@ def render(items: Iterable[Entry], language: str = "ru") -> bytes:
     canvas = Canvas(out, pagesize=landscape(A4), initialFontName=FONTS["regular"],
                     initialFontSize=12, pageCompression=1)
     canvas.setTitle("Certificates")
-    with force_locale(language):
+    with force_locale(language), raw_streams():  # ASCII85 would cost most of the time
         for entry in items:
             kind = kind_of(entry)
             if kind:
                 _page(canvas, entry, kind)
                 canvas.showPage()
-    canvas.save()
+        canvas.save()
     return out.getvalue()
 
 

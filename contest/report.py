@@ -25,6 +25,8 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from sqlalchemy import select
 
+from calendar_builder.render import raw_streams
+
 from . import spreadsheets
 from .certificates import FONTS, register_fonts
 from .entries import child_key, folded
@@ -152,7 +154,8 @@ def to_pdf(figures: YearlyFigures, language: str = "ru") -> bytes:
             Paragraph(_("Age distribution"), h2),
             _age_chart(figures),
         ]
-        doc.build(story)
+        with raw_streams():
+            doc.build(story)
     return out.getvalue()
 
 
