@@ -381,8 +381,8 @@ def to_spec(contest: Contest, region: Region | None, options: Options,
     title = Text(_without_year(contest.title_ru),
                  _without_year(contest.title_en or contest.title_ru))
     if region is None:
-        subtitle = Text(f"Рисунки победителей конкурса {contest.year} года",
-                        f"Drawings by the winners of the {contest.year} contest")
+        subtitle = Text(f"Рисунки финалистов и победителей конкурса {contest.year} года",
+                        f"Drawings by the finalists and winners of the {contest.year} contest")
     else:
         subtitle = Text(f"{region.name_ru}: рисунки участников конкурса {contest.year} года",
                         f"{region.name_en}: drawings from the {contest.year} contest")
@@ -482,7 +482,7 @@ def export_job(job: Job, progress: Callable[[int, int, str], None]) -> tuple[str
         CalendarExport.contest_id == contest.id, CalendarExport.region_id.is_(None)
         if region is None else CalendarExport.region_id == region.id)) or 0)
     name = (f"calendar-{calendar_year(contest)}-{region.code if region else 'national'}"
-            f"-v{version}-{options.language}-{options.page_format}")
+            f"-v{version}-{options.language}-{options.page_format}-{options.orientation}")
     store = entries.storage()
     prefix = f"calendars/{contest.year}/{name}"
     work = Path(tempfile.mkdtemp(prefix="calendar-"))
