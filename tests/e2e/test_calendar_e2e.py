@@ -30,6 +30,7 @@ def test_organizer_assembles_the_national_calendar_from_the_demo(live, page):
     cover = page.locator("#slot-0")
     page.locator(f".candidate[data-entry='{chosen[0]}']").drag_to(cover)
     expect(cover.locator("img")).to_be_visible()
+    page.wait_for_load_state()  # the drop reloaded the page: its script must be running again
     # January with the keyboard alone: Enter on the drawing, Enter on the page's "Put"
     page.locator(f".candidate[data-entry='{chosen[1]}']").focus()
     page.keyboard.press("Enter")
