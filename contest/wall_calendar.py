@@ -305,6 +305,11 @@ PLACEHOLDER = Path(__file__).parent / "data" / "placeholder.jpg"
 
 
 def _print_path(entry: Entry, kind: str = "print") -> Path:
+    """The stored image of ``entry`` a page shows. A web preview whose signature stays hidden
+    (``entries.hides_signature``) is the masked jury copy; for print, ``to_spec`` masks the
+    print master itself."""
+    if kind == "preview" and entries.hides_signature(entry):
+        kind = "jury"
     return entries.storage().path(entries.image_key(entry, kind))
 
 
@@ -348,8 +353,6 @@ def to_spec(contest: Contest, region: Region | None, options: Options,
     fact_rows = {f.id: f for f in facts.library()}
 
     def source(entry: Entry) -> Path:
-        if entries.hides_signature(entry) and kind != "print":
-            return _print_path(entry, "jury")  # the masked preview
         path = _print_path(entry, kind)
         if link_into is None:
             return path

@@ -243,3 +243,16 @@ def test_a_kept_back_name_stays_masked_in_print(make, contest, drawings, tmp_pat
     with Image.open(january) as image:
         assert image.getpixel((5, 5)) == (128, 128, 128)  # the signature's corner, masked
     assert spec.months[1].drawing.is_symlink()  # the others print as they are
+
+
+def test_the_live_preview_shows_a_kept_back_signature_masked(make, contest, drawings):
+    from contest import entries
+
+    region = make.region("RU-TA")
+    fill(contest, region, drawings)
+    signed = drawings[1]
+    signed.consents[[c.kind for c in signed.consents].index("show_name")].granted = False
+    entries.set_masks(signed, [(0.0, 0.0, 0.25, 0.25)])
+    assert wall_calendar.preview_png(contest, region, Options(), 1).startswith(b"\x89PNG")
+    spec = wall_calendar.to_spec(contest, region, Options(), allow_gaps=True, kind="preview")
+    assert spec.months[0].drawing.name == "jury.jpg"
