@@ -624,10 +624,12 @@ def published_finalists(stage: Stage) -> list[tuple[Placement, Entry]]:
         .order_by(AgeCategory.min_age, Placement.rank)).all())
 
 
-def editions_with_results() -> list[Contest]:
-    """The contests, newest first, where at least one stage has published its results."""
+def editions_with_results(national_only: bool = False) -> list[Contest]:
+    """The contests, newest first, where a stage (or the national stage) published results."""
     published = select(Stage.contest_id).join(StageResult, StageResult.stage_id == Stage.id) \
         .where(StageResult.published_at.is_not(None))
+    if national_only:
+        published = published.where(Stage.kind == StageKind.NATIONAL)
     return list(db.session.scalars(select(Contest).where(
         Contest.id.in_(published), Contest.phase != Phase.DRAFT).order_by(Contest.year.desc())))
 

@@ -368,8 +368,7 @@ def public_results(year: int | None = None):
         if contest is None:
             abort(404)
     else:  # the newest national results; a region's early results do not push them aside
-        finished = [c for c in editions if c.national_stage
-                    and operations.published_at(c.national_stage)]
+        finished = operations.editions_with_results(national_only=True)
         contest = (finished or editions or [current_contest()])[0]
     national = contest.national_stage if contest else None
     regional = sorted(contest.regional_stages, key=lambda s: s.name) if contest else []

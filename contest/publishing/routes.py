@@ -19,7 +19,6 @@ from wtforms.fields.choices import SelectChoice
 
 from .. import (
     certificates,
-    contests,
     entries,
     facts,
     jobs,
@@ -141,8 +140,7 @@ def yearly_report_file(contest_id: int, fmt: str):
 @bp.get("/gallery/<int:year>")
 def gallery(year: int | None = None):
     """Winners of each year, by age category and region, with consented captions."""
-    years = [c for c in contests.all_contests()
-             if c.national_stage and judging.published_at(c.national_stage)]
+    years = judging.editions_with_results(national_only=True)
     if not years:
         return render_template("publishing/gallery.html", contest=None, years=[], groups=[])
     contest = next((c for c in years if c.year == year), None) if year else years[0]
