@@ -13,11 +13,11 @@ import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from openpyxl import load_workbook
 
 from .entries import EntryDetails, check_all
+from .i18n import language
 from .uploads.pipeline import ImageRejected, ProcessedImage, UploadLimits, process_image
 
 MAX_ROWS = 300
@@ -69,7 +69,7 @@ class BatchError(Exception):
 def column_name(field: str) -> str:
     """A field's column as the example list in the user's language names it."""
     english, russian = HEADERS[field]
-    return russian if str(get_locale() or "ru") == "ru" else english
+    return russian if language() == "ru" else english
 
 
 def template_csv() -> bytes:

@@ -42,6 +42,11 @@ def _lists_start_paragraphs(text: str) -> str:
     return "\n".join(lines)
 
 
+def language() -> str:
+    """The current language's code, "ru" or "en" (Russian outside a request)."""
+    return str(get_locale() or "ru")
+
+
 def latin(text: str) -> str:
     """A Russian name or town in Latin letters, for the English editions: Wikipedia's
     romanisation, the one English readers know ("Naberezhnye Chelny", "Yuliya")."""
@@ -50,7 +55,7 @@ def latin(text: str) -> str:
 
 def in_language(text: str) -> str:
     """A child's name or town as the current language writes it."""
-    return latin(text) if str(get_locale() or "ru") == "en" else text
+    return latin(text) if language() == "en" else text
 
 
 def init_app(app: Flask) -> None:
@@ -65,4 +70,4 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def languages():
-        return {"LANGUAGES": LANGUAGES, "current_lang": str(get_locale() or "ru")}
+        return {"LANGUAGES": LANGUAGES, "current_lang": language()}

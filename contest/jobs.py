@@ -16,11 +16,12 @@ from pathlib import Path
 import click
 from flask import Flask, current_app, has_app_context, has_request_context
 from flask.cli import AppGroup
-from flask_babel import force_locale, get_locale
+from flask_babel import force_locale
 from huey import RedisHuey, SqliteHuey
 from sqlalchemy import update
 
 from .extensions import db
+from .i18n import language
 from .models import Job, JobStatus, utcnow
 
 # kind -> function(job, progress) returning (storage key, download name) of the result
@@ -65,7 +66,7 @@ def start(kind: str, user_id: int | None, contest_id: int | None, **params) -> J
     if kind not in HANDLERS:
         raise ValueError(f"unknown job kind {kind!r}")
     # The worker speaks the language of whoever started the job (progress, errors).
-    ui_locale = str(get_locale() or "ru") if has_request_context() else "ru"
+    ui_locale = language() if has_request_context() else "ru"
     job = Job(kind=kind, user_id=user_id, contest_id=contest_id,
               params={"ui_locale": ui_locale, **params})
     db.session.add(job)

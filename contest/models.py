@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import (
@@ -28,6 +27,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .extensions import db
+from .i18n import language
 
 
 def utcnow() -> datetime:
@@ -45,7 +45,7 @@ class Localized:
 
     def local(self, field: str) -> str:
         """The field in the current language, falling back to Russian."""
-        if str(get_locale() or "ru") == "en":
+        if language() == "en":
             english = getattr(self, f"{field}_en", None)
             if english:
                 return english

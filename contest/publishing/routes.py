@@ -12,7 +12,6 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -29,6 +28,7 @@ from .. import (
 from ..access import organizer_required, roles_required
 from ..config import LANGUAGES
 from ..extensions import db
+from ..i18n import language
 from ..judging import operations as judging
 from ..models import CalendarExport, Contest, Entry, Fact, Job, Region, Role
 from .forms import CalendarExportForm, CertificateBatchForm, FactForm
@@ -76,8 +76,8 @@ def own_certificate(code: str):
     entry = entries.find_by_code(code)
     if entry is None or entry.personal_data_erased_at or not certificates.kind_of(entry):
         abort(404)
-    language = request.args.get("lang", str(get_locale() or "ru"))
-    pdf = certificates.render([entry], language if language in LANGUAGES else "ru")
+    wanted = request.args.get("lang", language())
+    pdf = certificates.render([entry], wanted if wanted in LANGUAGES else "ru")
     return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
                      download_name=f"certificate-{entry.code}.pdf")
 
@@ -125,7 +125,7 @@ def yearly_report_file(contest_id: int, fmt: str):
     figures = report.yearly_figures(contest)
     makers = {"csv": (report.to_csv, spreadsheets.CSV_MIMETYPE),
               "xlsx": (report.to_xlsx, spreadsheets.XLSX_MIMETYPE),
-              "pdf": (lambda f: report.to_pdf(f, str(get_locale() or "ru")), "application/pdf")}
+              "pdf": (lambda f: report.to_pdf(f, language()), "application/pdf")}
     if fmt not in makers:
         abort(404)
     make, mimetype = makers[fmt]

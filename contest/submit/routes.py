@@ -12,7 +12,6 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
@@ -23,6 +22,7 @@ from ..codes import format_code
 from ..contests import current_contest
 from ..entries import EntryDetails, EntryError
 from ..extensions import db, limiter
+from ..i18n import language
 from ..judging import operations as judging
 from ..models import Entry
 from ..uploads.pipeline import ImageRejected, process_image
@@ -77,7 +77,7 @@ def batch():
     if form.validate_on_submit():
         common = {"region_id": form.region.data, "town": form.town.data,
                   "institution": form.institution.data, "teacher": form.teacher.data,
-                  "locale": str(get_locale() or "ru")}
+                  "locale": language()}
         try:
             rows = batches.read_rows(form.sheet.data.filename or "", form.sheet.data.read())
             items, problems = batches.prepare(contest, rows, form.archive.data.read(), common,
@@ -220,7 +220,7 @@ def _details(form: SubmissionForm) -> EntryDetails:
         guardian_phone=form.guardian_phone.data or "",
         consents={"personal_data": form.consent_personal_data.data,
                   "show_name": form.consent_show_name.data, "print": form.consent_print.data},
-        locale=str(get_locale() or "ru"),
+        locale=language(),
     )
 
 
