@@ -23,6 +23,16 @@ CLOSED, OPEN, PUBLISHED = (StageStatus.JUDGING_CLOSED, StageStatus.JUDGING_OPEN,
                            StageStatus.PUBLISHED)
 
 
+def closed_in_order(make, finalists: int):
+    """A closed stage whose three entries rank a, b, c (one juror's 9, 8, 7 on the theme)."""
+    contest, stage, (a, b, c), jurors = judging_stage(make)
+    for n, entry in enumerate((a, b, c)):
+        score(stage, jurors[0], entry, 9 - n, 5, 5)
+    stage.finalists_per_category = finalists
+    operations.change_status(stage, CLOSED)
+    return contest, stage, (a, b, c), jurors
+
+
 def ranked(stage) -> list[int]:
     return [p.entry_id for p in db.session.scalars(
         select(Placement).where(Placement.stage_id == stage.id).order_by(Placement.rank))]
@@ -148,11 +158,7 @@ def test_reopening_forgets_the_results_and_publishing_freezes_them(make):
 
 
 def test_overrides_need_a_reason_and_are_audited(make):
-    contest, stage, (a, b, c), (j1, *_) = judging_stage(make)
-    for n, entry in enumerate((a, b, c)):
-        score(stage, j1, entry, 9 - n, 5, 5)
-    stage.finalists_per_category = 1
-    operations.change_status(stage, CLOSED)
+    contest, stage, (a, b, c), (j1, *_) = closed_in_order(make, finalists=1)
     with pytest.raises(RuleError):
         operations.override(stage, b.id, True, "  ")
     operations.override(stage, b.id, True, "Лучшая техника в категории")
@@ -165,11 +171,7 @@ def test_overrides_need_a_reason_and_are_audited(make):
 
 
 def test_finalists_go_on_to_the_national_stage_whose_winners_are_chosen(make):
-    contest, stage, (a, b, c), (j1, *_) = judging_stage(make)
-    for n, entry in enumerate((a, b, c)):
-        score(stage, j1, entry, 9 - n, 5, 5)
-    stage.finalists_per_category = 2
-    operations.change_status(stage, CLOSED)
+    contest, stage, (a, b, c), (j1, *_) = closed_in_order(make, finalists=2)
     national = contest.national_stage
     make.user(Role.JUROR, stage=national)
     with force_locale("en"):
@@ -306,11 +308,7 @@ def test_erasing_a_rejected_entry_blanks_the_coordinators_reason(make):
 
 
 def test_reopening_keeps_the_staff_decisions_for_the_entries_still_judged(make):
-    contest, stage, (a, b, c), (j1, *_) = judging_stage(make)
-    for n, entry in enumerate((a, b, c)):
-        score(stage, j1, entry, 9 - n, 5, 5)
-    stage.finalists_per_category = 1
-    operations.change_status(stage, CLOSED)
+    contest, stage, (a, b, c), (j1, *_) = closed_in_order(make, finalists=1)
     assert ranked(stage) == [a.id, b.id, c.id]
     operations.override(stage, a.id, False, "Срисовано с открытки")
     operations.override(stage, b.id, True, "Лучшая техника")
