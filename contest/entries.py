@@ -483,6 +483,12 @@ def _delete_files(prefix: str) -> None:
 # --- what may be shown ---------------------------------------------------------------------
 
 
+def drawing_shown_publicly(entry: Entry) -> bool:
+    """Whether public pages (results, gallery) may show the drawing: printing consented, the
+    child's data not erased. Who is on those pages at all is the jury's published results."""
+    return entry.consent("print") and not entry.personal_data_erased_at
+
+
 def caption(entry: Entry) -> str:
     """The public caption: first name only with consent; age and town always."""
     age = ngettext("%(num)s year", "%(num)s years", entry.age)

@@ -376,7 +376,7 @@ def public_results(year: int | None = None):
         "judging/public_results.html", contest=contest, editions=editions,
         winners=operations.published_finalists(national) if national else [],
         regions=[(s, operations.published_finalists(s)) for s in regional],
-        caption=entries.caption)
+        caption=entries.caption, shown=entries.drawing_shown_publicly)
 
 
 @bp.get("/results/entries/<int:entry_id>/thumb.jpg")
@@ -391,9 +391,8 @@ def public_thumb(entry_id: int):
 
 
 def _publicly_shown(entry: Entry | None) -> bool:
-    return (entry is not None and entry.award is not None and entry.consent("print")
-            and entry.personal_data_erased_at is None
-            and entry.contest.phase is not Phase.DRAFT)
+    return (entry is not None and entry.award is not None
+            and entries.drawing_shown_publicly(entry) and entry.contest.phase is not Phase.DRAFT)
 
 
 # --- who may see what ----------------------------------------------------------------------

@@ -147,7 +147,7 @@ def gallery(year: int | None = None):
     if contest is None:
         abort(404)
     winners = [entry for _placement, entry in judging.published_finalists(contest.national_stage)
-               if entry.consent("print") and not entry.personal_data_erased_at]
+               if entries.drawing_shown_publicly(entry)]
     regions = sorted({e.stage.region for e in winners}, key=lambda r: r.name)
     region = next((r for r in regions if r.code == request.args.get("region")), None)
     if region is not None:
