@@ -38,8 +38,7 @@ def build_calendar(
     out_path = Path(out_path)
     report = progress or (lambda done, total, message: None)
     fonts = register_fonts(spec.fonts)
-    pixels = {path: _size(path) for path in _drawings(spec)}
-    layouts = calendar_layout(spec, pixels, fonts)
+    layouts = calendar_layout(spec, drawing_sizes(spec), fonts)
     placements = [(index, picture) for index, layout in enumerate(layouts)
                   for picture in layout.pictures]
     total = len(placements) + len(layouts)
@@ -76,17 +75,18 @@ def build_calendar(
     )
 
 
-def _drawings(spec: CalendarSpec) -> list[Path]:
-    paths = [spec.cover.drawing, *(m.drawing for m in spec.months),
-             *(w.drawing for w in spec.back.winners)]
-    return list(dict.fromkeys(paths))
+def drawing_sizes(spec: CalendarSpec) -> dict[Path, tuple[int, int]]:
+    """Each drawing's upright pixel size, read from its header: what ``calendar_layout`` needs.
 
-
-def _size(path: Path) -> tuple[int, int]:
-    try:
-        return upright_size(path)
-    except OSError as error:
-        raise SpecError(f"cannot read drawing {path}: {error}") from error
+    Raises SpecError naming a drawing that cannot be read.
+    """
+    sizes = {}
+    for path in spec.drawings:
+        try:
+            sizes[path] = upright_size(path)
+        except OSError as error:
+            raise SpecError(f"cannot read drawing {path}: {error}") from error
+    return sizes
 
 
 def _check(index: int, layout: PageLayout,

@@ -168,6 +168,13 @@ class CalendarSpec:
             raise SpecError("; ".join(problems))
 
     @property
+    def drawings(self) -> tuple[Path, ...]:
+        """Every drawing the calendar prints, once each: cover, months, then the back page."""
+        paths = [self.cover.drawing, *(m.drawing for m in self.months),
+                 *(w.drawing for w in self.back.winners)]
+        return tuple(dict.fromkeys(paths))
+
+    @property
     def days_to_mark(self) -> tuple[MarkedDay, ...]:
         """The marked days in force: the given ones, or World Osteoporosis Day."""
         if self.marked_days is None:

@@ -22,7 +22,6 @@ from pathlib import Path
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from PIL import Image
 from sqlalchemy import func, select
 
 from calendar_builder import build as builder
@@ -266,7 +265,7 @@ def placements(contest: Contest, region: Region | None, options: Options
     Uses the calendar builder's own layout, so the check sees exactly what will print.
     """
     spec = to_spec(contest, region, options, allow_gaps=True)
-    layouts = calendar_layout(spec, _pixel_sizes(contest, region), register_fonts(spec.fonts))
+    layouts = calendar_layout(spec, builder.drawing_sizes(spec), register_fonts(spec.fonts))
     pages = board(contest, region)
     found = {}
     for slot, layout in zip(SLOTS, layouts, strict=False):
@@ -279,24 +278,6 @@ def placements(contest: Contest, region: Region | None, options: Options
         share = (picture.box.w * picture.box.h) / (content.w * content.h)
         found[slot] = (round(dpi), round(share, 3))
     return found
-
-
-def _pixel_sizes(contest: Contest, region: Region | None,
-                 kind: str = "print") -> dict[Path, tuple[int, int]]:
-    """Each drawing's pixel size, as the layout needs it."""
-    pages = board(contest, region)
-    shown = [p.entry for p in pages.values() if p.entry is not None]
-    sizes = {_print_path(e, kind): _pixels(e, kind)
-             for e in [*shown, *honoured(contest, region, pages)]}
-    sizes[PLACEHOLDER] = (1754, 1240)
-    return sizes
-
-
-def _pixels(entry: Entry, kind: str) -> tuple[int, int]:
-    # The stored derivative's own size (read from its header): the print master may be
-    # smaller than the upload, and derivatives are stored upright.
-    with Image.open(_print_path(entry, kind)) as image:
-        return image.size
 
 
 # --- the bridge: results to a calendar specification ----------------------------------------
@@ -422,8 +403,7 @@ def preview_png(contest: Contest, region: Region | None, options: Options, slot:
     """One page as it will print, from the web-size drawings: the live preview."""
     spec = to_spec(contest, region, options, allow_gaps=True, kind="preview")
     fonts = register_fonts(spec.fonts)
-    pixels = {**_pixel_sizes(contest, region, kind="preview"), PLACEHOLDER: (1754, 1240)}
-    layout = calendar_layout(spec, pixels, fonts)[slot]
+    layout = calendar_layout(spec, builder.drawing_sizes(spec), fonts)[slot]
     images = {(0, p.what): prepare_image(p.source, (p.image.w / 72, p.image.h / 72))
               for p in layout.items if isinstance(p, Picture)}
     work = Path(tempfile.mkdtemp(prefix="preview-"))

@@ -413,3 +413,12 @@ def test_portrait_fact_stands_level_with_a_tall_drawing(small_spec: CalendarSpec
             assert panel.y > caption.top
             # The drawing grows into the room the shared grid leaves: more than half the page.
             assert picture.h > 0.5 * month.frame.content.h
+
+
+def test_a_spec_lists_each_drawing_once(small_spec: CalendarSpec) -> None:
+    from calendar_builder.build import drawing_sizes
+
+    drawings = small_spec.drawings
+    assert drawings[0] == small_spec.cover.drawing and len(drawings) == len(set(drawings))
+    assert {m.drawing for m in small_spec.months} <= set(drawings)
+    assert set(drawing_sizes(small_spec)) == set(drawings)
