@@ -1,0 +1,239 @@
+"""A month's grid: its name and year, the weekday header, the weeks, and the legend under it.
+
+``grid_fit`` measures one month alone; ``grid_plan`` makes the twelve grids of a calendar
+share one size of day numbers (and on portrait pages one height of rows); ``calendar_block``
+sets the grid's items in its box.
+"""
+
+import math
+from dataclasses import dataclass, replace
+
+from ..days import MonthGrid
+from ..fonts import text_width
+from ..geometry import Box
+from ..text import TextBlock, TextOverflow, common_size, fit_text, set_lines, text_height
+from .items import Fill, Item, Ring, Rule, Style
+
+# The widest day number takes at most this share of its column, so that neighbours in a
+# row keep clear paper between them and read as separate days.
+NUMBER_WIDTH = 0.55
+NUMBER_SIZE = 24.0  # the day numbers' size of the A4 design, when their rows have room
+ROW_RULE_STRENGTH = 0.22  # row rules: the ink at this strength on paper, a light grey
+ROW_RULE_W = 1.5  # pt on A4
+# Down the block, in mm of the A4 design: the month's name and year, the accent rule under
+# them, the gap under the rule, the weekdays' line.
+HEADER_H, RULE_DROP, RULE_GAP, WEEKDAY_H = 13.0, 2.5, 2.0, 8.0
+
+
+@dataclass(frozen=True)
+class GridFit:
+    """How a month's grid fits its box when set alone: what a ``GridPlan`` is made from."""
+
+    rows: int
+    cell_w: float
+    height: float  # the box's
+    room: float  # the height left to the rows and the legend under the header
+    row_h: float  # the rows' height, set alone
+    max_row_h: float  # the tallest row the column's width allows
+    legend_h: float  # the legend with its gap above, at its size
+    legend_columns: int
+    legend_size: float
+    legend_lines: tuple[tuple[str, ...], ...]
+    number_size: float  # the day numbers' size, set alone
+
+    @property
+    def fixed_h(self) -> float:
+        """The block's height besides the rows and the legend."""
+        return self.height - self.room
+
+
+@dataclass(frozen=True)
+class GridPlan:
+    """What every month grid of one calendar shares, so that its twelve pages match.
+
+    ``row_h`` None lets each grid's rows share its box's height (landscape pages, where the
+    grid runs down the page); otherwise every grid has rows this tall from the top of its
+    box. ``block_h`` is the height of a grid with the most weeks and the longest legend.
+    """
+
+    number_size: float
+    row_h: float | None = None
+    block_h: float = 0.0
+
+
+def blend(colour: str, paper: str, strength: float) -> str:
+    """``colour`` printed at ``strength`` (0–1) on ``paper``, as #RRGGBB."""
+    channels = zip(bytes.fromhex(colour[1:]), bytes.fromhex(paper[1:]), strict=True)
+    return "#" + "".join(f"{round(base + (ink - base) * strength):02X}"
+                         for ink, base in channels)
+
+
+def number_size(row_h: float, cell_w: float, style: Style) -> float:
+    """The day numbers' size in a cell: half the row's height, clear of its neighbours."""
+    widest = max(text_width(str(n), style.fonts.bold, 1.0) for n in range(10, 32))
+    return min(row_h * 0.5, style.pt(NUMBER_SIZE), cell_w * NUMBER_WIDTH / widest)
+
+
+def _grid_geometry(style: Style) -> tuple[float, float, float, float]:
+    """Header height, the rule's drop under it, the weekday line and the row rules' width."""
+    return style.mm(HEADER_H), style.mm(RULE_DROP), style.mm(WEEKDAY_H), style.pt(ROW_RULE_W)
+
+
+def grid_fit(box: Box, grid: MonthGrid, style: Style, page: str,
+             max_row: float = 1.0) -> GridFit:
+    """The month's grid in ``box`` on its own: the weeks share the height the legend leaves.
+
+    A row is at most ``max_row`` times as tall as a day's column is wide. The legend takes
+    what it needs at its preferred size, at most a third of the block.
+    """
+    head_h, rule_drop, weekday_h, rule_w = _grid_geometry(style)
+    rule_y = box.top - head_h - rule_drop
+    legend_texts = [f"{e.days} — {e.label}" for e in grid.legend]
+    columns, legend_size, legend_lines, legend_h = _legend_fit(
+        legend_texts, box.w, (rule_y - box.y) / 3, style, page)
+    # Half the last rule's width is kept inside the box.
+    room = rule_y - style.mm(RULE_GAP) - weekday_h - rule_w / 2 - box.y
+    rows, cell_w = len(grid.weeks), box.w / 7
+    row_h = min((room - legend_h) / rows, cell_w * max_row)
+    return GridFit(rows, cell_w, box.h, room, row_h, cell_w * max_row, legend_h, columns,
+                   legend_size, legend_lines, number_size(row_h, cell_w, style))
+
+
+# The legend, in mm of the A4 design: the paper above it, between its entries, a swatch
+# and the gap after it, between two columns; its type size in points.
+LEGEND_TOP, LEGEND_GAP, LEGEND_SWATCH, LEGEND_SWATCH_GAP = 3.0, 1.5, 3.2, 2.0
+LEGEND_COLUMN_GAP = 6.0
+LEGEND_SIZE, LEGEND_MIN_SIZE = 9.0, 6.5
+
+
+def _legend_fit(texts: list[str], width: float, max_h: float, style: Style, page: str
+                ) -> tuple[int, float, tuple[tuple[str, ...], ...], float]:
+    """The legend's columns, size, lines of each entry and height with its gap above.
+
+    Entries that each fit one line of half the width stand in two columns, read down; else
+    they are stacked, shrinking together when they must, to at most ``max_h``.
+    """
+    if not texts:
+        return 1, style.pt(LEGEND_SIZE), (), 0.0
+    font, gap, preferred = style.fonts.regular, style.mm(LEGEND_GAP), style.pt(LEGEND_SIZE)
+    if len(texts) > 1 and all(text_width(t, font, preferred) <= _legend_text_w(width, 2, style)
+                              for t in texts):
+        down = math.ceil(len(texts) / 2)
+        height = text_height(1, font, preferred) * down + gap * (down - 1)
+        if height <= max_h:
+            return 2, preferred, tuple((t,) for t in texts), height + style.mm(LEGEND_TOP)
+    size, lines = common_size(texts, _legend_text_w(width, 1, style), max_h, gap, font=font,
+                              size=preferred, min_size=style.pt(LEGEND_MIN_SIZE), page=page,
+                              what="legend")
+    height = sum(text_height(len(entry), font, size) for entry in lines)
+    height += gap * (len(texts) - 1)
+    return 1, size, tuple(tuple(entry) for entry in lines), height + style.mm(LEGEND_TOP)
+
+
+def _legend_text_w(width: float, columns: int, style: Style) -> float:
+    """The width of an entry's text in a legend of ``columns`` across ``width``."""
+    column_w = (width - style.mm(LEGEND_COLUMN_GAP) * (columns - 1)) / columns
+    return column_w - style.mm(LEGEND_SWATCH + LEGEND_SWATCH_GAP)
+
+
+def grid_plan(fits: list[GridFit], style: Style, same_rows: bool) -> GridPlan:
+    """The sizes the month grids of one calendar share: none larger than its tightest month.
+
+    With ``same_rows`` every grid gets the rows that a month with the most weeks and the
+    longest legend of the year would have on the tightest page; otherwise only the day
+    numbers' size is shared.
+    """
+    if not same_rows:
+        return GridPlan(min(fit.number_size for fit in fits))
+    rows = max(fit.rows for fit in fits)
+    legend_h = max(fit.legend_h for fit in fits)
+    row_h = min(min((fit.room - legend_h) / rows, fit.max_row_h) for fit in fits)
+    size = min(number_size(row_h, fit.cell_w, style) for fit in fits)
+    block_h = max(fit.fixed_h for fit in fits) + rows * row_h + legend_h
+    return GridPlan(size, row_h, block_h)
+
+
+def calendar_block(box: Box, grid: MonthGrid, style: Style, page: str,
+                   max_row: float = 1.0, plan: GridPlan | None = None) -> list[Item]:
+    """Month name and year, the weekday header, the weeks, and the legend under them.
+
+    Alone (no ``plan``) the weeks share the height left to them (see ``grid_fit``); with a
+    plan, the rows and day numbers take the calendar's shared sizes from the box's top.
+    """
+    c, f = style.colours, style.fonts
+    fit = grid_fit(box, grid, style, page, max_row)
+    head_h, rule_drop, weekday_h, rule_w = _grid_geometry(style)
+    items: list[Item] = []
+    head = Box(box.x, box.top - head_h, box.w, head_h)
+    year = fit_text(str(grid.year), head, font=f.display, size=style.pt(22),
+                    min_size=style.pt(14), colour=c.ink, what="year", page=page,
+                    align="right", valign="centre", max_lines=1)
+    year_w = year.extent().w + style.mm(6)
+    name = fit_text(grid.name, Box(head.x, head.y, head.w - year_w, head.h), font=f.display,
+                    size=style.pt(28), min_size=style.pt(16), colour=c.accent,
+                    what="month name", page=page, valign="centre", max_lines=1)
+    items += [name, year]
+    rule_y = head.y - rule_drop
+    items.append(Rule(box.x, rule_y, box.right, rule_y, c.accent, style.pt(1.2)))
+
+    grid_top = rule_y - style.mm(RULE_GAP)
+    cell_w = fit.cell_w
+    # A plan's rows never overrun the box: they are the tightest month's.
+    cell_h = fit.row_h if plan is None or plan.row_h is None else min(plan.row_h, fit.row_h)
+    size = fit.number_size if plan is None else plan.number_size
+    if cell_h < style.mm(6):
+        raise TextOverflow(page, "month grid", grid.name)
+    for col, label in enumerate(grid.weekday_names):
+        cell = Box(box.x + col * cell_w, grid_top - weekday_h, cell_w, weekday_h)
+        colour = c.weekend if col in grid.weekend_columns else c.ink
+        items.append(fit_text(label, cell, font=f.bold, size=style.pt(10.5),
+                              min_size=style.pt(7), colour=colour, what="weekday", page=page,
+                              align="centre", valign="centre", max_lines=1))
+    rule_colour = blend(c.ink, c.paper, ROW_RULE_STRENGTH)
+    for row, week in enumerate(grid.weeks):
+        top = grid_top - weekday_h - row * cell_h
+        items.append(Rule(box.x, top, box.right, top, rule_colour, rule_w))
+        for col, day in enumerate(week):
+            if day is None:
+                continue
+            cell = Box(box.x + col * cell_w, top - cell_h, cell_w, cell_h)
+            if day.marked:
+                r = min(cell_w, cell_h) * 0.42
+                items.append(Ring(cell.x + cell.w / 2, cell.y + cell.h / 2, r, c.marked,
+                                  style.pt(2)))
+            colour = c.marked if day.marked else c.weekend if day.off else c.ink
+            font = f.bold if day.off or day.marked else f.regular
+            number = fit_text(str(day.date.day), cell, font=font, size=size,
+                              min_size=size * 0.6, colour=colour, what=f"day {day.date.day}",
+                              page=page, align="centre", valign="centre", max_lines=1)
+            # Measured against the design's size, so that the preflight names small numbers.
+            items.append(replace(number, preferred_size=style.pt(NUMBER_SIZE)))
+    grid_bottom = grid_top - weekday_h - len(grid.weeks) * cell_h
+    items.append(Rule(box.x, grid_bottom, box.right, grid_bottom, rule_colour, rule_w))
+
+    swatch, gap, legend_size = style.mm(LEGEND_SWATCH), style.mm(LEGEND_GAP), fit.legend_size
+    text_w = _legend_text_w(box.w, fit.legend_columns, style)
+    down = math.ceil(len(grid.legend) / fit.legend_columns)
+    for index, (entry, lines) in enumerate(zip(grid.legend, fit.legend_lines, strict=True)):
+        column, place = divmod(index, down)
+        if place == 0:
+            top = grid_bottom - style.mm(LEGEND_TOP)
+        x = box.x + column * (text_w + swatch + style.mm(LEGEND_SWATCH_GAP + LEGEND_COLUMN_GAP))
+        h = text_height(len(lines), f.regular, legend_size)
+        text_x = x + swatch + style.mm(LEGEND_SWATCH_GAP)
+        placed = set_lines(list(lines), Box(text_x, top - h, text_w, h), f.regular, legend_size,
+                           "left")
+        first = placed[0].y
+        colour = {"holiday": c.weekend, "working": c.ink, "marked": c.marked}[entry.kind]
+        if entry.kind == "marked":
+            items.append(Ring(x + swatch / 2, first + legend_size * 0.33, swatch * 0.4, colour,
+                              style.pt(1.5)))
+        else:
+            items.append(Fill(Box(x + swatch * 0.15, first - legend_size * 0.02, swatch * 0.7,
+                                  swatch * 0.7), colour, swatch * 0.15))
+        items.append(TextBlock("legend", placed, f.regular, legend_size, style.pt(LEGEND_SIZE),
+                               c.ink))
+        top -= h + gap
+    return items
+
+
