@@ -219,6 +219,28 @@ def test_better_photo_when_asked(app, client, make, contest):
     assert len(stored_files(app)) == 4
 
 
+@pytest.mark.parametrize("image, filename, message", [
+    (b"not an image at all", "better.jpg", "не изображение"),
+    (None, "same.jpg", "уже присылали"),
+    ("small", "tiny.jpg", "слишком мал"),
+], ids=["unreadable", "duplicate", "too small"])
+def test_a_refused_better_photo_is_explained_on_the_status_page(app, client, make, contest,
+                                                                image, filename, message):
+    entry = make.entry(contest, status=EntryStatus.NEEDS_PHOTO)
+    old_key, files = entry.image_key, len(stored_files(app))
+    if image is None:  # the very drawing already in the contest
+        image = Path(app.config["UPLOAD_FOLDER"], old_key, "original").read_bytes()
+    elif image == "small":
+        image = jpeg((200, 150))
+    response = client.post(f"/status/{entry.code}/photo",
+                           data={"image": (io.BytesIO(image), filename)})
+    page = response.data.decode()
+    assert response.status_code == 422, page[:2000]
+    assert message in page and "Прислать фотографию получше" in page
+    assert entry.status is EntryStatus.NEEDS_PHOTO and entry.image_key == old_key
+    assert len(stored_files(app)) == files
+
+
 def test_better_photo_while_the_region_is_still_in_moderation(client, make, contest):
     entry = make.entry(contest, status=EntryStatus.NEEDS_PHOTO)
     contest.phase = Phase.REGIONAL_JUDGING

@@ -142,10 +142,7 @@ def find_status():
 @limiter.limit("600 per hour")  # codes are unguessable; this keeps anyone from trying
 def status(code: str):
     entry = _entry_or_404(code)
-    form = NewPhotoForm() if entries.may_send_new_photo(entry) else None
-    return render_template("submit/status.html", entry=entry, code=format_code(entry.code),
-                           form=form, certificate=certificates.kind_of(entry),
-                           juries_done=judging.juries_done(entry))
+    return _status_page(entry, NewPhotoForm() if entries.may_send_new_photo(entry) else None)
 
 
 @bp.post("/status/<code>/photo")
@@ -166,8 +163,7 @@ def new_photo(code: str):
         else:
             flash(_("Thank you! The new photo has been sent to the coordinator."), "success")
             return redirect(url_for(".status", code=entry.code))
-    return render_template("submit/status.html", entry=entry, code=format_code(entry.code),
-                           form=form), 422
+    return _status_page(entry, form, 422)
 
 
 @bp.get("/status/<code>/drawing.jpg")
@@ -176,6 +172,13 @@ def own_drawing(code: str):
     entry = _entry_or_404(code)
     kind = "thumb" if request.args.get("size") == "thumb" else "preview"
     return _image_response(entry, kind)
+
+
+def _status_page(entry: Entry, form: NewPhotoForm | None, status: int = 200):
+    """The family's status page, with the better-photo form when one may be sent."""
+    return render_template("submit/status.html", entry=entry, code=format_code(entry.code),
+                           form=form, certificate=certificates.kind_of(entry),
+                           juries_done=judging.juries_done(entry)), status
 
 
 def _remember_batch(stored: list[Entry]) -> str:
