@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from calendar_builder.samples import make_drawing
-from contest import create_app, entries, jobs, regions
+from contest import create_app, jobs, regions
 from contest.extensions import db
 from contest.models import (
     AgeCategory,
@@ -27,6 +27,7 @@ from contest.models import (
     Stage,
     StageKind,
 )
+from contest.uploads import files
 from contest.uploads.storage import FileSystemStorage
 
 
@@ -79,7 +80,7 @@ def main() -> None:
             contest.stages.append(Stage(kind=StageKind.REGIONAL, region=region))
         db.session.add(contest)
         db.session.commit()
-        fill(contest, args.entries, entries.storage())
+        fill(contest, args.entries, files.storage())
         job = jobs.start("certificates", None, contest.id, language="ru")
         huey = app.extensions["huey"]
         consumer = huey.create_consumer(workers=1, worker_type="thread", periodic=False)
@@ -95,7 +96,7 @@ def main() -> None:
         seconds = time.perf_counter() - started
         consumer.stop(graceful=True)
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        size = entries.storage().size(job.result_key) if job.result_key else 0
+        size = files.storage().size(job.result_key) if job.result_key else 0
         print(f"certificates: {args.entries} entries, job {job.status.value}"
               f"{' (' + job.error + ')' if job.error else ''}")
         print(f"  wall time        {seconds:8.1f} s  ({args.entries / seconds:.0f} pages/s)")

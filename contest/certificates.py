@@ -28,10 +28,11 @@ from sqlalchemy import select
 from calendar_builder.render import JpegSource, raw_streams
 from calendar_builder.spec import FONTS_DIR
 
-from . import entries, jobs
+from . import jobs
 from .extensions import db
 from .i18n import in_language
 from .models import Entry, EntryStatus, Job, Stage
+from .uploads import files
 
 INK, ACCENT = HexColor("#1d3557"), HexColor("#e85d04")
 SUN, PAPER = HexColor("#ffb703"), HexColor("#fffaf0")
@@ -157,8 +158,8 @@ def _drawing(entry: Entry) -> tuple[JpegSource, tuple[int, int]] | None:
     for a tenth of the preview's bytes), embedded as the JPEG it becomes."""
     if entry.personal_data_erased_at:
         return None
-    with Image.open(io.BytesIO(entries.storage().read(
-            entries.image_key(entry, "preview")))) as image:
+    with Image.open(io.BytesIO(files.storage().read(
+            files.image_key(entry, "preview")))) as image:
         image.draft("RGB", (image.width // 2, image.height // 2))
         small = image.convert("RGB")
     out = io.BytesIO()
@@ -206,7 +207,7 @@ def batch_job(job: Job, progress: Callable[[int, int, str], None]) -> tuple[str,
     progress(0, total, "")
     key = f"jobs/{job.id}/certificates.zip"
     # Straight into storage, one school's PDF at a time: a region's ZIP can be large.
-    with entries.storage().writer(key) as out, zipfile.ZipFile(out, "w") as archive:
+    with files.storage().writer(key) as out, zipfile.ZipFile(out, "w") as archive:
         used: set[str] = set()
         for (region, place), group in groups.items():
             name = f"{region}/{_safe_name(place)}"

@@ -5,10 +5,10 @@ import io
 from flask import Blueprint, abort, send_file
 from flask_login import current_user
 
-from . import entries
 from .access import image_kinds_for
 from .extensions import db
 from .models import Entry
+from .uploads import files
 
 bp = Blueprint("media", __name__, url_prefix="/media")
 
@@ -19,7 +19,7 @@ def entry_image(entry_id: int, kind: str):
     entry = db.session.get(Entry, entry_id)
     if entry is None or kind not in image_kinds_for(current_user, entry):
         abort(404)
-    response = send_file(io.BytesIO(entries.storage().read(entries.image_key(entry, kind))),
+    response = send_file(io.BytesIO(files.storage().read(files.image_key(entry, kind))),
                          mimetype="image/jpeg", max_age=0)
     response.headers["Cache-Control"] = "private, no-store"  # a child's drawing: no disk cache
     return response

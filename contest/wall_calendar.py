@@ -59,6 +59,7 @@ from .models import (
     Region,
     Stage,
 )
+from .uploads import files
 from .uploads.pipeline import redact
 
 COVER = 0
@@ -287,11 +288,11 @@ PLACEHOLDER = Path(__file__).parent / "data" / "placeholder.jpg"
 
 def _print_path(entry: Entry, kind: str = "print") -> Path:
     """The stored image of ``entry`` a page shows. A web preview whose signature stays hidden
-    (``entries.hides_signature``) is the masked jury copy; for print, ``to_spec`` masks the
+    (``files.hides_signature``) is the masked jury copy; for print, ``to_spec`` masks the
     print master itself."""
-    if kind == "preview" and entries.hides_signature(entry):
+    if kind == "preview" and files.hides_signature(entry):
         kind = "jury"
-    return entries.storage().path(entries.image_key(entry, kind))
+    return files.storage().local_path(files.image_key(entry, kind))
 
 
 def caption(entry: Entry) -> Caption:
@@ -328,7 +329,7 @@ def to_spec(contest: Contest, region: Region | None, options: Options,
     previews of the drawings: both for checks and previews only, never for print.
     ``link_into``: a folder where each drawing is linked as ``entry-<id>.jpg``, so that the
     preflight report names entries by number, never by the path holding a tracking code; a
-    drawing whose signature stays hidden (``entries.hides_signature``) is a masked copy.
+    drawing whose signature stays hidden (``files.hides_signature``) is a masked copy.
     """
     pages = board(contest, region)
     fact_rows = {f.id: f for f in facts.library()}
@@ -340,7 +341,7 @@ def to_spec(contest: Contest, region: Region | None, options: Options,
         link = link_into / f"entry-{entry.id}.jpg"
         if link.exists() or link.is_symlink():
             return link
-        if entries.hides_signature(entry):  # a masked copy of the print master, for this build
+        if files.hides_signature(entry):  # a masked copy of the print master, for this build
             link.write_bytes(redact(path.read_bytes(), entry.jury_masks))
         else:
             link.symlink_to(path)
@@ -466,7 +467,7 @@ def export_job(job: Job, progress: Callable[[int, int, str], None]) -> tuple[str
         if region is None else CalendarExport.region_id == region.id)) or 0)
     name = (f"calendar-{calendar_year(contest)}-{region.code if region else 'national'}"
             f"-v{version}-{options.language}-{options.page_format}-{options.orientation}")
-    store = entries.storage()
+    store = files.storage()
     prefix = f"calendars/{contest.year}/{name}"
     work = Path(tempfile.mkdtemp(prefix="calendar-"))
     try:

@@ -10,6 +10,7 @@ from contest import entries
 from contest.extensions import db
 from contest.judging import operations
 from contest.models import AuditLog, EntryStatus, Phase, Role, StageStatus
+from contest.uploads import files
 
 from .factories import judging_stage
 
@@ -80,13 +81,13 @@ def test_save_and_next(client, make, login, contest, coordinator):
 
 def test_rotate_keeps_the_original(client, make, login, contest, coordinator):
     entry = make.entry(contest, size=(1200, 900))
-    original = entries.storage().read(entries.image_key(entry, "original"))
+    original = files.storage().read(files.image_key(entry, "original"))
     login(coordinator)
     client.post(f"/coordinator/entries/{entry.id}/rotate", data={"degrees": "90"})
     assert (entry.width, entry.height, entry.rotation) == (900, 1200, 90)
-    preview = Image.open(io.BytesIO(entries.storage().read(entries.image_key(entry, "preview"))))
+    preview = Image.open(io.BytesIO(files.storage().read(files.image_key(entry, "preview"))))
     assert preview.height > preview.width
-    assert entries.storage().read(entries.image_key(entry, "original")) == original
+    assert files.storage().read(files.image_key(entry, "original")) == original
     client.post(f"/coordinator/entries/{entry.id}/rotate", data={"degrees": "-90"})
     assert entry.rotation == 0
     assert client.post(f"/coordinator/entries/{entry.id}/rotate",
@@ -99,25 +100,25 @@ def test_mask_covers_only_the_jury_copy(client, make, login, contest, coordinato
     login(coordinator)
     client.post(f"/coordinator/entries/{entry.id}/masks", data={"x": 0, "y": 0, "w": 50, "h": 50})
     assert entry.jury_masks == [[0.0, 0.0, 0.5, 0.5]]
-    jury = Image.open(io.BytesIO(entries.storage().read(entries.image_key(entry, "jury"))))
-    preview = Image.open(io.BytesIO(entries.storage().read(entries.image_key(entry, "preview"))))
+    jury = Image.open(io.BytesIO(files.storage().read(files.image_key(entry, "jury"))))
+    preview = Image.open(io.BytesIO(files.storage().read(files.image_key(entry, "preview"))))
     corner = (jury.width // 10, jury.height // 10)
     assert jury.getpixel(corner) != preview.getpixel(corner)
     # the public thumbnail hides it too (a masked signature is the child's name), unless the
     # family agreed to show the name
-    public = Image.open(io.BytesIO(entries.storage().read(entries.image_key(entry, "public"))))
-    thumb = Image.open(io.BytesIO(entries.storage().read(entries.image_key(entry, "thumb"))))
+    public = Image.open(io.BytesIO(files.storage().read(files.image_key(entry, "public"))))
+    thumb = Image.open(io.BytesIO(files.storage().read(files.image_key(entry, "thumb"))))
     corner = (public.width // 10, public.height // 10)
     assert public.getpixel(corner) != thumb.getpixel(corner) and public.size == thumb.size
     named = make.entry(contest)
     named.jury_masks = [[0.0, 0.0, 0.5, 0.5]]
-    assert entries.image_key(named, "public").endswith("/thumb.jpg")
+    assert files.image_key(named, "public").endswith("/thumb.jpg")
     response = client.post(f"/coordinator/entries/{entry.id}/masks", data={"x": 0, "y": 0, "w": 500, "h": 5})
     assert response.status_code == 422
     client.post(f"/coordinator/entries/{entry.id}/masks", data={"clear": "1"})
     assert entry.jury_masks == []
-    assert entries.image_key(entry, "public").endswith("/thumb.jpg")
-    assert not entries.storage().exists(f"{entry.image_key}/public.jpg")
+    assert files.image_key(entry, "public").endswith("/thumb.jpg")
+    assert not files.storage().exists(f"{entry.image_key}/public.jpg")
 
 
 def test_media_access(client, make, login, contest, coordinator):
@@ -163,7 +164,7 @@ def test_export_and_erase_personal_data(app, client, make, login, contest):
     client.post(f"/coordinator/entries/{entry.id}/erase")
     assert entry.child_first_name == "" and entry.guardian_email == "" and entry.birth_date is None
     assert (entry.age, entry.town) == (age, town)  # statistics keep working
-    assert not entries.storage().exists(entries.image_key(entry, "preview"))
+    assert not files.storage().exists(files.image_key(entry, "preview"))
     assert client.get(f"/status/{code}").status_code == 404
 
 

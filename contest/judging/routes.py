@@ -20,6 +20,7 @@ from ..access import roles_required
 from ..contests import RuleError, current_contest
 from ..extensions import db
 from ..models import Contest, Entry, Phase, Role, Stage, StageKind, StageStatus, User
+from ..uploads import files
 from . import operations
 from .forms import (
     ConflictForm,
@@ -385,7 +386,7 @@ def public_thumb(entry_id: int):
     entry = db.session.get(Entry, entry_id)
     if not _publicly_shown(entry):
         abort(404)
-    response = send_file(io.BytesIO(entries.storage().read(entries.image_key(entry, "public"))),
+    response = send_file(io.BytesIO(files.storage().read(files.image_key(entry, "public"))),
                          mimetype="image/jpeg", max_age=3600)
     return response
 

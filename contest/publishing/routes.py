@@ -31,6 +31,7 @@ from ..extensions import db
 from ..i18n import language
 from ..judging import operations as judging
 from ..models import CalendarExport, Contest, Entry, Fact, Job, Region, Role
+from ..uploads import files
 from .forms import CalendarExportForm, CertificateBatchForm, FactForm
 
 bp = Blueprint("publishing", __name__)
@@ -288,7 +289,7 @@ def calendar_file(export_id: int, name: str):
     key = wall_calendar.export_file_key(export, name)
     if key is None:
         abort(404)
-    return send_file(io.BytesIO(entries.storage().read(key)), download_name=name,
+    return send_file(io.BytesIO(files.storage().read(key)), download_name=name,
                      as_attachment=name.endswith(".pdf"))
 
 
@@ -359,7 +360,7 @@ def job_download(job_id: int):
     job = _own_job(job_id)
     if not job.result_key:
         abort(404)
-    return send_file(entries.storage().open(job.result_key), as_attachment=True,
+    return send_file(files.storage().open(job.result_key), as_attachment=True,
                      download_name=job.result_name)
 
 

@@ -25,6 +25,7 @@ from ..extensions import db, limiter
 from ..i18n import language
 from ..judging import operations as judging
 from ..models import Entry
+from ..uploads import files
 from ..uploads.pipeline import ImageRejected, process_image
 from .forms import BatchForm, NewPhotoForm, StatusForm, SubmissionForm
 
@@ -48,7 +49,7 @@ def submit():
         details = _details(form)
         upload = form.image.data
         try:
-            image = process_image(upload.read(), upload.filename, entries.upload_limits())
+            image = process_image(upload.read(), upload.filename, files.upload_limits())
             entry = entries.submit(contest, details, image)
         except ImageRejected as e:
             form.image.errors.append(str(e))
@@ -81,7 +82,7 @@ def batch():
         try:
             rows = batches.read_rows(form.sheet.data.filename or "", form.sheet.data.read())
             items, problems = batches.prepare(contest, rows, form.archive.data.read(), common,
-                                              entries.upload_limits())
+                                              files.upload_limits())
             if not problems:
                 stored = entries.submit_many(contest, items)
                 for entry in stored:
@@ -154,7 +155,7 @@ def new_photo(code: str):
     if form.validate_on_submit():
         upload = form.image.data
         try:
-            image = process_image(upload.read(), upload.filename, entries.upload_limits())
+            image = process_image(upload.read(), upload.filename, files.upload_limits())
             entries.replace_image(entry, image)
         except ImageRejected as e:
             form.image.errors.append(str(e))
@@ -199,7 +200,7 @@ def _remember_batch(stored: list[Entry]) -> str:
 
 
 def _image_response(entry: Entry, kind: str):
-    response = send_file(io.BytesIO(entries.storage().read(entries.image_key(entry, kind))),
+    response = send_file(io.BytesIO(files.storage().read(files.image_key(entry, kind))),
                          mimetype="image/jpeg", max_age=0)
     response.headers["Cache-Control"] = "private, no-store"
     return response

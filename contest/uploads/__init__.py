@@ -1,4 +1,6 @@
-"""Uploaded drawings: the checking and normalising pipeline, and where the files are kept."""
+"""Uploaded drawings: the checking and normalising pipeline (``pipeline``) and the storage
+interface with its filesystem backend (``storage``), both without a Flask app; and the app's
+own ``files``: its storage, its upload limits and where each entry's images are kept."""
 
 from .pipeline import (
     ImageRejected,

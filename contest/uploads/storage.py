@@ -47,6 +47,10 @@ class Storage(Protocol):
     def size(self, key: str) -> int:
         """The stored file's length in bytes; FileNotFoundError if there is none."""
 
+    def local_path(self, key: str) -> Path:
+        """A path on this machine where the file under ``key`` can be read by name, for a
+        library that opens files itself (the calendar's renderer links and reads drawings)."""
+
 
 def check_key(key: str) -> str:
     """``key`` if it is a well-formed relative key; InvalidKey otherwise."""
@@ -110,6 +114,10 @@ class FileSystemStorage:
     def size(self, key: str) -> int:
         """The stored file's length in bytes."""
         return self.path(key).stat().st_size
+
+    def local_path(self, key: str) -> Path:
+        """The file's place on disk (``path``): the stored file itself, never a copy."""
+        return self.path(key)
 
 
 @contextmanager

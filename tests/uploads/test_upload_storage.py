@@ -44,6 +44,14 @@ def test_filesystem_storage_fits_the_interface(storage):
     assert keeps(storage) == b"\x00\x01"
 
 
+def test_a_library_reads_the_stored_file_by_its_local_path(storage):
+    storage.put("calendars/2026/page-01.png", b"png")
+    path = storage.local_path("calendars/2026/page-01.png")
+    assert path.read_bytes() == b"png" and path.is_relative_to(storage.root)
+    with pytest.raises(InvalidKey):
+        storage.local_path("../outside.png")
+
+
 @pytest.mark.parametrize("key", [
     "", "/etc/passwd", "../outside.jpg", "entries/../../outside.jpg", "entries/..", "a/./b",
     "a\\b.jpg", "..\\x.jpg", "a\x00b.jpg", "a//b.jpg", "a/", ".hidden", "entries/.x.tmp",
@@ -51,7 +59,8 @@ def test_filesystem_storage_fits_the_interface(storage):
 ])
 def test_unsafe_keys_are_refused_before_touching_the_disk(storage, key):
     for action in (lambda: storage.put(key, b"x"), lambda: storage.read(key),
-                   lambda: storage.delete(key), lambda: storage.exists(key)):
+                   lambda: storage.delete(key), lambda: storage.exists(key),
+                   lambda: storage.local_path(key)):
         with pytest.raises(InvalidKey):
             action()
     assert not storage.root.exists() or all_files(storage.root) == []

@@ -1,0 +1,76 @@
+"""Entries: the drawings children send, from submission to the family's rights over their data.
+
+- ``submission``: the contest's rules for an entry (``check``), and storing entries with their
+  files (``submit``, ``submit_many`` for a school's batch, ``store_many`` outside the window).
+- ``moderation``: the coordinator's decisions while the region's moderation lasts.
+- ``images``: the stored drawing turned, masked, or replaced by the family's better photo.
+- ``privacy``: what public pages may show, and a family's copy or erasure of their data.
+
+Where the files live (the storage, the image keys) is ``contest.uploads.files``. Views, the
+batch, the demo and the command line call the names below as ``entries.submit`` and so on.
+"""
+
+from .images import MIN_MASK, delete_files, mask_box, replace_image, rotate_entry, set_masks
+from .moderation import (
+    ModerationClosed,
+    may_send_new_photo,
+    moderate,
+    moderation_closed,
+    require_moderation_open,
+    status_counts,
+)
+from .privacy import (
+    caption,
+    drawing_shown_publicly,
+    erase_personal_data,
+    personal_data,
+    purge_contacts,
+)
+from .submission import (
+    DUPLICATE_IMAGE,
+    EntryDetails,
+    EntryError,
+    check,
+    check_all,
+    child_key,
+    contact_problems,
+    find_by_code,
+    folded,
+    store_many,
+    submissions_open,
+    submit,
+    submit_many,
+)
+
+__all__ = [
+    "DUPLICATE_IMAGE",
+    "MIN_MASK",
+    "EntryDetails",
+    "EntryError",
+    "ModerationClosed",
+    "caption",
+    "check",
+    "check_all",
+    "child_key",
+    "contact_problems",
+    "delete_files",
+    "drawing_shown_publicly",
+    "erase_personal_data",
+    "find_by_code",
+    "folded",
+    "mask_box",
+    "may_send_new_photo",
+    "moderate",
+    "moderation_closed",
+    "personal_data",
+    "purge_contacts",
+    "replace_image",
+    "require_moderation_open",
+    "rotate_entry",
+    "set_masks",
+    "status_counts",
+    "store_many",
+    "submissions_open",
+    "submit",
+    "submit_many",
+]

@@ -1,0 +1,61 @@
+"""The app's files: which storage, what an upload may be, and where each entry's images are
+kept.
+
+The pipeline and the storage interface beside this module need no Flask app; this one reads
+the app's settings. Every module that opens a drawing asks ``image_key`` which file to open.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from flask import current_app
+
+from .pipeline import ProcessedImage, UploadLimits
+from .storage import FileSystemStorage, Storage
+
+if TYPE_CHECKING:
+    from ..models import Entry
+
+# Every file an entry may have under its prefix: the four the pipeline makes, and the masked
+# copies (``jury``, ``public``) the coordinator's masks make.
+ENTRY_FILES = ("original", "print.jpg", "preview.jpg", "thumb.jpg", "jury.jpg", "public.jpg")
+
+
+def storage() -> Storage:
+    """The app's file storage (filesystem under ``UPLOAD_FOLDER``, never under ``static/``)."""
+    store = current_app.extensions.get("contest_storage")
+    if store is None:
+        store = FileSystemStorage(current_app.config["UPLOAD_FOLDER"])
+        current_app.extensions["contest_storage"] = store
+    return store
+
+
+def upload_limits() -> UploadLimits:
+    """What one uploaded image may be (``UPLOAD_MAX_BYTES``)."""
+    return UploadLimits(max_bytes=current_app.config["UPLOAD_MAX_BYTES"])
+
+
+def hides_signature(entry: Entry) -> bool:
+    """A masked area is mostly the child's signature: their name. Outside the jury it stays
+    hidden unless the family agreed to show the child's name."""
+    return bool(entry.jury_masks) and not entry.consent("show_name")
+
+
+def image_key(entry: Entry, kind: str) -> str:
+    """Where one of an entry's images is stored. ``jury`` (the preview) carries the
+    coordinator's masks when there are any; ``public`` (the thumbnail on public pages) carries
+    them when the family did not agree to show the child's name (see ``hides_signature``)."""
+    if kind == "jury" and not entry.jury_masks:
+        kind = "preview"
+    if kind == "public":
+        kind = "public" if hides_signature(entry) else "thumb"
+    if kind == "original":
+        return f"{entry.image_key}/original"
+    return f"{entry.image_key}/{kind}.jpg"
+
+
+def entry_files(prefix: str, image: ProcessedImage) -> dict[str, bytes]:
+    """The files of a new drawing under ``prefix`` (an entry's ``image_key``), key to bytes."""
+    return {f"{prefix}/original": image.original, f"{prefix}/print.jpg": image.print_master,
+            f"{prefix}/preview.jpg": image.preview, f"{prefix}/thumb.jpg": image.thumbnail}
