@@ -4,7 +4,6 @@ import json
 import re
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -67,12 +66,9 @@ def test_calendar_builder_never_imports_flask() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_sample_drawings_are_deterministic_quick_and_drawn() -> None:
-    start = time.perf_counter()
-    first = make_drawing(3)
-    elapsed = time.perf_counter() - start
+def test_sample_drawings_are_deterministic_and_drawn() -> None:
+    first = make_drawing(3)  # its time is measured by bench/calendar.py, never asserted here
     assert first.size == (3508, 2480) and first.mode == "RGB"
-    assert elapsed < 1.0
     assert ImageChops.difference(first, make_drawing(3)).getbbox() is None
     assert ImageChops.difference(first, make_drawing(4)).getbbox() is not None
     portrait = make_drawing(5, (1240, 1754), motif="milk")

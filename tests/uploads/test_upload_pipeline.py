@@ -441,14 +441,13 @@ def test_rotate_turns_clockwise():
         rotate(image.preview, 45)
 
 
-# --- bombs: refused before decoding, in bounded time and memory ----------------------------
+# --- bombs: refused before decoding, in bounded memory ------------------------------------
 
 BOMB_SCRIPT = """
-import resource, sys, time
+import resource, sys
 from pathlib import Path
 from contest.uploads import ImageRejected, process_image
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-start = time.perf_counter()
 for path in sys.argv[1:]:
     try:
         process_image(Path(path).read_bytes())
@@ -456,11 +455,11 @@ for path in sys.argv[1:]:
     except ImageRejected as rejected:
         print(rejected.code)
 after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(time.perf_counter() - start, (after - before) / 1024)
+print((after - before) / 1024)
 """
 
 
-def test_bombs_are_refused_quickly_with_bounded_memory(tmp_path):
+def test_bombs_are_refused_before_decoding_with_bounded_memory(tmp_path):
     bombs = [WILD / name for name in ("decompression_bomb.gif", "bmp__b__reallybig.bmp",
                                       "bmp__b__badwidth.bmp", "l2rgb_read.bmp")]
     for width, height in [(9000, 9000), (12000, 12000), (65535, 65535), (2**31 - 1, 2**31 - 1)]:
@@ -469,11 +468,9 @@ def test_bombs_are_refused_quickly_with_bounded_memory(tmp_path):
     run = subprocess.run([sys.executable, "-W", "error", "-c", BOMB_SCRIPT, *map(str, bombs)],
                          capture_output=True, text=True, timeout=120, check=True,
                          cwd=Path(__file__).resolve().parents[2])
-    *codes, figures = run.stdout.split("\n")[:-1]
+    *codes, growth_mb = run.stdout.split("\n")[:-1]
     assert codes == ["too_many_pixels"] * len(bombs)
-    seconds, growth_mb = map(float, figures.split())
-    print(f"{len(bombs)} bombs refused in {seconds:.3f} s, peak RSS grew by {growth_mb:.1f} MB")
-    assert growth_mb < 50  # not one of them was decoded: each would take gigabytes
+    assert float(growth_mb) < 50  # not one of them was decoded: each would take gigabytes
 
 
 @pytest.mark.parametrize(("head", "kind"), [
