@@ -34,7 +34,7 @@ class Defaults:
 def from_environment() -> dict:
     """Settings given as environment variables, for containers and production."""
     names = ("SECRET_KEY", "DATABASE_URL", "UPLOAD_FOLDER", "MAIL_SERVER", "MAIL_USERNAME",
-             "MAIL_PASSWORD", "MAIL_SENDER", "RATELIMIT_STORAGE_URI", "PUBLIC_URL")
+             "MAIL_PASSWORD", "MAIL_SENDER", "RATELIMIT_STORAGE_URI", "PUBLIC_URL", "JOBS_URL")
     found = {name: os.environ[name] for name in names if os.environ.get(name)}
     if "DATABASE_URL" in found:
         found["SQLALCHEMY_DATABASE_URI"] = _sqlalchemy_url(found.pop("DATABASE_URL"))

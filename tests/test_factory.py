@@ -16,6 +16,16 @@ def test_instance_config_and_environment(monkeypatch, tmp_path):
     assert app.instance_path.endswith("instance")
 
 
+def test_job_queue_from_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("SECRET_KEY", "from-env")
+    monkeypatch.setenv("JOBS_URL", str(tmp_path / "queue.db"))
+    assert create_app().extensions["huey"].storage.filename == str(tmp_path / "queue.db")
+    monkeypatch.setenv("JOBS_URL", "redis://queue.example:6380/2")
+    storage = create_app().extensions["huey"].storage  # connects only when a job is queued
+    assert type(storage).__name__ == "RedisStorage"
+    assert storage.conn.connection_pool.connection_kwargs["host"] == "queue.example"
+
+
 def test_secure_cookie_settings(app):
     assert app.config["SESSION_COOKIE_HTTPONLY"]
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
