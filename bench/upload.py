@@ -6,14 +6,16 @@ position. The bare work is what any ingest must do at least: decode, turn uprigh
 to the same three sizes and encode them with the same settings. ``process_image`` adds the
 checks, the colour handling and the hash on top. Target: at most 1.5 times the bare work.
 
-When the Pillow test images are in ../shared/wild-images, the same photo is also timed with
-the Display P3 profile an iPhone embeds, which the pipeline converts to sRGB.
+When the folder of real-world images is found (``WILD_IMAGES``, or ``shared/wild-images``
+beside the checkout, as for tests/uploads), the same photo is also timed with the Display P3
+profile an iPhone embeds, which the pipeline converts to sRGB.
 
     .venv/bin/python -m bench.upload [--runs 7]
 """
 
 import argparse
 import io
+import os
 import random
 import statistics
 import time
@@ -26,7 +28,8 @@ from contest.uploads import ProcessedImage, UploadLimits, process_image
 
 TARGET_RATIO = 1.5
 SIZE = (4032, 3024)
-WILD = Path(__file__).resolve().parents[2] / "shared" / "wild-images"
+WILD = Path(os.environ.get("WILD_IMAGES")
+            or Path(__file__).resolve().parents[2] / "shared" / "wild-images")
 
 
 def phone_photo(icc_profile: bytes | None = None, seed: int = 1) -> bytes:

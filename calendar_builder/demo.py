@@ -19,7 +19,7 @@ from .spec import (
     world_osteoporosis_day,
 )
 
-# From ../shared/osteoporosis-facts.md: one a month, with the source to print.
+# Sourced facts about bone health, one a month, each with the source to print.
 FACTS = (
     Fact(Text("Каждая третья женщина и каждый пятый мужчина старше 50 лет в мире переносят "
               "перелом из-за остеопороза.",

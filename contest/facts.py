@@ -1,7 +1,7 @@
 """The facts library: sourced facts about bone health for the calendar's month pages.
 
-Seeded from ``data/facts.csv`` (figures checked against ``shared/osteoporosis-facts.md``);
-organizers edit it in the browser.
+Seeded from ``data/facts.csv``, each fact with the source to print; organizers edit it in the
+browser.
 """
 
 import csv

@@ -378,7 +378,7 @@ class Entry(db.Model):
     """One child's drawing in one contest, with what the family told us about it.
 
     Personal fields (names, contacts, birth date, institution) are shown only to the
-    region's coordinator and the organizers; see ``contest.privacy``.
+    region's coordinator and the organizers; see ``access.can_see_personal_data``.
     """
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -40,7 +40,8 @@ def app_config(tmp_path):
         "WTF_CSRF_ENABLED": False,  # tests/test_security.py checks CSRF with it on
         "RATELIMIT_ENABLED": False,  # tests/test_auth.py checks throttling with it on
         "JOBS_URL": str(tmp_path / "jobs.db"),
-        "JOBS_IMMEDIATE": True,  # background jobs run in the request; tests/test_jobs.py runs a worker
+        # Background jobs run in the request; the browser tests (tests/e2e) run a real worker.
+        "JOBS_IMMEDIATE": True,
     }
 
 
