@@ -9,6 +9,8 @@ from .build import build_calendar
 from .previews import render_previews
 from .report import BuildReport
 from .spec import (
+    DEFAULT_LANGUAGE,
+    LANGUAGES,
     BackPage,
     CalendarSpec,
     Caption,
@@ -28,6 +30,8 @@ from .spec import (
 from .text import TextOverflow
 
 __all__ = [
+    "DEFAULT_LANGUAGE",
+    "LANGUAGES",
     "BackPage",
     "BuildReport",
     "CalendarSpec",

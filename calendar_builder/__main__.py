@@ -13,7 +13,7 @@ from .build import build_calendar
 from .demo import demo_spec
 from .previews import render_previews
 from .report import BuildReport
-from .spec import CalendarSpec, SpecError, load_spec
+from .spec import DEFAULT_LANGUAGE, LANGUAGES, CalendarSpec, SpecError, load_spec
 from .text import TextOverflow
 
 
@@ -26,7 +26,7 @@ def main() -> None:
 @click.argument("spec_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The PDF to write.")
-@click.option("--lang", type=click.Choice(["ru", "en"]), help="Override the spec's language.")
+@click.option("--lang", type=click.Choice(LANGUAGES), help="Override the spec's language.")
 @click.option("--previews", type=click.Path(file_okay=False, path_type=Path),
               help="Also write a PNG preview of every page to this folder.")
 @click.option("--deterministic", is_flag=True, help="Byte-identical output for the same input.")
@@ -45,7 +45,7 @@ def build(spec_file: Path, output: Path, lang: str | None, previews: Path | None
 @main.command()
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The PDF to write.")
-@click.option("--lang", type=click.Choice(["ru", "en"]), default="ru", show_default=True)
+@click.option("--lang", type=click.Choice(LANGUAGES), default=DEFAULT_LANGUAGE, show_default=True)
 @click.option("--format", "page_format", type=click.Choice(["A4", "A3"]), default="A4",
               show_default=True)
 @click.option("--orientation", type=click.Choice(["portrait", "landscape"]),

@@ -18,7 +18,7 @@ import holidays
 from babel import Locale
 from babel.dates import format_date, get_day_names, get_month_names
 
-from .spec import Language, MarkedDay
+from .spec import DEFAULT_LANGUAGE, Language, MarkedDay
 
 # The English edition is British English: the same Monday-first weeks as the Russian one.
 LOCALES = {"ru": "ru_RU", "en": "en_GB"}
@@ -90,7 +90,7 @@ def _readable_dates(name: str, language: Language) -> str:
     return MOVED_FROM[language].sub(spelled, name)
 
 
-def is_day_off(day: dt.date, language: Language = "ru") -> bool:
+def is_day_off(day: dt.date, language: Language = DEFAULT_LANGUAGE) -> bool:
     """Whether the production calendar makes ``day`` a non-working day."""
     named, working_weekends = russian_days_off(day.year, language)
     if day in named:

@@ -5,11 +5,13 @@ from pathlib import Path
 
 from .samples import MOTIFS, make_drawing
 from .spec import (
+    DEFAULT_LANGUAGE,
     BackPage,
     CalendarSpec,
     Caption,
     Cover,
     Fact,
+    Language,
     MarkedDay,
     MonthPage,
     Orientation,
@@ -104,7 +106,7 @@ def demo_spec(
     folder: Path,
     *,
     year: int,
-    language: str = "ru",
+    language: Language = DEFAULT_LANGUAGE,
     page_format: PageFormat = "A4",
     orientation: Orientation = "portrait",
     patient_solidarity_day: dt.date | None = None,

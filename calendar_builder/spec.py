@@ -8,13 +8,14 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 Language = Literal["ru", "en"]
 PageFormat = Literal["A4", "A3"]
 Orientation = Literal["portrait", "landscape"]
 
-LANGUAGES: tuple[Language, ...] = ("ru", "en")
+LANGUAGES: tuple[Language, ...] = get_args(Language)
+DEFAULT_LANGUAGE: Language = LANGUAGES[0]  # Russian: the contest's own language
 FONTS_DIR = Path(__file__).parent / "fonts"
 
 
@@ -131,7 +132,7 @@ class CalendarSpec:
     cover: Cover
     months: tuple[MonthPage, ...]  # exactly 12, January first
     back: BackPage
-    language: Language = "ru"
+    language: Language = DEFAULT_LANGUAGE
     page_format: PageFormat = "A4"
     orientation: Orientation = "portrait"
     bleed_mm: float = 3.0

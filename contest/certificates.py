@@ -29,6 +29,7 @@ from calendar_builder.render import JpegSource, raw_streams
 from calendar_builder.spec import FONTS_DIR
 
 from . import jobs
+from .config import DEFAULT_LANGUAGE
 from .extensions import db
 from .i18n import in_language
 from .models import Entry, EntryStatus, Job, Stage
@@ -61,7 +62,7 @@ def child_name(entry: Entry) -> str:
     return in_language(entry.child_first_name)
 
 
-def render(items: Iterable[Entry], language: str = "ru") -> bytes:
+def render(items: Iterable[Entry], language: str = DEFAULT_LANGUAGE) -> bytes:
     """A PDF with one certificate page per entry that earns one."""
     register_fonts()
     out = io.BytesIO()
@@ -214,7 +215,7 @@ def batch_job(job: Job, progress: Callable[[int, int, str], None]) -> tuple[str,
             while f"{name}.pdf" in used:  # "School 1" and "School №1" read alike once cleaned
                 name += "_"
             used.add(f"{name}.pdf")
-            archive.writestr(f"{name}.pdf", render(group, params.get("language", "ru")))
+            archive.writestr(f"{name}.pdf", render(group, params.get("language", DEFAULT_LANGUAGE)))
             done += len(group)
             progress(done, total, place)
     return key, f"certificates-{params.get('name', job.contest_id)}.zip"

@@ -3,13 +3,18 @@ environment (``SECRET_KEY``, ``DATABASE_URL``, ``UPLOAD_FOLDER``, ...) override 
 
 import os
 
-LANGUAGES = ("ru", "en")
+from babel import Locale
+
+from calendar_builder import DEFAULT_LANGUAGE, LANGUAGES  # the app speaks what it prints
+
+# Each language in its own words, for the language switch and the forms: Русский, English.
+LANGUAGE_NAMES = {code: Locale.parse(code).display_name.capitalize() for code in LANGUAGES}
 
 
 class Defaults:
     SECRET_KEY = "dev"  # replaced by instance/config.py or the SECRET_KEY variable
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
-    BABEL_DEFAULT_LOCALE = "ru"
+    BABEL_DEFAULT_LOCALE = DEFAULT_LANGUAGE
     BABEL_DEFAULT_TIMEZONE = "Europe/Moscow"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

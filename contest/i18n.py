@@ -9,7 +9,7 @@ from flask import Flask, has_request_context, session
 from flask_babel import format_date, format_datetime, format_decimal, format_number, get_locale
 from markupsafe import Markup
 
-from .config import LANGUAGES
+from .config import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES
 from .extensions import babel
 
 
@@ -17,7 +17,7 @@ def select_locale() -> str:
     """The language the visitor chose with the switch; Russian otherwise (and outside requests,
     where ``force_locale`` chooses)."""
     lang = session.get("lang") if has_request_context() else None
-    return lang if lang in LANGUAGES else "ru"
+    return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
 
 
 LIST_ITEM = re.compile(r"^\s{0,3}(?:[-*+]|\d+[.)])\s")
@@ -43,8 +43,8 @@ def _lists_start_paragraphs(text: str) -> str:
 
 
 def language() -> str:
-    """The current language's code, "ru" or "en" (Russian outside a request)."""
-    return str(get_locale() or "ru")
+    """The current language's code, "ru" or "en" (the default, Russian, outside a request)."""
+    return str(get_locale() or DEFAULT_LANGUAGE)
 
 
 def latin(text: str) -> str:
@@ -70,4 +70,4 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def languages():
-        return {"LANGUAGES": LANGUAGES, "current_lang": language()}
+        return {"LANGUAGE_NAMES": LANGUAGE_NAMES, "current_lang": language()}

@@ -20,6 +20,7 @@ from flask_babel import force_locale
 from huey import RedisHuey, SqliteHuey
 from sqlalchemy import update
 
+from .config import DEFAULT_LANGUAGE
 from .extensions import db
 from .i18n import language
 from .models import Job, JobStatus, utcnow
@@ -66,7 +67,7 @@ def start(kind: str, user_id: int | None, contest_id: int | None, **params) -> J
     if kind not in HANDLERS:
         raise ValueError(f"unknown job kind {kind!r}")
     # The worker speaks the language of whoever started the job (progress, errors).
-    ui_locale = language() if has_request_context() else "ru"
+    ui_locale = language() if has_request_context() else DEFAULT_LANGUAGE
     job = Job(kind=kind, user_id=user_id, contest_id=contest_id,
               params={"ui_locale": ui_locale, **params})
     db.session.add(job)
@@ -90,7 +91,7 @@ def run(job_id: int) -> None:
         db.session.commit()
 
     try:
-        with force_locale(job.params.get("ui_locale", "ru")):
+        with force_locale(job.params.get("ui_locale", DEFAULT_LANGUAGE)):
             job.result_key, job.result_name = HANDLERS[job.kind](job, progress)
     except Exception as error:  # the page must say what went wrong, whatever it was
         db.session.rollback()

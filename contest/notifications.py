@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 
 from . import mail
 from .codes import format_code
+from .config import DEFAULT_LANGUAGE
 from .models import Entry
 
 
@@ -26,7 +27,7 @@ def _send(entry: Entry, template: str, subject) -> None:
     if not has_request_context():  # the CLI or a background job: build links to PUBLIC_URL
         with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
             return _send(entry, template, subject)
-    with force_locale(entry.locale or "ru"):
+    with force_locale(entry.locale or DEFAULT_LANGUAGE):
         body = render_template(template, entry=entry, code=format_code(entry.code),
                                status_url=url_for("submit.status", code=entry.code,
                                                   _external=True))

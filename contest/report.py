@@ -29,6 +29,7 @@ from calendar_builder.render import raw_streams
 
 from . import spreadsheets
 from .certificates import FONTS, register_fonts
+from .config import DEFAULT_LANGUAGE
 from .entries import child_key, folded
 from .extensions import db
 from .models import Contest, Entry, EntryStatus, Stage
@@ -120,7 +121,7 @@ def to_xlsx(figures: YearlyFigures) -> bytes:
                                  (_("Ages"), ages, {})])
 
 
-def to_pdf(figures: YearlyFigures, language: str = "ru") -> bytes:
+def to_pdf(figures: YearlyFigures, language: str = DEFAULT_LANGUAGE) -> bytes:
     """A printable A4 report: totals, the table and two charts."""
     register_fonts()
     out = io.BytesIO()

@@ -44,6 +44,7 @@ from calendar_builder.spec import (
 from calendar_builder.spec import Fact as SpecFact
 
 from . import audit, contests, entries, facts, jobs
+from .config import DEFAULT_LANGUAGE
 from .extensions import db
 from .i18n import latin
 from .models import (
@@ -75,7 +76,7 @@ MIN_SHARE = 0.25
 class Options:
     """How to print: what the organizer chooses on the export form."""
 
-    language: str = "ru"
+    language: str = DEFAULT_LANGUAGE
     page_format: str = "A4"
     orientation: str = "portrait"
     bleed_mm: float = 3.0

@@ -1,9 +1,10 @@
 from contest import create_app
+from contest.config import DEFAULT_LANGUAGE
 
 
 def test_config_defaults_and_test_override(app):
     assert app.testing
-    assert create_app({"TESTING": True}).config["BABEL_DEFAULT_LOCALE"] == "ru"
+    assert create_app({"TESTING": True}).config["BABEL_DEFAULT_LOCALE"] == DEFAULT_LANGUAGE == "ru"
     assert create_app({"TESTING": True}).testing is not False
 
 

@@ -1,5 +1,6 @@
 from datetime import date
 
+from contest.config import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES
 from contest.i18n import render_markdown
 
 
@@ -16,6 +17,12 @@ def test_language_switch(client):
     assert 'lang="en"' in page and "Sign in" in page
     client.post("/language", data={"lang": "ru"})
     assert "Войти" in client.get("/auth/login").data.decode()
+
+
+def test_the_switch_names_each_language_in_its_own_words(client):
+    assert list(LANGUAGE_NAMES) == list(LANGUAGES) and LANGUAGES[0] == DEFAULT_LANGUAGE
+    page = client.get("/").data.decode()
+    assert 'aria-label="Русский"' in page and 'aria-label="English"' in page
 
 
 def test_language_switch_is_no_open_redirect(client):

@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import audit, consents
 from ..codes import CODE_LENGTH, new_code, normalize_code
+from ..config import DEFAULT_LANGUAGE
 from ..contests import age_on, category_for_age
 from ..extensions import db
 from ..models import Consent, Contest, Entry, EntryStatus, Phase, Stage, StageKind, utcnow
@@ -55,7 +56,7 @@ class EntryDetails:
     guardian_email: str = ""
     guardian_phone: str = ""
     consents: dict[str, bool] = field(default_factory=dict)
-    locale: str = "ru"  # the language to write to the family in
+    locale: str = DEFAULT_LANGUAGE  # the language to write to the family in
 
 
 # --- codes ---------------------------------------------------------------------------------

@@ -9,7 +9,6 @@ import io
 
 from babel.numbers import get_decimal_symbol
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
@@ -19,6 +18,7 @@ from .. import entries, spreadsheets
 from ..access import roles_required
 from ..contests import RuleError, current_contest
 from ..extensions import db
+from ..i18n import language
 from ..models import Contest, Entry, Phase, Role, Stage, StageKind, StageStatus, User
 from ..uploads import files
 from . import operations
@@ -344,7 +344,7 @@ def _figure_formatter():
 
     Babel's formatting costs too much for the thousand figures of a ranking page.
     """
-    point = get_decimal_symbol(get_locale() or "ru")
+    point = get_decimal_symbol(language())
 
     def figure(value: float | None) -> str:
         return "—" if value is None else f"{value:.2f}".replace(".", point)

@@ -13,6 +13,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from ..config import DEFAULT_LANGUAGE, LANGUAGE_NAMES
 from ..wall_calendar import MONTHS, Options, page_name
 
 REQUIRED = DataRequired(message=_l("Please fill this in."))
@@ -38,16 +39,16 @@ class FactForm(FlaskForm):
     active = BooleanField(_l("Offer this fact for calendars"), default=True)
 
 
-LANGUAGE_CHOICES = [SelectChoice("ru", "Русский"), SelectChoice("en", "English")]
+LANGUAGE_CHOICES = [SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()]
 
 
 class CertificateBatchForm(FlaskForm):
     stage = SelectField(_l("Region"), coerce=int)
-    language = RadioField(_l("Language"), choices=LANGUAGE_CHOICES, default="ru")
+    language = RadioField(_l("Language"), choices=LANGUAGE_CHOICES, default=DEFAULT_LANGUAGE)
 
 
 class CalendarExportForm(FlaskForm):
-    language = RadioField(_l("Language"), choices=LANGUAGE_CHOICES, default="ru")
+    language = RadioField(_l("Language"), choices=LANGUAGE_CHOICES, default=DEFAULT_LANGUAGE)
     page_format = RadioField(_l("Page size"), default="A4", choices=[
         SelectChoice("A4", "A4"), SelectChoice("A3", "A3")])
     orientation = RadioField(_l("Orientation"), default="portrait", choices=[

@@ -26,7 +26,7 @@ from .. import (
     wall_calendar,
 )
 from ..access import organizer_required, roles_required
-from ..config import LANGUAGES
+from ..config import DEFAULT_LANGUAGE, LANGUAGES
 from ..extensions import db
 from ..i18n import language
 from ..judging import operations as judging
@@ -78,7 +78,7 @@ def own_certificate(code: str):
     if entry is None or entry.personal_data_erased_at or not certificates.kind_of(entry):
         abort(404)
     wanted = request.args.get("lang", language())
-    pdf = certificates.render([entry], wanted if wanted in LANGUAGES else "ru")
+    pdf = certificates.render([entry], wanted if wanted in LANGUAGES else DEFAULT_LANGUAGE)
     return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
                      download_name=f"certificate-{entry.code}.pdf")
 
