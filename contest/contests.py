@@ -26,6 +26,7 @@ from .models import (
     StageKind,
     StageStatus,
 )
+from .rules import AGES_OUTSIDE_LIMITS, OLDEST_AGE, YOUNGEST_AGE
 
 # Forward one step at a time; the only way back is reopening a draft before any entry arrives.
 TRANSITIONS: dict[Phase, tuple[Phase, ...]] = {
@@ -36,9 +37,6 @@ TRANSITIONS: dict[Phase, tuple[Phase, ...]] = {
     Phase.CALENDAR: (Phase.CLOSED,),
     Phase.CLOSED: (),
 }
-
-AGE_LIMITS = (3, 18)
-
 
 class RuleError(Exception):
     """A contest rule refused the change; ``messages`` say why, in the user's language."""
@@ -140,9 +138,8 @@ def add_age_category(contest: Contest, name_ru: str, name_en: str, min_age: int,
         raise RuleError(_l("Age categories can only change while the contest is a draft."))
     if min_age > max_age:
         raise RuleError(_l("The lowest age must not be above the highest."))
-    if min_age < AGE_LIMITS[0] or max_age > AGE_LIMITS[1]:
-        raise RuleError(_l("Ages must be between %(low)s and %(high)s.",
-                           low=AGE_LIMITS[0], high=AGE_LIMITS[1]))
+    if min_age < YOUNGEST_AGE or max_age > OLDEST_AGE:
+        raise RuleError(AGES_OUTSIDE_LIMITS % {"min": YOUNGEST_AGE, "max": OLDEST_AGE})
     for other in contest.age_categories:
         if min_age <= other.max_age and other.min_age <= max_age:
             raise RuleError(_l("Ages %(low)s–%(high)s overlap the category “%(name)s”.",

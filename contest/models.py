@@ -26,8 +26,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from .config import DEFAULT_LANGUAGE
 from .extensions import db
 from .i18n import language
+from .rules import MIN_JURORS_PER_ENTRY, OLDEST_AGE, YOUNGEST_AGE
 
 
 def utcnow() -> datetime:
@@ -265,7 +267,7 @@ class Stage(db.Model):
         UniqueConstraint("contest_id", "region_id"),
         CheckConstraint("(kind = 'national') = (region_id IS NULL)", name="national_has_no_region"),
         CheckConstraint("finalists_per_category >= 0", name="finalists_not_negative"),
-        CheckConstraint("jurors_per_entry IS NULL OR jurors_per_entry >= 3",
+        CheckConstraint(f"jurors_per_entry IS NULL OR jurors_per_entry >= {MIN_JURORS_PER_ENTRY}",
                         name="at_least_three_jurors_per_entry"),
     )
 
@@ -403,7 +405,7 @@ class Entry(db.Model):
     guardian_name: Mapped[str] = mapped_column(String(200))
     guardian_email: Mapped[str] = mapped_column(String(254), default="")
     guardian_phone: Mapped[str] = mapped_column(String(40), default="")
-    locale: Mapped[str] = mapped_column(String(5), default="ru")
+    locale: Mapped[str] = mapped_column(String(5), default=DEFAULT_LANGUAGE)
 
     image_key: Mapped[str] = mapped_column(String(120))
     image_sha256: Mapped[str] = mapped_column(String(64))
@@ -431,7 +433,7 @@ class Entry(db.Model):
 
     __table_args__ = (
         UniqueConstraint("contest_id", "image_sha256"),
-        CheckConstraint("age >= 0 AND age <= 25", name="age_range"),
+        CheckConstraint(f"age >= {YOUNGEST_AGE} AND age <= {OLDEST_AGE}", name="age_range"),
     )
 
     @property

@@ -15,6 +15,7 @@ from contest.judging import operations
 from contest.judging.models import Assignment, Placement, Sheet, StageResult
 from contest.judging.results import RESULTS_VERSION
 from contest.models import AuditLog, Award, EntryStatus, Phase, Role, StageStatus
+from contest.rules import MIN_JURORS_PER_ENTRY
 
 from .factories import judging_stage, score
 from .judging.stages import national_stage
@@ -204,6 +205,15 @@ def test_a_removed_jurors_marks_no_longer_count(make):
     operations.change_status(stage, CLOSED)
     assert operations.placement(stage, a.id).raw_mean == pytest.approx(9)
     assert db.session.scalar(select(Sheet).where(Sheet.juror_id == j2.id))  # kept, not counted
+
+
+def test_each_entry_needs_the_least_number_of_jurors(make):
+    contest, stage, entries, jurors = judging_stage(make, open_judging=False)
+    with pytest.raises(RuleError, match=f"не меньше {MIN_JURORS_PER_ENTRY} членов жюри"):
+        operations.update_settings(stage, 3, MIN_JURORS_PER_ENTRY - 1)
+    assert stage.jurors_per_entry is None
+    operations.update_settings(stage, 3, MIN_JURORS_PER_ENTRY)
+    assert stage.jurors_per_entry == MIN_JURORS_PER_ENTRY
 
 
 def test_jurors_per_entry_shares_the_entries_out_and_rebalances(make):

@@ -7,6 +7,7 @@ from contest.extensions import db
 from contest.judging import operations
 from contest.judging.models import Sheet
 from contest.models import AuditLog, Phase, Role, StageStatus
+from contest.rules import MIN_JURORS_PER_ENTRY
 
 from .factories import judging_stage, score
 from .judging.stages import national_stage
@@ -268,7 +269,8 @@ def test_public_results_show_consented_finalists_only(client, closed):
 
 
 @pytest.mark.parametrize("data, message", [
-    ({"finalists_per_category": "2", "jurors_per_entry": "2"}, "Не меньше трёх"),
+    ({"finalists_per_category": "2", "jurors_per_entry": str(MIN_JURORS_PER_ENTRY - 1)},
+     f"От {MIN_JURORS_PER_ENTRY} до 100 членов жюри"),
     ({"finalists_per_category": ""}, "Пожалуйста, заполните"),
     ({"finalists_per_category": "-1"}, "от 0 до 100"),
 ])

@@ -1,11 +1,14 @@
 """Migrations upgrade cleanly and describe exactly the models (SQLite and PostgreSQL)."""
 
+import re
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
 from contest.extensions import db
+from contest.rules import MIN_JURORS_PER_ENTRY, OLDEST_AGE, YOUNGEST_AGE
 
 
 @pytest.fixture
@@ -20,6 +23,18 @@ def test_upgrade_matches_models(empty_db):
     with db.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
     assert diff == []
+
+
+def test_upgraded_schema_checks_the_contest_limits(empty_db):
+    """The check constraints the migrations leave hold the limits of contest/rules.py."""
+    upgrade()
+    with db.engine.connect() as conn:
+        inspector = db.inspect(conn)
+        checks = {check["name"]: re.sub(r"[()]", "", check["sqltext"])
+                  for table in ("entry", "stage") for check in inspector.get_check_constraints(table)}
+    assert checks["ck_entry_age_range"] == f"age >= {YOUNGEST_AGE} AND age <= {OLDEST_AGE}"
+    assert checks["ck_stage_at_least_three_jurors_per_entry"] == (
+        f"jurors_per_entry IS NULL OR jurors_per_entry >= {MIN_JURORS_PER_ENTRY}")
 
 
 def test_downgrade_to_base_and_up_again(empty_db):

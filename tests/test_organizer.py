@@ -3,8 +3,11 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from contest import contests
+from contest.contests import RuleError
 from contest.extensions import db
 from contest.models import AuditLog, Contest, Phase, Role, User
+from contest.rules import OLDEST_AGE, YOUNGEST_AGE
 
 
 @pytest.fixture
@@ -74,6 +77,13 @@ def test_age_categories(client, organizer, make):
     assert "пересекается".encode() in response.data
     response = client.post(url, data={"category-name_ru": "Наоборот", "category-min_age": 12, "category-max_age": 9})
     assert response.status_code == 422
+    for low, high in ((YOUNGEST_AGE - 1, 7), (12, OLDEST_AGE + 1)):
+        response = client.post(url, data={"category-name_ru": "Вне правил", "category-min_age": low,
+                                          "category-max_age": high})
+        assert response.status_code == 422
+        assert f"Возраст должен быть от {YOUNGEST_AGE} до {OLDEST_AGE} лет" in response.text
+        with pytest.raises(RuleError, match=f"от {YOUNGEST_AGE} до {OLDEST_AGE} лет"):
+            contests.add_age_category(contest, "Вне правил", "", low, high)  # the rule, not only the form
     assert [c.name_ru for c in contest.age_categories] == ["Малыши"]
     client.post(f"/organizer/categories/{contest.age_categories[0].id}/delete")
     assert contest.age_categories == []

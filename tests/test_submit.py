@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from contest.codes import format_code
 from contest.extensions import db
 from contest.models import Entry, EntryStatus, Phase, StageStatus
+from contest.rules import OLDEST_AGE, YOUNGEST_AGE
 
 from .factories import jpeg
 
@@ -76,8 +77,9 @@ def test_birth_date_gives_the_category(client, make, contest):
 
 @pytest.mark.parametrize("overrides, message", [
     ({"consent_personal_data": ""}, "Без этого согласия участие невозможно"),
-    ({"age": "30"}, "от 1 до 25"),
-    ({"age": "2"}, "Конкурс для детей"),
+    ({"age": str(OLDEST_AGE + 1)}, f"Возраст от {YOUNGEST_AGE} до {OLDEST_AGE} лет"),
+    ({"age": str(YOUNGEST_AGE - 1)}, f"Возраст от {YOUNGEST_AGE} до {OLDEST_AGE} лет"),
+    ({"age": str(OLDEST_AGE)}, "Конкурс для детей"),  # within the limits, in no category
     ({"age": ""}, "Укажите возраст или дату рождения"),
     ({"guardian_email": ""}, "Укажите почту или телефон"),
     ({"guardian_email": "not-an-email"}, "не похоже на адрес электронной почты"),

@@ -13,6 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..models import Contest, StageKind
+from ..rules import MIN_JURORS_PER_ENTRY
 
 # Words for the levels of the scale, by the level's place on it (0 = lowest, 1 = highest).
 LEVEL_WORDS = ((0.0, _l("weak")), (0.3, _l("modest")), (0.5, _l("fair")), (0.7, _l("good")),
@@ -77,7 +78,8 @@ class SettingsForm(FlaskForm):
             NumberRange(0, 100, message=_l("Between 0 and 100, please."))])
     jurors_per_entry = IntegerField(
         _l("Jurors per entry"), validators=[
-            Optional(), NumberRange(3, 100, message=_l("At least three jurors per entry."))],
+            Optional(), NumberRange(MIN_JURORS_PER_ENTRY, 100, message=_l(
+                "Between %(min)s and %(max)s jurors per entry, please."))],
         description=_l("Leave empty for every juror to score every entry. For a large stage, "
                        "entries are shared out evenly, each to this many jurors."))
 

@@ -19,6 +19,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 
 from ..contests import DEADLINE_FIELDS, deadline_problems
 from ..models import ROLE_LABELS, Role
+from ..rules import AGES_OUTSIDE_LIMITS, OLDEST_AGE, YOUNGEST_AGE
 
 NOT_EMPTY = DataRequired(message=_l("Please fill this in."))
 # For dates: a typed but invalid date gets "not a valid date", not "please fill this in".
@@ -75,9 +76,11 @@ class AgeCategoryForm(FlaskForm):
     name_ru = StringField(_l("Name (Russian)"), validators=[NOT_EMPTY, Length(max=100)])
     name_en = StringField(_l("Name (English)"), validators=[Optional(), Length(max=100)])
     min_age = IntegerField(_l("From age"), validators=[
-        InputRequired(message=_l("Please fill this in.")), NumberRange(0, 25)])
+        InputRequired(message=_l("Please fill this in.")),
+        NumberRange(YOUNGEST_AGE, OLDEST_AGE, message=AGES_OUTSIDE_LIMITS)])
     max_age = IntegerField(_l("To age"), validators=[
-        InputRequired(message=_l("Please fill this in.")), NumberRange(0, 25)])
+        InputRequired(message=_l("Please fill this in.")),
+        NumberRange(YOUNGEST_AGE, OLDEST_AGE, message=AGES_OUTSIDE_LIMITS)])
 
 
 class CriterionForm(FlaskForm):

@@ -14,6 +14,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from .. import consents
+from ..rules import OLDEST_AGE, YOUNGEST_AGE
 
 REQUIRED = DataRequired(message=_l("Please fill this in."))
 
@@ -26,7 +27,8 @@ class SubmissionForm(FlaskForm):
     birth_date = DateField(_l("Birth date"), validators=[Optional()],
                            description=_l("Or give the age below."))
     age = IntegerField(_l("Age"), validators=[
-        Optional(), NumberRange(1, 25, message=_l("An age between 1 and 25, please."))])
+        Optional(), NumberRange(YOUNGEST_AGE, OLDEST_AGE,
+                                message=_l("An age between %(min)s and %(max)s, please."))])
     institution = StringField(_l("Kindergarten, school or art studio"),
                               validators=[Optional(), Length(max=250)])
     teacher = StringField(_l("Teacher"), validators=[Optional(), Length(max=200)])

@@ -10,6 +10,7 @@ from ... import audit
 from ...contests import RuleError
 from ...extensions import db
 from ...models import Entry, Role, Stage, StageStatus, User
+from ...rules import MIN_JURORS_PER_ENTRY, TOO_FEW_JURORS
 from .. import assignment
 from ..models import Assignment, Sheet
 from .pool import Progress, in_pool, progress
@@ -75,8 +76,8 @@ def update_settings(stage: Stage, finalists_per_category: int,
         raise RuleError(_l("The settings are fixed once judging has closed."))
     if finalists_per_category < 0:
         raise RuleError(_l("The number of finalists cannot be negative."))
-    if jurors_per_entry is not None and jurors_per_entry < 3:
-        raise RuleError(_l("Each entry needs at least three jurors."))
+    if jurors_per_entry is not None and jurors_per_entry < MIN_JURORS_PER_ENTRY:
+        raise RuleError(TOO_FEW_JURORS % {"min": MIN_JURORS_PER_ENTRY})
     before = (stage.finalists_per_category, stage.jurors_per_entry)
     stage.finalists_per_category = finalists_per_category
     stage.jurors_per_entry = jurors_per_entry

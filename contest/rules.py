@@ -1,0 +1,14 @@
+"""The contest's fixed limits, each defined once with the message that explains it: operations,
+forms, the schema and the tests read them here. Changing a limit needs a migration for its
+check constraint in models.py."""
+
+from flask_babel import lazy_gettext as _l
+
+# The youngest and oldest child an age category may take in (and so any entry).
+YOUNGEST_AGE = 3
+OLDEST_AGE = 18
+AGES_OUTSIDE_LIMITS = _l("Ages must be between %(min)s and %(max)s.")
+
+# A stage that shares its entries out gives each entry to at least this many jurors.
+MIN_JURORS_PER_ENTRY = 3
+TOO_FEW_JURORS = _l("Each entry needs at least %(min)s jurors.")
