@@ -9,13 +9,12 @@ import os
 import pytest
 from flask import g
 from flask.testing import FlaskClient
-from flask_login.utils import _create_identifier
 from sqlalchemy import MetaData
 
 from contest import create_app
 from contest.extensions import db
 
-from .factories import Factory
+from .factories import PASSWORD, Factory
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 
@@ -102,17 +101,13 @@ def make(app):
 
 
 @pytest.fixture
-def login(client, make):
-    """``login(user)`` signs the test client in as ``user``."""
+def login(client):
+    """``login(user)`` signs the test client in as ``user`` the way a person does: the sign-in
+    form, with the factories' password. Tests sign in only through it."""
 
     def sign_in(user):
-        with client.application.test_request_context(environ_base=client.environ_base):
-            identifier = _create_identifier()
-        with client.session_transaction() as session:
-            session["_user_id"] = str(user.id)
-            session["_fresh"] = True
-            # "strong" session protection compares this identifier on every request
-            session["_id"] = identifier
+        response = client.post("/auth/login", data={"email": user.email, "password": PASSWORD})
+        assert response.status_code == 302, f"{user.email} could not sign in"
         return user
 
     return sign_in

@@ -1,5 +1,6 @@
-"""The suite's own rules: markers select what they say."""
+"""The suite's own rules: markers select what they say; no timings; one way to sign in."""
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -21,3 +22,19 @@ def test_e2e_marker_selects_exactly_the_browser_tests():
     assert len(browser_tests) >= 5
     assert collected("-m", "e2e", "tests/e2e") == browser_tests
     assert collected("-m", "not e2e", "tests/e2e") == []
+
+
+def sources_matching(pattern: str) -> list[str]:
+    """The test modules (this one aside) whose source matches ``pattern``."""
+    return sorted(str(path.relative_to(ROOT)) for path in (ROOT / "tests").rglob("*.py")
+                  if path != Path(__file__).resolve() and re.search(pattern, path.read_text()))
+
+
+def test_no_test_times_itself():
+    """A busy machine is slow, not broken: timings belong in bench/."""
+    assert sources_matching(r"perf_counter|time\.time\(|monotonic\(|process_time\(") == []
+
+
+def test_tests_sign_in_through_the_form_only():
+    """Flask-Login's session keys are its own business: the ``login`` fixture posts the form."""
+    assert sources_matching(r"_create_identifier|\[\"_(user_id|fresh|id)\"\]") == []
