@@ -6,11 +6,13 @@ PORT    ?= 5000
 HOST    ?= 127.0.0.1
 PG_URL  ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# Debian packages the app runs: Ghostscript renders the CMYK calendar's ink check and proofs.
+APP_DEBS := ghostscript
 # Debian packages the tests drive: Chromium (browser tests) and PDF checkers (calendar tests).
-DEBS    := chromium qpdf poppler-utils
+DEBS    := chromium qpdf poppler-utils $(APP_DEBS)
 export FLASK_APP := contest
 
-.PHONY: run test test-postgres install system-deps translations lint bench clean
+.PHONY: run test test-postgres install system-deps app-deps translations lint bench clean
 
 ## Install the project and its test tools into .venv (again only when setup.cfg changes).
 $(BIN)/.installed: setup.cfg pyproject.toml
@@ -31,7 +33,7 @@ instance/config.py:
 
 ## Start the app on SQLite in instance/, with demo data on an empty database, and the
 ## background job worker beside it (stopped with the app).
-run: install instance/config.py
+run: install app-deps instance/config.py
 	$(BIN)/flask db upgrade
 	$(BIN)/flask regions sync
 	$(BIN)/flask demo --if-empty
@@ -40,12 +42,20 @@ run: install instance/config.py
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEMO_MODE=1 $(BIN)/flask run --host $(HOST) --port $(PORT)
 
-system-deps:
-	@missing=""; for p in $(DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+# Install those of the Debian packages given ($(1)) that are missing.
+define apt_install
+	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
+endef
+
+app-deps:
+	$(call apt_install,$(APP_DEBS))
+
+system-deps:
+	$(call apt_install,$(DEBS))
 
 ## The whole suite on SQLite (two workers).
 test: install system-deps

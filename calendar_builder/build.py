@@ -10,6 +10,7 @@ from .fonts import register_fonts
 from .geometry import MM
 from .images import MIN_DPI, PreparedImage, prepare_image, upright_size
 from .layout import PageLayout, Picture, calendar_layout
+from .pdfx import DEFAULT_OUTPUT, Output, finish
 from .render import render_pdf
 from .report import BuildReport, ImageCheck, PageCheck, TextCheck
 from .spec import CalendarSpec, SpecError
@@ -26,11 +27,14 @@ def build_calendar(
     progress: Progress | None = None,
     *,
     deterministic: bool = False,
+    output: Output = DEFAULT_OUTPUT,
 ) -> BuildReport:
     """Write the calendar of ``spec`` to ``out_path`` and return its preflight report.
 
     ``progress(done, total, message)`` is called as images are prepared and pages written.
     ``deterministic`` makes the PDF byte-identical for the same specification and images.
+    ``output`` chooses the file: PDF/X-4 (sRGB) by default, CMYK PDF/X-1a for a paper, or
+    plain RGB (see ``pdfx``); the report's ``prepress`` part says what was checked.
     Raises ``SpecError`` for a missing drawing and ``TextOverflow`` (naming the page) for a
     text too long for its box.
     """
@@ -44,10 +48,12 @@ def build_calendar(
     total = len(placements) + len(layouts)
     done = 0
     images: dict[tuple[int, str], PreparedImage] = {}
+    convert = output.drawing_converter()
     with ThreadPoolExecutor(WORKERS) as pool:
         futures = {
             (index, picture.what): pool.submit(
-                prepare_image, picture.source, (picture.image.w / 72, picture.image.h / 72))
+                prepare_image, picture.source, (picture.image.w / 72, picture.image.h / 72),
+                convert)
             for index, picture in placements
         }
         for key, future in futures.items():
@@ -58,10 +64,12 @@ def build_calendar(
     def on_page(number: int) -> None:
         report(len(placements) + number, total, f"page {number} of {len(layouts)}")
 
-    render_pdf(layouts, images, out_path, fonts,
-               title=f"{spec.cover.title.get(spec.language)} {spec.year}",
+    title = f"{spec.cover.title.get(spec.language)} {spec.year}"
+    render_pdf(layouts, images, out_path, fonts, title=title,
                language=spec.language, crop_marks=spec.crop_marks,
-               deterministic=deterministic, on_page=on_page)
+               deterministic=deterministic, on_page=on_page,
+               paint=output.palette(spec.colours), registration=output.registration())
+    prepress = finish(out_path, output, title=title, deterministic=deterministic)
     trim = layouts[0].frame.trim
     return BuildReport(
         output=str(out_path),
@@ -72,6 +80,7 @@ def build_calendar(
         pages=tuple(_check(index, layout, images) for index, layout in enumerate(layouts)),
         size_bytes=out_path.stat().st_size,
         seconds=round(time.perf_counter() - started, 2),
+        prepress=prepress,
     )
 
 

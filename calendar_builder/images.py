@@ -4,11 +4,14 @@ A source JPEG that is already upright, sRGB (or untagged), and no sharper than
 ``MAX_DPI`` at its placed size is embedded byte for byte (ReportLab passes JPEG through);
 anything else is decoded once, turned upright, converted to sRGB, reduced to
 ``TARGET_DPI`` when it is sharper than ``MAX_DPI``, and encoded at ``JPEG_QUALITY``.
-Drawings are never enlarged: a source below ``MIN_DPI`` is kept and reported.
+Drawings are never enlarged: a source below ``MIN_DPI`` is kept and reported. For CMYK
+print, a ``convert`` callable (``cmyk.DrawingConverter``) takes the upright sRGB drawing and
+the pixel size and returns the image to encode, in place of the resize.
 """
 
 import io
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +23,7 @@ MAX_DPI = 450
 JPEG_QUALITY = 92
 # Orientations 5 to 8 turn the stored image a quarter turn.
 QUARTER_TURNS = {5, 6, 7, 8}
+Convert = Callable[[Image.Image, tuple[int, int]], Image.Image]
 
 
 @dataclass(frozen=True)
@@ -54,14 +58,19 @@ def target_pixels(pixels: tuple[int, int], placed_in: tuple[float, float]) -> tu
     return width, height
 
 
-def prepare_image(path: Path, placed_in: tuple[float, float]) -> PreparedImage:
-    """The JPEG to embed for the image at ``path`` placed at ``placed_in`` inches."""
+def prepare_image(path: Path, placed_in: tuple[float, float],
+                  convert: Convert | None = None) -> PreparedImage:
+    """The JPEG to embed for the image at ``path`` placed at ``placed_in`` inches.
+
+    With ``convert`` the drawing is always decoded, and ``convert(srgb, size)`` makes it.
+    """
     with Image.open(path) as image:
         orientation = image.getexif().get(0x0112, 1)
         upright = image.size[::-1] if orientation in QUARTER_TURNS else image.size
         target = target_pixels(upright, placed_in)
         if (
-            image.format == "JPEG"
+            convert is None
+            and image.format == "JPEG"
             and orientation == 1
             and image.mode in ("RGB", "L")
             and _is_srgb(image.info.get("icc_profile"))
@@ -74,7 +83,9 @@ def prepare_image(path: Path, placed_in: tuple[float, float]) -> PreparedImage:
             image.draft(image.mode, stored)
         # exif_transpose copies the image even when it is upright: only call it when needed.
         rgb = _srgb(ImageOps.exif_transpose(image) if orientation != 1 else image)
-        if rgb.size != target:
+        if convert is not None:
+            rgb = convert(rgb, target)
+        elif rgb.size != target:
             rgb = rgb.resize(target, Image.Resampling.LANCZOS, reducing_gap=3.0)
         out = io.BytesIO()
         rgb.save(out, "JPEG", quality=JPEG_QUALITY, subsampling="4:4:4")

@@ -6,7 +6,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from reportlab import rl_config
-from reportlab.lib.colors import HexColor
+from reportlab.lib.colors import CMYKColor, Color, HexColor
 from reportlab.pdfgen.canvas import Canvas
 
 from .fonts import FontNames
@@ -16,6 +16,8 @@ from .layout import Bone, Fill, Item, PageLayout, Picture, Ring, Rule
 from .text import TextBlock
 
 CROP_MARK_MM = (2.0, 8.0)  # from and to, measured outwards from the bleed
+Paint = Callable[[str], Color]  # what a #RRGGBB colour of the layout is painted with
+REGISTRATION = CMYKColor(1, 1, 1, 1)  # all four inks: crop marks show on every plate
 
 
 class JpegSource:
@@ -63,8 +65,14 @@ def render_pdf(
     crop_marks: bool,
     deterministic: bool,
     on_page: Callable[[int], None] = lambda number: None,
+    paint: Paint = HexColor,
+    registration: Color = REGISTRATION,
 ) -> None:
-    """Write the PDF: one page per layout, with TrimBox and BleedBox, marks when asked."""
+    """Write the PDF: one page per layout, with TrimBox and BleedBox, marks when asked.
+
+    ``paint`` turns the layout's colours into ReportLab's (RGB as they are, or process
+    colours for CMYK print); crop marks are drawn in ``registration``.
+    """
     frame = layouts[0].frame
     with raw_streams():
         canvas = Canvas(
@@ -81,9 +89,9 @@ def render_pdf(
         canvas.setBleedBox(_corners(frame.bleed))
         for index, layout in enumerate(layouts):
             for item in layout.items:
-                _paint(canvas, item, images, index)
+                _paint(canvas, item, images, index, paint)
             if crop_marks:
-                _crop_marks(canvas, layout)
+                _crop_marks(canvas, layout, registration)
             canvas.showPage()
             on_page(index + 1)
         canvas.save()
@@ -94,26 +102,26 @@ def _corners(box: Box) -> tuple[float, float, float, float]:
 
 
 def _paint(canvas: Canvas, item: Item, images: Mapping[tuple[int, str], PreparedImage],
-           page: int) -> None:
+           page: int, paint: Paint) -> None:
     match item:
         case Fill(box, colour, radius):
-            canvas.setFillColor(HexColor(colour))
+            canvas.setFillColor(paint(colour))
             if radius:
                 canvas.roundRect(box.x, box.y, box.w, box.h, radius, stroke=0, fill=1)
             else:
                 canvas.rect(box.x, box.y, box.w, box.h, stroke=0, fill=1)
         case Rule(x1, y1, x2, y2, colour, width):
-            canvas.setStrokeColor(HexColor(colour))
+            canvas.setStrokeColor(paint(colour))
             canvas.setLineWidth(width)
             canvas.line(x1, y1, x2, y2)
         case Ring(cx, cy, r, colour, width):
-            canvas.setStrokeColor(HexColor(colour))
+            canvas.setStrokeColor(paint(colour))
             canvas.setLineWidth(width)
             canvas.circle(cx, cy, r, stroke=1, fill=0)
         case Bone(box, colour):
-            _bone(canvas, box, colour)
+            _bone(canvas, box, paint(colour))
         case TextBlock():
-            canvas.setFillColor(HexColor(item.colour))
+            canvas.setFillColor(paint(item.colour))
             canvas.setFont(item.font, item.size)
             for line in item.lines:
                 canvas.drawString(line.x, line.y, line.text)
@@ -128,9 +136,9 @@ def _paint(canvas: Canvas, item: Item, images: Mapping[tuple[int, str], Prepared
             canvas.restoreState()
 
 
-def _bone(canvas: Canvas, box: Box, colour: str) -> None:
+def _bone(canvas: Canvas, box: Box, colour: Color) -> None:
     """A bone lying down: a shaft with two round knobs at each end."""
-    canvas.setFillColor(HexColor(colour))
+    canvas.setFillColor(colour)
     r = box.h / 4
     shaft = box.h * 0.36
     canvas.rect(box.x + r, box.y + (box.h - shaft) / 2, box.w - 2 * r, shaft, stroke=0, fill=1)
@@ -139,11 +147,11 @@ def _bone(canvas: Canvas, box: Box, colour: str) -> None:
             canvas.circle(x, y, r, stroke=0, fill=1)
 
 
-def _crop_marks(canvas: Canvas, layout: PageLayout) -> None:
+def _crop_marks(canvas: Canvas, layout: PageLayout, registration: Color) -> None:
     """Marks at the trim's corners, drawn outside the bleed in registration colour."""
     trim, bleed = layout.frame.trim, layout.frame.bleed
     near, far = (bleed.x - trim.x - d * MM for d in CROP_MARK_MM)
-    canvas.setStrokeColorCMYK(1, 1, 1, 1)
+    canvas.setStrokeColor(registration)
     canvas.setLineWidth(0.25)
     for x, sx in ((trim.x, 1), (trim.right, -1)):
         for y, sy in ((trim.y, 1), (trim.top, -1)):

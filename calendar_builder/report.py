@@ -3,6 +3,8 @@ shrunk text, and the warnings; as JSON (``to_dict``) and as text (``to_text``)."
 
 from dataclasses import asdict, dataclass
 
+from .pdfx import PrepressReport
+
 
 @dataclass(frozen=True)
 class ImageCheck:
@@ -42,6 +44,12 @@ class BuildReport:
     pages: tuple[PageCheck, ...]
     size_bytes: int
     seconds: float
+    prepress: PrepressReport | None = None  # the PDF/X identification and checks
+
+    @property
+    def passed(self) -> bool:
+        """Whether the file passed the prepress checks (warnings do not fail it)."""
+        return self.prepress is None or self.prepress.passed
 
     @property
     def warnings(self) -> tuple[str, ...]:
@@ -52,6 +60,7 @@ class BuildReport:
         """A JSON-serialisable dictionary of the whole report."""
         data = asdict(self)
         data["warnings"] = list(self.warnings)
+        data["passed"] = self.passed
         return data
 
     def to_text(self) -> str:
@@ -77,4 +86,6 @@ class BuildReport:
                              f"(wanted {text.preferred_size:.1f} pt)")
             lines += [f"     WARNING: {warning}" for warning in page.warnings]
         lines.append(f"{len(self.warnings)} warning(s)")
+        if self.prepress is not None:
+            lines += self.prepress.to_lines()
         return "\n".join(lines)
