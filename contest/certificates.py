@@ -206,7 +206,7 @@ def batch_job(job: Job, progress: Callable[[int, int, str], None]) -> tuple[str,
     groups = by_institution(items)
     done, total = 0, len(items)
     progress(0, total, "")
-    key = f"jobs/{job.id}/certificates.zip"
+    key = f"{jobs.output_prefix(job)}/certificates.zip"
     # Straight into storage, one school's PDF at a time: a region's ZIP can be large.
     with files.storage().writer(key) as out, zipfile.ZipFile(out, "w") as archive:
         used: set[str] = set()

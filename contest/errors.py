@@ -16,6 +16,9 @@ MESSAGES = {
     413: (_l("File too large"),
           _l("The upload is larger than we accept. Please send a smaller file.")),
     429: (_l("Too many attempts"), _l("Too many attempts. Please wait a minute and try again.")),
+    503: (_l("Temporarily unavailable"),
+          _l("The site cannot reach its database right now. Nothing you entered was saved "
+             "halfway; please try again in a minute.")),
     500: (_l("Something went wrong"),
           _l("An error occurred on our side. Nothing you entered was saved halfway; "
              "please try again later.")),
@@ -28,9 +31,19 @@ def render_error(code: int, message=None):
                            message=message or text), code
 
 
+# how long a client or proxy should wait before asking again after a 503
+RETRY_AFTER_SECONDS = 30
+
+
+def render_unavailable(message=None):
+    """503 with ``Retry-After``: a dependency (database, job queue) is away for a while."""
+    body, code = render_error(503, message)
+    return body, code, {"Retry-After": str(RETRY_AFTER_SECONDS)}
+
+
 def init_app(app: Flask) -> None:
     for code in MESSAGES:
-        if code == 500:
+        if code in (500, 503):
             continue
         app.register_error_handler(code, lambda e, code=code: render_error(code))
 

@@ -1,34 +1,68 @@
 """Long work in the background: calendar exports, certificate batches, archives.
 
-Huey is the job engine (SQLite storage in ``instance/jobs.db`` by default, Redis when
+Huey is the queue (SQLite storage in ``instance/jobs.db`` by default, Redis when
 ``JOBS_URL`` is ``redis://…``); ``flask jobs worker`` runs it, and ``make run`` starts one.
-A ``Job`` row is the page's view of the work: its progress, its result, its error. The queue
-lives outside the web process, so a job survives a restart of it; a job is claimed by one
-atomic update, so it never runs twice.
+A ``Job`` row is the page's view of the work (progress, result, error) and the record that
+makes a job happen exactly once, whatever becomes of the worker or the queue:
+
+- Delivered at least once. Huey forgets a message when a worker takes it (it has no
+  acknowledgements), so the worker keeps the row's ``heartbeat_at`` fresh while it works.
+  Every worker process watches the rows: a running job whose heartbeat stopped (its worker
+  was killed) is queued again, up to ``JOBS_MAX_ATTEMPTS`` tries, then marked failed with
+  the reason; a queued job that is in no queue (a message lost with a Redis that kept no
+  data) is sent again.
+- Taking effect once. A try claims the row by one atomic update that counts it in
+  ``attempts``; everything the try writes to the row afterwards is conditioned on that
+  number, so a try that was given up for dead cannot publish after its successor. A job
+  writes its files under ``jobs/<id>/`` in storage (each file atomically) and scratch files
+  in a folder of its own; both are cleared before a try and after a failure, and the
+  result becomes visible only by the commit that marks the job done.
+- If the queue cannot be reached when a job is started, no job is left behind and the
+  request answers 503 with a message (:class:`QueueUnavailable`).
 """
 
 from __future__ import annotations
 
+import re
+import shutil
+import threading
 import traceback
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 import click
-from flask import Flask, current_app, has_app_context, has_request_context
+from flask import Flask, current_app, has_request_context
 from flask.cli import AppGroup
 from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from huey import RedisHuey, SqliteHuey
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 
+from . import errors
 from .config import DEFAULT_LANGUAGE
 from .extensions import db
 from .i18n import language
 from .models import Job, JobStatus, utcnow
+from .uploads import files
 
 # kind -> function(job, progress) returning (storage key, download name) of the result
 HANDLERS: dict[str, Callable[[Job, Callable[[int, int, str], None]], tuple[str, str]]] = {}
 
 jobs_cli = AppGroup("jobs", help="The background job worker.")
+
+# The tries this process is working on (job id -> attempt), for its heartbeat.
+_running: dict[int, int] = {}
+_WORK_FOLDER = re.compile(r"job-(\d+)-(\d+)")
+
+
+class QueueUnavailable(RuntimeError):
+    """The job queue (its SQLite file or Redis) could not be reached; nothing was started."""
+
+
+class Superseded(RuntimeError):
+    """This try was given up for dead and the job queued again; it must not write any more."""
 
 
 def handler(kind: str):
@@ -43,7 +77,7 @@ def handler(kind: str):
 
 def init_app(app: Flask) -> None:
     url = app.config.get("JOBS_URL") or str(Path(app.instance_path) / "jobs.db")
-    if url.startswith("redis://"):
+    if url.startswith(("redis://", "rediss://", "unix://")):
         huey = RedisHuey("contest", url=url)
     else:
         huey = SqliteHuey("contest", filename=url)
@@ -51,19 +85,20 @@ def init_app(app: Flask) -> None:
 
     @huey.task(name="run_job")
     def run_job(job_id: int) -> None:
-        if has_app_context():  # immediate mode: run in the caller's own context and session
-            run(job_id)
-            return
         with app.app_context():
             run(job_id)
 
     app.extensions["huey"] = huey
     app.extensions["run_job"] = run_job
     app.cli.add_command(jobs_cli)
+    app.register_error_handler(QueueUnavailable, lambda e: errors.render_unavailable(_l(
+        "The background job queue cannot be reached, so nothing was started. Please try "
+        "again in a few minutes.")))
 
 
 def start(kind: str, user_id: int | None, contest_id: int | None, **params) -> Job:
-    """Queue a job; commits, so the worker can see it."""
+    """Queue a job; commits, so the worker can see it. QueueUnavailable if the queue cannot
+    be reached, and then the job is removed again."""
     if kind not in HANDLERS:
         raise ValueError(f"unknown job kind {kind!r}")
     # The worker speaks the language of whoever started the job (progress, errors).
@@ -72,37 +107,220 @@ def start(kind: str, user_id: int | None, contest_id: int | None, **params) -> J
               params={"ui_locale": ui_locale, **params})
     db.session.add(job)
     db.session.commit()
-    current_app.extensions["run_job"](job.id)
+    try:
+        _send(job.id)
+    except QueueUnavailable:
+        db.session.delete(job)
+        db.session.commit()
+        raise
     return job
 
 
+def _send(job_id: int) -> None:
+    if current_app.extensions["huey"].immediate:  # tests: the job runs here and now
+        run(job_id)
+        return
+    try:
+        current_app.extensions["run_job"](job_id)
+    except Exception as error:  # redis.ConnectionError, sqlite3.OperationalError, ...
+        current_app.logger.error("Job queue unreachable: %r", error)
+        raise QueueUnavailable(str(error)) from error
+
+
+def output_prefix(job: Job) -> str:
+    """Where in storage a job writes its files (cleared before each try and on failure)."""
+    return f"jobs/{job.id}"
+
+
+def workdir(job: Job) -> Path:
+    """A scratch folder for this try of the job, removed when the try ends or dies."""
+    return _work_root() / f"job-{job.id}-{job.attempts}"
+
+
+def _work_root() -> Path:
+    return Path(current_app.config.get("JOBS_WORK_FOLDER")
+                or Path(current_app.instance_path) / "jobs-work")
+
+
+def _fenced(job_id: int, attempt: int, **values) -> bool:
+    """Write ``values`` to the job if this try still owns it; commits. False if it does not."""
+    result = db.session.execute(
+        update(Job).where(Job.id == job_id, Job.attempts == attempt,
+                          Job.status == JobStatus.RUNNING).values(**values))
+    if result.rowcount != 1:
+        db.session.rollback()
+        return False
+    db.session.commit()
+    return True
+
+
 def run(job_id: int) -> None:
-    """Do one job, if nobody has claimed it yet."""
+    """Do one try of a job, if it is waiting (a message sent twice finds it taken)."""
     claimed = db.session.execute(
         update(Job).where(Job.id == job_id, Job.status == JobStatus.QUEUED)
-        .values(status=JobStatus.RUNNING, started_at=utcnow()))
+        .values(status=JobStatus.RUNNING, attempts=Job.attempts + 1, started_at=utcnow(),
+                heartbeat_at=utcnow(), done=0, message=""))
     db.session.commit()
     if claimed.rowcount != 1:
         return
     job = db.session.get(Job, job_id)
+    attempt = job.attempts
+    storage = files.storage()
+    storage.delete_prefix(output_prefix(job))  # what an interrupted try left
+    work = workdir(job)
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    _running[job_id] = attempt
+    total = 0
 
-    def progress(done: int, total: int, message: str = "") -> None:
-        job.done, job.total, job.message = done, total, message[:200]
-        db.session.commit()
+    def progress(done: int, of: int, message: str = "") -> None:
+        nonlocal total
+        total = of
+        if not _fenced(job_id, attempt, done=done, total=of, message=message[:200],
+                       heartbeat_at=utcnow()):
+            raise Superseded(f"job {job_id} try {attempt}")
 
     try:
         with force_locale(job.params.get("ui_locale", DEFAULT_LANGUAGE)):
-            job.result_key, job.result_name = HANDLERS[job.kind](job, progress)
+            key, name = HANDLERS[job.kind](job, progress)
+        # The result and whatever rows the handler added are committed here, together.
+        if not _fenced(job_id, attempt, status=JobStatus.DONE, result_key=key,
+                       result_name=name, done=max(total, 1), total=max(total, 1),
+                       finished_at=utcnow()):
+            raise Superseded(f"job {job_id} try {attempt}")
+    except Superseded:
+        db.session.rollback()
+        current_app.logger.warning("Job %s: try %s was given up for dead; its successor "
+                                   "publishes the result", job_id, attempt)
     except Exception as error:  # the page must say what went wrong, whatever it was
         db.session.rollback()
-        job = db.session.get(Job, job_id)
-        job.status, job.error = JobStatus.FAILED, str(error)[:1000] or type(error).__name__
         current_app.logger.error("Job %s failed:\n%s", job_id, traceback.format_exc())
-    else:
-        job.status = JobStatus.DONE
-        job.done = job.total = max(job.total, 1)
-    job.finished_at = utcnow()
-    db.session.commit()
+        if _fenced(job_id, attempt, status=JobStatus.FAILED, finished_at=utcnow(),
+                   error=str(error)[:1000] or type(error).__name__):
+            storage.delete_prefix(f"jobs/{job_id}")
+    finally:
+        _running.pop(job_id, None)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def heartbeat() -> None:
+    """Tell the watchers that this process is still working on its jobs."""
+    for job_id, attempt in list(_running.items()):
+        _fenced(job_id, attempt, heartbeat_at=utcnow())
+
+
+def recover() -> dict[str, int]:
+    """Queue again the jobs whose worker died, fail those out of tries, send again the jobs
+    no queue holds, and remove scratch folders nobody works in. Safe in several processes
+    at once: each change is one conditional update."""
+    config = current_app.config
+    now = utcnow()
+    stale = now - timedelta(seconds=config["JOBS_STALE_SECONDS"])
+    last_sign = func.coalesce(Job.heartbeat_at, Job.started_at, Job.created_at)
+    counts = {"requeued": 0, "failed": 0, "resent": 0}
+    for job in db.session.scalars(select(Job).where(Job.status == JobStatus.RUNNING,
+                                                    last_sign < stale)).all():
+        if job.attempts >= config["JOBS_MAX_ATTEMPTS"]:
+            with force_locale(job.params.get("ui_locale", DEFAULT_LANGUAGE)):
+                reason = _("The worker stopped %(count)s times while doing this job, so it was "
+                           "not tried again. Start it again; if that fails too, tell the "
+                           "site's administrator.", count=job.attempts)
+            if _fenced(job.id, job.attempts, status=JobStatus.FAILED, error=reason,
+                       finished_at=now):
+                files.storage().delete_prefix(output_prefix(job))
+                counts["failed"] += 1
+                current_app.logger.error("Job %s failed: its worker died %s times",
+                                         job.id, job.attempts)
+        elif _fenced(job.id, job.attempts, status=JobStatus.QUEUED, heartbeat_at=now,
+                     message=""):
+            counts["requeued"] += 1
+            current_app.logger.warning("Job %s: its worker died during try %s; queued again",
+                                       job.id, job.attempts)
+            _send_if_possible(job.id)
+    huey = current_app.extensions["huey"]
+    waiting = set(db.session.scalars(select(Job.id).where(Job.status == JobStatus.QUEUED,
+                                                          last_sign < stale)))
+    if waiting:
+        in_queue = {task.args[0] for task in huey.pending() if task.name == "run_job"}
+        for job_id in sorted(waiting - in_queue):
+            current_app.logger.warning("Job %s was in no queue; sent again", job_id)
+            if _send_if_possible(job_id):
+                db.session.execute(update(Job).where(Job.id == job_id,
+                                                     Job.status == JobStatus.QUEUED)
+                                   .values(heartbeat_at=now))
+                db.session.commit()
+                counts["resent"] += 1
+    _sweep_work_folders(stale)
+    return counts
+
+
+def _send_if_possible(job_id: int) -> bool:
+    try:
+        _send(job_id)
+    except QueueUnavailable:
+        return False  # still queued in the database: sent when the queue is back
+    return True
+
+
+def _sweep_work_folders(stale) -> None:
+    root = _work_root()
+    if not root.is_dir():
+        return
+    for folder in root.iterdir():
+        match = _WORK_FOLDER.fullmatch(folder.name)
+        if not match:
+            continue
+        job_id, attempt = int(match[1]), int(match[2])
+        if _running.get(job_id) == attempt:
+            continue
+        alive = db.session.scalar(select(Job.id).where(
+            Job.id == job_id, Job.attempts == attempt, Job.status == JobStatus.RUNNING,
+            func.coalesce(Job.heartbeat_at, Job.started_at) >= stale))
+        if alive is None:  # another process on this machine may still be working in it
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+class Watchman(threading.Thread):
+    """Beside the worker threads: the heartbeat of this process's jobs and the recovery of
+    other processes' dead ones, every ``JOBS_HEARTBEAT_SECONDS``."""
+
+    def __init__(self, app: Flask) -> None:
+        super().__init__(name="jobs-watchman", daemon=True)
+        self.app = app
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        while True:
+            with self.app.app_context():
+                try:
+                    heartbeat()
+                    counts = recover()
+                    if any(counts.values()):
+                        self.app.logger.warning("Job recovery: %s", counts)
+                except Exception:  # the database may be away for a while; keep watching
+                    self.app.logger.exception("Job heartbeat or recovery failed")
+                    db.session.rollback()
+                finally:
+                    db.session.remove()
+            if self.stopping.wait(self.app.config["JOBS_HEARTBEAT_SECONDS"]):
+                return
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.join()
+
+
+def work(workers: int) -> None:
+    """Run the queue's consumer with the watchman until stopped (SIGINT lets running jobs
+    finish; SIGTERM or a crash leaves them to be run again)."""
+    app = current_app._get_current_object()
+    huey = app.extensions["huey"]
+    watchman = Watchman(app)
+    watchman.start()
+    try:
+        huey.create_consumer(workers=workers, worker_type="thread", periodic=False).run()
+    finally:
+        watchman.stop()
 
 
 @jobs_cli.command("worker")
@@ -111,4 +329,4 @@ def worker(workers: int) -> None:
     """Run the job worker until stopped (Ctrl+C)."""
     huey = current_app.extensions["huey"]
     click.echo(f"Job worker: {workers} threads on {huey.storage.__class__.__name__}")
-    huey.create_consumer(workers=workers, worker_type="thread", periodic=False).run()
+    work(workers)

@@ -491,6 +491,10 @@ class Job(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
+    # how many times a worker has taken the job; each try's writes are fenced by this number
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    # the last sign of life of the worker on it (or when it was queued again)
+    heartbeat_at: Mapped[datetime | None]
 
     @property
     def percent(self) -> int:

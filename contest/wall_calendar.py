@@ -469,31 +469,30 @@ def export_job(job: Job, progress: Callable[[int, int, str], None]) -> tuple[str
     name = (f"calendar-{calendar_year(contest)}-{region.code if region else 'national'}"
             f"-v{version}-{options.language}-{options.page_format}-{options.orientation}")
     store = files.storage()
-    prefix = f"calendars/{contest.year}/{name}"
-    work = Path(tempfile.mkdtemp(prefix="calendar-"))
-    try:
-        (work / "drawings").mkdir()
-        spec = to_spec(contest, region, options, link_into=work / "drawings")
-        pdf = work / f"{name}.pdf"
-        built = builder.build_calendar(spec, pdf, progress=lambda d, t, _m: progress(
-            d, t + 2, _("Building the calendar: step %(done)s of %(total)s", done=d, total=t)))
-        report = dataclasses.replace(built, output=pdf.name)
-        preflight = report.to_dict()
-        for image in (i for page in preflight["pages"] for i in page["images"]):
-            image["source"] = Path(image["source"]).name  # entry-<id>.jpg, not our folders
-        progress(1, 1, _("Page previews for the site"))
-        previews = render_previews(pdf, work / "previews", dpi=40)
-        store.put(f"{prefix}/{name}.pdf", pdf.read_bytes())
-        store.put(f"{prefix}/preflight.json",
-                  json.dumps(preflight, ensure_ascii=False, indent=1).encode())
-        store.put(f"{prefix}/preflight.txt", report.to_text().encode())
-        preview_keys = []
-        for n, path in enumerate(previews, start=1):
-            key = f"{prefix}/page-{n:02d}.png"
-            store.put(key, path.read_bytes())
-            preview_keys.append(key)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    # The job's own folder: a try that dies leaves nothing the next one does not replace.
+    prefix = jobs.output_prefix(job)
+    work = jobs.workdir(job)
+    (work / "drawings").mkdir()
+    spec = to_spec(contest, region, options, link_into=work / "drawings")
+    pdf = work / f"{name}.pdf"
+    built = builder.build_calendar(spec, pdf, progress=lambda d, t, _m: progress(
+        d, t + 2, _("Building the calendar: step %(done)s of %(total)s", done=d, total=t)))
+    report = dataclasses.replace(built, output=pdf.name)
+    preflight = report.to_dict()
+    for image in (i for page in preflight["pages"] for i in page["images"]):
+        image["source"] = Path(image["source"]).name  # entry-<id>.jpg, not our folders
+    progress(1, 1, _("Page previews for the site"))
+    previews = render_previews(pdf, work / "previews", dpi=40)
+    with pdf.open("rb") as source, store.writer(f"{prefix}/{name}.pdf") as out:
+        shutil.copyfileobj(source, out, 1 << 20)
+    store.put(f"{prefix}/preflight.json",
+              json.dumps(preflight, ensure_ascii=False, indent=1).encode())
+    store.put(f"{prefix}/preflight.txt", report.to_text().encode())
+    preview_keys = []
+    for n, path in enumerate(previews, start=1):
+        key = f"{prefix}/page-{n:02d}.png"
+        store.put(key, path.read_bytes())
+        preview_keys.append(key)
     db.session.add(CalendarExport(
         contest_id=contest.id, region_id=_id(region), version=version, job_id=job.id,
         language=options.language, page_format=options.page_format,

@@ -39,8 +39,9 @@ def app_config(tmp_path):
         "WTF_CSRF_ENABLED": False,  # tests/test_security.py checks CSRF with it on
         "RATELIMIT_ENABLED": False,  # tests/test_auth.py checks throttling with it on
         "JOBS_URL": str(tmp_path / "jobs.db"),
-        # Background jobs run in the request; the browser tests (tests/e2e) run a real worker.
+        # Background jobs run in the request; tests/e2e and tests/test_jobs.py run real workers.
         "JOBS_IMMEDIATE": True,
+        "JOBS_WORK_FOLDER": str(tmp_path / "jobs-work"),
     }
 
 

@@ -7,6 +7,7 @@ authorised route, so the storage root must never be under ``static/``.
 
 import os
 import re
+import shutil
 import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
@@ -50,6 +51,9 @@ class Storage(Protocol):
     def local_path(self, key: str) -> Path:
         """A path on this machine where the file under ``key`` can be read by name, for a
         library that opens files itself (the calendar's renderer links and reads drawings)."""
+
+    def delete_prefix(self, prefix: str) -> None:
+        """Remove every file under ``prefix/``, with what interrupted writers left there."""
 
 
 def check_key(key: str) -> str:
@@ -118,6 +122,10 @@ class FileSystemStorage:
     def local_path(self, key: str) -> Path:
         """The file's place on disk (``path``): the stored file itself, never a copy."""
         return self.path(key)
+
+    def delete_prefix(self, prefix: str) -> None:
+        """Remove the folder of ``prefix`` with everything in it, temporary files included."""
+        shutil.rmtree(self.path(prefix), ignore_errors=True)
 
 
 @contextmanager

@@ -154,3 +154,14 @@ def test_a_writer_stores_the_whole_file_or_nothing(tmp_path):
         pass
     assert not store.exists("jobs/2/big.zip")
     assert [p.name for p in (tmp_path / "jobs/2").iterdir()] == []  # no temporary file left
+
+
+def test_delete_prefix_removes_a_folder_with_what_a_killed_writer_left(storage):
+    storage.put("jobs/7/a.pdf", b"a")
+    (storage.root / "jobs" / "7" / ".b.zip.x1y2").write_bytes(b"half")  # a writer killed mid-way
+    storage.put("jobs/70/keep.pdf", b"k")
+    storage.delete_prefix("jobs/7")
+    storage.delete_prefix("jobs/8")  # nothing there: nothing to do
+    assert all_files(storage.root) == ["jobs/70/keep.pdf"]
+    with pytest.raises(InvalidKey):
+        storage.delete_prefix("jobs/..")
