@@ -25,6 +25,11 @@ class Defaults:
     UPLOAD_MAX_BYTES = 25 * 1024 * 1024
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    # A rate-limit Redis that is down must not take sign-in and submission with it: count in
+    # this process's memory meanwhile (logged), and never fail a request over a counter.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
     LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
     DEMO_MODE = False
     MAIL_SERVER = None  # when unset, emails are written to instance/outbox/

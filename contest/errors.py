@@ -1,8 +1,13 @@
 """Error pages in the visitor's language."""
 
-from flask import Flask, render_template
+from contextlib import suppress
+
+from flask import Flask, current_app, g, render_template
 from flask_babel import lazy_gettext as _l
+from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from .extensions import db
 
@@ -56,3 +61,14 @@ def init_app(app: Flask) -> None:
     def server_error(e):
         db.session.rollback()
         return render_error(500)
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    @app.errorhandler(PoolTimeout)
+    def database_unavailable(e):
+        current_app.logger.error("Database unavailable: %s", e, exc_info=e)
+        with suppress(Exception):  # the connection is gone; the pool replaces it later
+            db.session.rollback()
+        # Who is signed in lives in the database too: show the page as to a visitor.
+        g._login_user = AnonymousUserMixin()
+        return render_unavailable()
