@@ -1,11 +1,12 @@
-"""Command-line tools: ``flask --app contest users create``, ``regions sync``, ``demo``."""
+"""Command-line tools: ``flask --app contest users create``, ``regions sync``, ``demo``;
+``backup`` lives in :mod:`contest.backup`."""
 
 import click
 from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from . import accounts, regions
+from . import accounts, backup, regions
 from .extensions import db
 from .models import Region, Role
 
@@ -66,3 +67,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(regions_cli)
     app.cli.add_command(demo_command)
+    app.cli.add_command(backup.backup_cli)
