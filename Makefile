@@ -8,20 +8,29 @@ PG_URL  ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Debian packages the app runs: Ghostscript renders the CMYK calendar's ink check and proofs.
 APP_DEBS := ghostscript
-# Debian packages the tests drive: Chromium (browser tests) and PDF checkers (calendar tests).
-DEBS    := chromium qpdf poppler-utils $(APP_DEBS)
+# Debian packages the tests drive: Chromium (browser tests), PDF checkers (calendar tests),
+# nginx and openssl (`nginx -t` of deploy/), the PostgreSQL client (backups).
+DEBS    := chromium qpdf poppler-utils nginx openssl postgresql-client $(APP_DEBS)
 export FLASK_APP := contest
 
-.PHONY: run test test-postgres install system-deps app-deps translations lint bench clean
+.PHONY: run test test-postgres install install-test system-deps app-deps translations lint bench clean
 
-## Install the project and its test tools into .venv (again only when setup.cfg changes).
+## Install the app and what it runs on (gunicorn, psycopg, redis) into .venv: production.
+## Again only when setup.cfg changes. The checkout stays the app's home (templates, static).
 $(BIN)/.installed: setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+## The test tools on top (pytest, Playwright, ruff, ...): for `make test`, never production.
+$(BIN)/.installed-test: $(BIN)/.installed
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
 install: $(BIN)/.installed translations
+
+install-test: $(BIN)/.installed-test translations
 
 translations: $(BIN)/.installed
 	$(BIN)/pybabel compile --statistics -d contest/translations 2>&1 | tail -n 1
@@ -58,17 +67,17 @@ system-deps:
 	$(call apt_install,$(DEBS))
 
 ## The whole suite on SQLite (two workers).
-test: install system-deps
+test: install-test system-deps
 	$(BIN)/pytest -n 2 -q
 
 ## The whole suite against PostgreSQL (one worker: the tests share one database).
-test-postgres: install system-deps
+test-postgres: install-test system-deps
 	TEST_DATABASE_URL=$(PG_URL) $(BIN)/pytest -q
 
-lint: install
+lint: install-test
 	$(BIN)/ruff check .
 
-bench: install
+bench: install-test
 	for b in bench/*.py; do m=$$(basename $$b .py); echo "== bench.$$m"; $(BIN)/python -m bench.$$m || exit 1; done
 
 clean:

@@ -55,8 +55,12 @@ def from_environment() -> dict:
         found["SQLALCHEMY_DATABASE_URI"] = _sqlalchemy_url(found.pop("DATABASE_URL"))
     if os.environ.get("MAIL_PORT"):
         found["MAIL_PORT"] = int(os.environ["MAIL_PORT"])
-    if os.environ.get("DEMO_MODE"):
-        found["DEMO_MODE"] = os.environ["DEMO_MODE"] not in ("0", "false", "no", "")
+    for name in ("DEMO_MODE", "MAIL_USE_TLS", "SESSION_COOKIE_SECURE"):
+        if os.environ.get(name):
+            found[name] = os.environ[name] not in ("0", "false", "no", "")
+    # Behind TLS the "remember me" cookie is as secret as the session's.
+    if "SESSION_COOKIE_SECURE" in found:
+        found["REMEMBER_COOKIE_SECURE"] = found["SESSION_COOKIE_SECURE"]
     return found
 
 

@@ -27,6 +27,18 @@ def test_job_queue_from_the_environment(monkeypatch, tmp_path):
     assert storage.conn.connection_pool.connection_kwargs["host"] == "queue.example"
 
 
+def test_production_settings_from_the_environment(monkeypatch):
+    """Mail over STARTTLS and cookies only over HTTPS, as deploy/contest.env.example sets."""
+    monkeypatch.setenv("SECRET_KEY", "from-env")
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/2")
+    monkeypatch.setenv("MAIL_USE_TLS", "1")
+    monkeypatch.setenv("SESSION_COOKIE_SECURE", "yes")
+    app = create_app()
+    assert app.config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/2"
+    assert app.config["MAIL_USE_TLS"] is True
+    assert app.config["SESSION_COOKIE_SECURE"] is app.config["REMEMBER_COOKIE_SECURE"] is True
+
+
 def test_secure_cookie_settings(app):
     assert app.config["SESSION_COOKIE_HTTPONLY"]
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
