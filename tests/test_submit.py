@@ -364,6 +364,14 @@ def test_batch_with_a_bad_row_stores_nothing(app, client, make, contest):
     assert entry_count() == 0 and stored_files(app) == []
 
 
+def test_batch_row_with_a_negative_age_is_explained(app, client, make, contest):
+    rows = ["a.jpg;Аня;Петрова;-3;Солнце;Петрова М.;a@example.org;да;да"]
+    response = client.post("/submit/batch", data=_batch(make, rows, {"a.jpg": jpeg(seed=1)}))
+    assert response.status_code == 422
+    assert "ребёнку будет -3" in response.data.decode()
+    assert entry_count() == 0 and stored_files(app) == []
+
+
 def test_batch_checks_every_contact(app, client, make, contest):
     rows = ['a.jpg;Аня;Петрова;8;Солнце;Петрова М.;"a@example.org\nBcc: all@example.org";да;да']
     response = client.post("/submit/batch", data=_batch(make, rows, {"a.jpg": jpeg(seed=1)}))

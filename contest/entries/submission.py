@@ -155,8 +155,8 @@ def check(contest: Contest, details: EntryDetails, image_sha256: str | None,
     else:
         age = -1
         errors["age"] = _l("Give the child's age or birth date.")
-    category = category_for_age(contest, age) if age >= 0 else None
-    if age >= 0 and category is None and "birth_date" not in errors:
+    category = category_for_age(contest, age)  # none for a negative age (a batch may hold one)
+    if category is None and not errors.keys() & {"age", "birth_date"}:
         bands = ", ".join(f"{c.min_age}–{c.max_age}" for c in contest.age_categories)
         errors["birth_date" if details.birth_date else "age"] = _l(
             "The contest is for children aged %(bands)s on %(date)s; this child would be "
