@@ -5,6 +5,7 @@ their own marks. Every stage and entry is looked up through the helpers at the b
 answer 404 for anything outside the visitor's stages or region.
 """
 
+import hashlib
 import io
 
 from babel.numbers import get_decimal_symbol
@@ -386,9 +387,11 @@ def public_thumb(entry_id: int):
     entry = db.session.get(Entry, entry_id)
     if not _publicly_shown(entry):
         abort(404)
-    response = send_file(io.BytesIO(files.storage().read(files.image_key(entry, "public"))),
-                         mimetype="image/jpeg", max_age=3600)
-    return response
+    data = files.storage().read(files.image_key(entry, "public"))
+    # A validator, so a proxy or browser revalidates an hour-old copy with a 304 instead of
+    # the image; the thumbnail changes only when a coordinator masks it again.
+    return send_file(io.BytesIO(data), mimetype="image/jpeg", max_age=3600,
+                     etag=hashlib.sha256(data).hexdigest()[:32], conditional=True)
 
 
 def _publicly_shown(entry: Entry | None) -> bool:
