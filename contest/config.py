@@ -44,6 +44,11 @@ class Defaults:
     JOBS_MAX_ATTEMPTS = 3  # tries of a job whose worker keeps dying, before it is failed
     JOBS_HEARTBEAT_SECONDS = 10  # how often a worker says it is alive and looks for dead ones
     JOBS_STALE_SECONDS = 60  # a running job silent this long has lost its worker
+    # The printer's own CMYK ICC profile and total ink limit per paper ("coated",
+    # "uncoated"), for CMYK calendar exports; unset, the shipped FOGRA39/FOGRA29 profiles
+    # and 300 % / 260 % are used.
+    CALENDAR_PRINTER_PROFILES: dict[str, str] = {}
+    CALENDAR_INK_LIMITS: dict[str, float] = {}
 
 
 def from_environment() -> dict:

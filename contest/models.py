@@ -555,6 +555,8 @@ class CalendarExport(db.Model):
     page_format: Mapped[str] = mapped_column(String(2))
     options: Mapped[dict] = mapped_column(JSON, default=dict)
     pdf_key: Mapped[str] = mapped_column(String(200), default="")
+    # rgb, pdfx4, coated, uncoated (calendar_builder's OUTPUT_KINDS); older exports are RGB.
+    output: Mapped[str] = mapped_column(String(16), default="pdfx4", server_default="rgb")
     report: Mapped[dict] = mapped_column(JSON, default=dict)
     preview_keys: Mapped[list] = mapped_column(JSON, default=list)
     overrides: Mapped[list] = mapped_column(JSON, default=list)

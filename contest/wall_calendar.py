@@ -19,11 +19,13 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from flask import current_app
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from calendar_builder import OUTPUT_KINDS, Output, output_for
 from calendar_builder import build as builder
 from calendar_builder.fonts import register_fonts
 from calendar_builder.images import prepare_image
@@ -84,6 +86,7 @@ class Options:
     max_per_region: int = 2
     patient_solidarity_day: date | None = None
     partners: tuple[str, ...] = ()
+    output: str = "pdfx4"  # one of OUTPUT_KINDS: rgb, pdfx4, coated, uncoated
 
 
 @dataclass(frozen=True)
@@ -467,7 +470,8 @@ def export_job(job: Job, progress: Callable[[int, int, str], None]) -> tuple[str
         CalendarExport.contest_id == contest.id, CalendarExport.region_id.is_(None)
         if region is None else CalendarExport.region_id == region.id)) or 0)
     name = (f"calendar-{calendar_year(contest)}-{region.code if region else 'national'}"
-            f"-v{version}-{options.language}-{options.page_format}-{options.orientation}")
+            f"-v{version}-{options.language}-{options.page_format}-{options.orientation}"
+            f"-{options.output}")
     store = files.storage()
     # The job's own folder: a try that dies leaves nothing the next one does not replace.
     prefix = jobs.output_prefix(job)
@@ -476,13 +480,14 @@ def export_job(job: Job, progress: Callable[[int, int, str], None]) -> tuple[str
     spec = to_spec(contest, region, options, link_into=work / "drawings")
     pdf = work / f"{name}.pdf"
     built = builder.build_calendar(spec, pdf, progress=lambda d, t, _m: progress(
-        d, t + 2, _("Building the calendar: step %(done)s of %(total)s", done=d, total=t)))
+        d, t + 2, _("Building the calendar: step %(done)s of %(total)s", done=d, total=t)),
+        output=print_output(options.output))
     report = dataclasses.replace(built, output=pdf.name)
     preflight = report.to_dict()
     for image in (i for page in preflight["pages"] for i in page["images"]):
         image["source"] = Path(image["source"]).name  # entry-<id>.jpg, not our folders
     progress(1, 1, _("Page previews for the site"))
-    previews = render_previews(pdf, work / "previews", dpi=40)
+    previews = render_previews(pdf, work / "previews", dpi=40)  # soft proofs for CMYK
     with pdf.open("rb") as source, store.writer(f"{prefix}/{name}.pdf") as out:
         shutil.copyfileobj(source, out, 1 << 20)
     store.put(f"{prefix}/preflight.json",
@@ -496,10 +501,27 @@ def export_job(job: Job, progress: Callable[[int, int, str], None]) -> tuple[str
     db.session.add(CalendarExport(
         contest_id=contest.id, region_id=_id(region), version=version, job_id=job.id,
         language=options.language, page_format=options.page_format,
-        options=options_params(options), pdf_key=f"{prefix}/{name}.pdf",
+        options=options_params(options), output=options.output,
+        pdf_key=f"{prefix}/{name}.pdf",
         report=preflight, preview_keys=preview_keys,
         overrides=job.params.get("overrides", []), user_id=job.user_id))
     return f"{prefix}/{name}.pdf", f"{name}.pdf"
+
+
+# The export history's short names of the files (the form says what each is for).
+OUTPUT_NAMES = {"rgb": "RGB", "pdfx4": "PDF/X-4", "coated": _l("PDF/X-1a, coated paper"),
+                "uncoated": _l("PDF/X-1a, uncoated paper")}
+
+
+def print_output(kind: str) -> Output:
+    """The calendar file for ``kind`` (OUTPUT_KINDS), with the printer's own profile and ink
+    limit for that paper when the installation sets them (CALENDAR_PRINTER_PROFILES,
+    CALENDAR_INK_LIMITS)."""
+    if kind not in OUTPUT_KINDS:
+        raise ValueError(f"unknown calendar output {kind!r}")
+    profile = current_app.config["CALENDAR_PRINTER_PROFILES"].get(kind)
+    return output_for(kind, Path(profile) if profile else None,
+                      current_app.config["CALENDAR_INK_LIMITS"].get(kind))
 
 
 EXPORT_FILES = ("preflight.json", "preflight.txt")

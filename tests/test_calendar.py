@@ -115,6 +115,40 @@ def test_export_a_regional_calendar(client, make, login, contest, drawings):
     assert not any(e.code in text for e in drawings)  # a tracking code opens a family's page
     assert "/tmp" not in text and "uploads" not in text
     assert client.get(f"/calendar/exports/{export.id}/../../secret").status_code == 404
+    # The default file is PDF/X-4, identified and checked.
+    assert export.output == "pdfx4"
+    assert reader.metadata["/GTS_PDFXVersion"] == "PDF/X-4"
+    assert preflight.json["passed"] and preflight.json["prepress"]["standard"] == "PDF/X-4"
+
+
+def test_export_cmyk_for_uncoated_paper(client, make, login, contest, drawings):
+    region = make.region("RU-TA")
+    fill(contest, region, drawings)
+    login(make.user(Role.COORDINATOR, region=region))
+    page = client.get("/calendar").data.decode()
+    assert "PDF/X-1a, CMYK: мелованная бумага" in page
+    assert 'checked id="output-1" name="output" type="radio" value="pdfx4"' in page
+    client.post("/calendar/export", data={
+        "language": "ru", "page_format": "A4", "orientation": "portrait", "bleed_mm": "3",
+        "max_per_region": "2", "output": "uncoated"})
+    job = db.session.scalar(select(Job))
+    assert job.status is JobStatus.DONE, job.error
+    export = db.session.scalar(select(CalendarExport))
+    assert export.output == "uncoated" and export.pdf_key.endswith("-uncoated.pdf")
+    with client.get(f"/calendar/exports/{export.id}/{export.pdf_key.rsplit('/', 1)[1]}") as pdf:
+        reader = PdfReader(io.BytesIO(pdf.data))
+    intent = reader.trailer["/Root"]["/OutputIntents"][0].get_object()
+    assert intent["/OutputConditionIdentifier"] == "FOGRA29"
+    assert reader.metadata["/GTS_PDFXConformance"] == "PDF/X-1a:2003"
+    prepress = export.report["prepress"]
+    assert export.report["passed"] and prepress["ink_limit"] == 260
+    assert len(prepress["ink"]) == 14 and max(p["max_percent"] for p in prepress["ink"]) <= 261
+    text = client.get(f"/calendar/exports/{export.id}/preflight.txt").data.decode()
+    assert "PDF/X-1a:2003 for FOGRA29" in text and "[ok] black text" in text
+    assert len(export.preview_keys) == 14  # soft proofs
+    page = client.get("/calendar").data.decode()
+    assert "PDF/X-1a, немелованная бумага" in page and "проверка пройдена" in page
+    assert "превью: цветопроба" in page
 
 
 def test_a_broken_rule_needs_an_organizers_reason(client, make, login, contest, drawings):

@@ -65,6 +65,14 @@ class CalendarExportForm(FlaskForm):
                                                       "December); leave empty not to mark it."))
     partners = TextAreaField(_l("Partners, one per line"), validators=[Optional(),
                                                                       Length(max=2000)])
+    output = RadioField(_l("File"), default="pdfx4", choices=[
+        SelectChoice("rgb", _l("RGB: for screens and office printers")),
+        SelectChoice("pdfx4", _l("PDF/X-4: for a print shop (RGB, colour-managed)")),
+        SelectChoice("coated", _l("PDF/X-1a, CMYK: coated paper")),
+        SelectChoice("uncoated", _l("PDF/X-1a, CMYK: uncoated paper"))],
+        description=_l("Ask the print shop which it takes. A CMYK file has its text in pure "
+                       "black, its total ink checked against the paper's limit, and previews "
+                       "as the press will print it."))
 
     def options(self) -> Options:
         return Options(
@@ -73,4 +81,5 @@ class CalendarExportForm(FlaskForm):
             crop_marks=bool(self.crop_marks.data), max_per_region=self.max_per_region.data,
             patient_solidarity_day=self.patient_solidarity_day.data,
             partners=tuple(line.strip() for line in (self.partners.data or "").splitlines()
-                           if line.strip()))
+                           if line.strip()),
+            output=self.output.data or "pdfx4")

@@ -184,7 +184,8 @@ def calendar():
         history=wall_calendar.history(contest, region),
         regions=contest.regions if current_user.role is Role.ORGANIZER else [],
         editions=wall_calendar.editions() if current_user.role is Role.ORGANIZER else [],
-        caption=entries.caption, page_name=wall_calendar.page_name)
+        caption=entries.caption, page_name=wall_calendar.page_name,
+        output_names=wall_calendar.OUTPUT_NAMES)
 
 
 @bp.post("/calendar/assign")
