@@ -1,14 +1,34 @@
-"""One call from a specification to a print-ready PDF and its preflight report."""
+"""One call from a specification to a print-ready PDF and its preflight report.
+
+Everything that can be known before a pixel is decoded is checked first, and every problem
+is reported at once (``preflight``): the specification's values, the year's days off, every
+drawing's file (format, size, mode, completeness) and its resolution at its placed size.
+Only then are the drawings prepared, in threads.
+"""
 
 import os
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from dataclasses import dataclass
 from pathlib import Path
 
-from .fonts import register_fonts
+from reportlab.pdfbase.ttfonts import TTFError
+
+from .days import days_off_problem
+from .fonts import FontNames, register_fonts
 from .geometry import MM
-from .images import MIN_DPI, PreparedImage, prepare_image, upright_size
+from .images import (
+    GOOD_DPI,
+    MIN_DPI,
+    Convert,
+    DrawingError,
+    DrawingInfo,
+    PreparedImage,
+    inspect_drawing,
+    prepare_image,
+    quiet_pillow,
+)
 from .layout import PageLayout, Picture, calendar_layout
 from .pdfx import DEFAULT_OUTPUT, Output, finish
 from .render import render_pdf
@@ -19,6 +39,18 @@ Progress = Callable[[int, int, str], None]
 # Pillow releases the GIL while it decodes, resizes and encodes, so threads use every core
 # without copying 24-megapixel images between processes.
 WORKERS = min(4, os.cpu_count() or 1)
+# The size a drawing that cannot be read is laid out at, so that the other pages are
+# still checked.
+STAND_IN = (3000, 2000)
+
+
+@dataclass(frozen=True)
+class Preflight:
+    """A calendar checked and laid out, ready for its drawings to be prepared."""
+
+    fonts: FontNames
+    layouts: tuple[PageLayout, ...]
+    drawings: dict[Path, DrawingInfo]
 
 
 def build_calendar(
@@ -35,37 +67,27 @@ def build_calendar(
     ``deterministic`` makes the PDF byte-identical for the same specification and images.
     ``output`` chooses the file: PDF/X-4 (sRGB) by default, CMYK PDF/X-1a for a paper, or
     plain RGB (see ``pdfx``); the report's ``prepress`` part says what was checked.
-    Raises ``SpecError`` for a missing drawing and ``TextOverflow`` (naming the page) for a
-    text too long for its box.
+    Raises ``SpecError`` listing every problem found before any image is decoded (see
+    ``preflight``), or naming the page of a drawing that fails to decode, and
+    ``TextOverflow`` (naming the page) for a text too long for its box.
     """
     started = time.perf_counter()
     out_path = Path(out_path)
     report = progress or (lambda done, total, message: None)
-    fonts = register_fonts(spec.fonts)
-    layouts = calendar_layout(spec, drawing_sizes(spec), fonts)
-    placements = [(index, picture) for index, layout in enumerate(layouts)
-                  for picture in layout.pictures]
-    total = len(placements) + len(layouts)
-    done = 0
-    images: dict[tuple[int, str], PreparedImage] = {}
-    convert = output.drawing_converter()
-    with ThreadPoolExecutor(WORKERS) as pool:
-        futures = {
-            (index, picture.what): pool.submit(
-                prepare_image, picture.source, (picture.image.w / 72, picture.image.h / 72),
-                convert)
-            for index, picture in placements
-        }
-        for key, future in futures.items():
-            images[key] = future.result()
-            done += 1
-            report(done, total, f"image {done} of {len(placements)}")
+    with quiet_pillow():
+        checked = preflight(spec)
+        layouts = checked.layouts
+        placements = [(index, picture) for index, layout in enumerate(layouts)
+                      for picture in layout.pictures]
+        total = len(placements) + len(layouts)
+        images = _prepare_all(placements, layouts, lambda done: report(
+            done, total, f"image {done} of {len(placements)}"), output.drawing_converter())
 
     def on_page(number: int) -> None:
         report(len(placements) + number, total, f"page {number} of {len(layouts)}")
 
     title = f"{spec.cover.title.get(spec.language)} {spec.year}"
-    render_pdf(layouts, images, out_path, fonts, title=title,
+    render_pdf(layouts, images, out_path, checked.fonts, title=title,
                language=spec.language, crop_marks=spec.crop_marks,
                deterministic=deterministic, on_page=on_page,
                paint=output.palette(spec.colours), registration=output.registration())
@@ -84,18 +106,94 @@ def build_calendar(
     )
 
 
+def preflight(spec: CalendarSpec) -> Preflight:
+    """Check everything that can be known before decoding a pixel, and lay the pages out.
+
+    Raises ``SpecError`` listing every problem, each naming its page: the year's days off
+    not known (``days_off_problem``), a drawing that cannot be used (missing, not an image,
+    truncated, too many pixels, an unknown kind of pixels), a drawing below ``MIN_DPI`` at
+    its placed size, and fonts that cannot be read. Opens each drawing's header only.
+    """
+    problems = []
+    if problem := days_off_problem(spec.year, spec.transfers, spec.holidays_confirmed):
+        problems.append(problem)
+    drawings, unreadable = {}, set()
+    for path in spec.drawings:
+        try:
+            drawings[path] = inspect_drawing(path)
+        except DrawingError as error:
+            problems.append(f"{', '.join(spec.pages_of(path))}: {error}")
+            unreadable.add(path)
+    try:
+        fonts = register_fonts(spec.fonts)
+    except (TTFError, OSError, ValueError) as error:
+        raise SpecError([*problems, f"fonts: cannot be used ({error})"]) from error
+    sizes = {path: drawings[path].pixels if path in drawings else STAND_IN
+             for path in spec.drawings}
+    layouts = calendar_layout(spec, sizes, fonts)
+    problems += [f"{layout.name}: {_too_soft(picture)}" for layout in layouts
+                 for picture in layout.pictures
+                 if picture.source not in unreadable and placed_dpi(picture) < MIN_DPI - 0.5]
+    if problems:
+        raise SpecError(problems)
+    return Preflight(fonts, layouts, drawings)
+
+
 def drawing_sizes(spec: CalendarSpec) -> dict[Path, tuple[int, int]]:
     """Each drawing's upright pixel size, read from its header: what ``calendar_layout`` needs.
 
-    Raises SpecError naming a drawing that cannot be read.
+    Raises SpecError naming, with their pages, every drawing that cannot be used.
     """
-    sizes = {}
-    for path in spec.drawings:
-        try:
-            sizes[path] = upright_size(path)
-        except OSError as error:
-            raise SpecError(f"cannot read drawing {path}: {error}") from error
+    sizes, problems = {}, []
+    with quiet_pillow():
+        for path in spec.drawings:
+            try:
+                sizes[path] = inspect_drawing(path).pixels
+            except DrawingError as error:
+                problems.append(f"{', '.join(spec.pages_of(path))}: {error}")
+    if problems:
+        raise SpecError(problems)
     return sizes
+
+
+def placed_dpi(picture: Picture) -> float:
+    """The source's pixels per inch at its placed size, the lower of its two directions."""
+    width_in, height_in = picture.image.w / 72, picture.image.h / 72
+    return min(picture.pixels[0] / width_in, picture.pixels[1] / height_in)
+
+
+def _too_soft(picture: Picture) -> str:
+    needed = (round(picture.image.w / 72 * MIN_DPI), round(picture.image.h / 72 * MIN_DPI))
+    return (f"{picture.what} {picture.source.name} would print at {placed_dpi(picture):.0f} ppi "
+            f"({picture.pixels[0]} × {picture.pixels[1]} pixels over "
+            f"{picture.image.w / MM:.0f} × {picture.image.h / MM:.0f} mm); at least {MIN_DPI} ppi "
+            f"are needed: use a larger scan or photo, at least {needed[0]} × {needed[1]} pixels")
+
+
+def _prepare_all(placements: list[tuple[int, Picture]], layouts: tuple[PageLayout, ...],
+                 on_image: Callable[[int], None], convert: Convert | None
+                 ) -> dict[tuple[int, str], PreparedImage]:
+    """Every placed drawing prepared in threads; the first that fails stops the others."""
+    images: dict[tuple[int, str], PreparedImage] = {}
+    with ThreadPoolExecutor(WORKERS) as pool:
+        futures = {
+            pool.submit(prepare_image, picture.source,
+                        (picture.image.w / 72, picture.image.h / 72), convert): (index, picture)
+            for index, picture in placements
+        }
+        pending = set(futures)
+        while pending:
+            finished, pending = wait(pending, return_when=FIRST_EXCEPTION)
+            for future in finished:
+                index, picture = futures[future]
+                try:
+                    images[(index, picture.what)] = future.result()
+                except DrawingError as error:
+                    for other in pending:
+                        other.cancel()
+                    raise DrawingError(f"{layouts[index].name}: {error}") from error
+                on_image(len(images))
+    return images
 
 
 def _check(index: int, layout: PageLayout,
@@ -103,9 +201,10 @@ def _check(index: int, layout: PageLayout,
     checks = tuple(_image_check(p, images[(index, p.what)]) for p in layout.pictures)
     warnings = tuple(
         f"{check.what} ({Path(check.source).name}) prints at {min(check.effective_dpi):.0f} dpi,"
-        f" below {MIN_DPI}: it may look soft; a larger scan or photo would print sharper"
-        for check in checks if min(check.effective_dpi) < MIN_DPI - 0.5
-    )
+        f" below {GOOD_DPI}: it may look soft; a larger scan or photo would print sharper"
+        for check in checks if min(check.effective_dpi) < GOOD_DPI - 0.5
+    ) + tuple(f"{picture.what} ({picture.source.name}): {note}"
+              for picture in layout.pictures for note in images[(index, picture.what)].notes)
     return PageCheck(
         number=index + 1,
         name=layout.name,

@@ -1,29 +1,81 @@
-"""Drawings prepared for print: upright sRGB JPEGs at the resolution their box needs.
+"""Drawings checked, then prepared for print: upright sRGB JPEGs at the resolution their box needs.
 
-A source JPEG that is already upright, sRGB (or untagged), and no sharper than
-``MAX_DPI`` at its placed size is embedded byte for byte (ReportLab passes JPEG through);
-anything else is decoded once, turned upright, converted to sRGB, reduced to
-``TARGET_DPI`` when it is sharper than ``MAX_DPI``, and encoded at ``JPEG_QUALITY``.
-Drawings are never enlarged: a source below ``MIN_DPI`` is kept and reported. For CMYK
-print, a ``convert`` callable (``cmyk.DrawingConverter``) takes the upright sRGB drawing and
-the pixel size and returns the image to encode, in place of the resize.
+``inspect_drawing`` reads only what a file says about itself (format, size, mode, whether it
+is complete) so that a bad file is refused before any pixel work. ``prepare_image`` then
+makes what is embedded: a source JPEG that is already upright, sRGB (or untagged), and no
+sharper than ``MAX_DPI`` at its placed size is embedded byte for byte (ReportLab passes
+JPEG through); anything else is decoded once, turned upright, brought to 8-bit sRGB
+(high-bit-depth greys scaled, transparency laid on white paper, ICC profiles converted),
+reduced to ``TARGET_DPI`` when it is sharper than ``MAX_DPI``, and encoded at
+``JPEG_QUALITY``. Drawings are never enlarged: below ``MIN_DPI`` at its placed size a
+drawing is refused, below ``GOOD_DPI`` it is printed and warned about.
+
+For CMYK print, a ``convert`` callable (``cmyk.DrawingConverter``) takes the upright sRGB
+drawing and the pixel size and returns the image to encode, in place of the resize.
+
+Every way a file can fail ends in ``DrawingError``, a ``SpecError`` whose message says what
+is wrong with the file, never in a decoder's exception.
 """
 
 import io
 import math
-from collections.abc import Callable
+import struct
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, ImageCms, ImageOps
+import pillow_heif
+from PIL import Image, ImageCms, ImageMath, ImageOps, UnidentifiedImageError
 
-MIN_DPI = 300
+from .spec import SpecError
+
+# Phones send HEIC; Pillow reads it once pillow-heif has registered its opener.
+pillow_heif.register_heif_opener()
+
+MIN_DPI = 150  # below this at its placed size a drawing is refused: it would print blurred
+GOOD_DPI = 250  # below this it prints visibly soft: the preflight warns
 TARGET_DPI = 300
 MAX_DPI = 450
 JPEG_QUALITY = 92
+# A3 with bleed at 600 ppi is 72 megapixels; more is a mistake or a decompression bomb, and
+# stays under Pillow's own bomb threshold (89 megapixels), which would only warn.
+MAX_PIXELS = 80_000_000
+FORMATS = ("JPEG", "PNG", "TIFF", "WEBP", "HEIF", "AVIF", "BMP", "GIF")
+FORMAT_NAMES = "JPEG, PNG, TIFF, WebP, HEIC, AVIF, BMP or GIF"
+# Every mode Pillow decodes a drawing into that prepare_image brings to sRGB.
+MODES = {"1", "L", "LA", "La", "P", "PA", "RGB", "RGBA", "RGBa", "RGBX", "CMYK", "YCbCr", "LAB",
+         "HSV", "I", "I;16", "I;16L", "I;16B", "I;16N", "F"}
 # Orientations 5 to 8 turn the stored image a quarter turn.
 QUARTER_TURNS = {5, 6, 7, 8}
 Convert = Callable[[Image.Image, tuple[int, int]], Image.Image]
+# A high-bit-depth grey that uses less than this share of its range is a raw capture or a
+# measurement, not a picture: it is stretched to its own darkest and lightest values.
+MIN_RANGE_USED = 1 / 16
+
+# Pillow's decoders meet damaged files with any of these.
+DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError, KeyError, TypeError,
+                 ZeroDivisionError, struct.error, MemoryError, ImageCms.PyCMSError,
+                 Image.DecompressionBombError, Image.DecompressionBombWarning)
+
+_SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+_ICC_SPACE_OF_MODE = {"RGB": "RGB ", "L": "GRAY", "CMYK": "CMYK"}
+
+
+class DrawingError(SpecError):
+    """A drawing the calendar cannot use; the message names the file and what is wrong."""
+
+
+@dataclass(frozen=True)
+class DrawingInfo:
+    """What a drawing's file says about itself, read without decoding its pixels."""
+
+    path: Path
+    format: str
+    mode: str
+    pixels: tuple[int, int]  # upright
+    orientation: int
 
 
 @dataclass(frozen=True)
@@ -34,14 +86,64 @@ class PreparedImage:
     pixels: tuple[int, int]
     passthrough: bool  # the source file's own bytes, unchanged
     resampled: bool
+    notes: tuple[str, ...] = ()  # what the preparation did that changes tones, for the report
+
+
+@contextmanager
+def quiet_pillow() -> Iterator[None]:
+    """Pillow's notes about small defects it works around are not errors; a bomb is.
+
+    Warning filters are process-wide: enter this once in the main thread around the work of
+    every thread, never inside a worker thread.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        yield
+
+
+def inspect_drawing(path: Path) -> DrawingInfo:
+    """The drawing's format, mode and upright size, once its file is known to be usable.
+
+    Reads the header, and for JPEG and PNG checks that the file is complete; decodes no
+    pixels. Raises ``DrawingError`` for a missing, unreadable, truncated, unsupported or
+    oversized file.
+    """
+    name = Path(path).name
+    if not Path(path).is_file():
+        raise DrawingError(f"{name}: file not found ({path})")
+    try:
+        with Image.open(path, formats=FORMATS) as image:
+            width, height = image.size
+            if width * height > MAX_PIXELS:
+                raise DrawingError(_too_many_pixels(name, width, height))
+            if width < 1 or height < 1:
+                raise DrawingError(f"{name}: the image is empty ({width} × {height} pixels)")
+            if image.mode not in MODES:
+                raise DrawingError(f"{name}: pixels of the kind {image.mode!r} cannot be "
+                                   "printed; save the drawing as an RGB JPEG or PNG")
+            orientation = _orientation(image)
+            fmt = image.format or "?"
+            _check_complete(path, fmt, name)
+            mode = image.mode
+    except DrawingError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        raise DrawingError(f"{name}: the image has far too many pixels; at most "
+                           f"{MAX_PIXELS // 1_000_000} megapixels are accepted") from error
+    except UnidentifiedImageError as error:
+        raise DrawingError(f"{name}: not an image the calendar can print (it takes "
+                           f"{FORMAT_NAMES}), or a damaged one") from error
+    except DECODE_ERRORS as error:
+        raise DrawingError(f"{name}: the file cannot be read: it is damaged, incomplete or "
+                           f"of an unusual kind ({_reason(error)})") from error
+    upright = (height, width) if orientation in QUARTER_TURNS else (width, height)
+    return DrawingInfo(Path(path), fmt, mode, upright, orientation)
 
 
 def upright_size(path: Path) -> tuple[int, int]:
     """The image's size once turned by its EXIF orientation; reads only the header."""
-    with Image.open(path) as image:
-        width, height = image.size
-        orientation = image.getexif().get(0x0112, 1)
-    return (height, width) if orientation in QUARTER_TURNS else (width, height)
+    return inspect_drawing(path).pixels
 
 
 def target_pixels(pixels: tuple[int, int], placed_in: tuple[float, float]) -> tuple[int, int]:
@@ -63,9 +165,23 @@ def prepare_image(path: Path, placed_in: tuple[float, float],
     """The JPEG to embed for the image at ``path`` placed at ``placed_in`` inches.
 
     With ``convert`` the drawing is always decoded, and ``convert(srgb, size)`` makes it.
+    Raises ``DrawingError`` naming the file when it cannot be decoded or converted.
     """
-    with Image.open(path) as image:
-        orientation = image.getexif().get(0x0112, 1)
+    try:
+        return _prepare(Path(path), placed_in, convert)
+    except DrawingError:
+        raise
+    except DECODE_ERRORS as error:
+        raise DrawingError(f"{Path(path).name}: the file cannot be read: it is damaged, "
+                           f"incomplete or of an unusual kind ({_reason(error)})") from error
+
+
+def _prepare(path: Path, placed_in: tuple[float, float],
+             convert: Convert | None) -> PreparedImage:
+    with Image.open(path, formats=FORMATS) as image:
+        if image.width * image.height > MAX_PIXELS:
+            raise DrawingError(_too_many_pixels(path.name, *image.size))
+        orientation = _orientation(image)
         upright = image.size[::-1] if orientation in QUARTER_TURNS else image.size
         target = target_pixels(upright, placed_in)
         if (
@@ -76,43 +192,179 @@ def prepare_image(path: Path, placed_in: tuple[float, float],
             and _is_srgb(image.info.get("icc_profile"))
             and target == upright
         ):
+            image.load()  # a damaged file must fail here, not in the printer's RIP
             return PreparedImage(path.read_bytes(), upright, passthrough=True, resampled=False)
         if image.format == "JPEG":
             # Let libjpeg decode at a reduced scale when that still leaves enough pixels.
             stored = target[::-1] if orientation in QUARTER_TURNS else target
             image.draft(image.mode, stored)
+        image.load()
         # exif_transpose copies the image even when it is upright: only call it when needed.
-        rgb = _srgb(ImageOps.exif_transpose(image) if orientation != 1 else image)
+        turned = ImageOps.exif_transpose(image) if orientation != 1 else image
+        rgb, notes = to_srgb(turned)
         if convert is not None:
             rgb = convert(rgb, target)
         elif rgb.size != target:
             rgb = rgb.resize(target, Image.Resampling.LANCZOS, reducing_gap=3.0)
         out = io.BytesIO()
         rgb.save(out, "JPEG", quality=JPEG_QUALITY, subsampling="4:4:4")
-    return PreparedImage(out.getvalue(), target, passthrough=False, resampled=target != upright)
+    return PreparedImage(out.getvalue(), target, passthrough=False, resampled=target != upright,
+                         notes=notes)
 
 
-def _is_srgb(profile: bytes | None) -> bool:
-    if not profile:
+def to_srgb(image: Image.Image) -> tuple[Image.Image, tuple[str, ...]]:
+    """``image`` as 8-bit RGB in sRGB, and notes on what changed its tones.
+
+    High-bit-depth greys are scaled into 8 bits (not clipped), transparency is laid on
+    white paper, an ICC profile that matches the pixels is converted to sRGB (an unreadable
+    or mismatched one is ignored, as browsers do), CIELAB is converted, and CMYK without a
+    profile is taken as plain ink percentages.
+    """
+    notes: list[str] = []
+    profile = _profile(image)
+    if image.mode in ("I", "F") or image.mode.startswith("I;16"):
+        key = image.info.get("transparency")
+        grey, note = eight_bit(image)
+        notes += [note] if note else []
+        if isinstance(key, int):  # one grey value marks transparent pixels
+            mask = ImageMath.lambda_eval(lambda a: (a["v"] != key) * 255,
+                                         v=image.convert("I"))
+            grey.putalpha(mask.convert("L"))
+        image = grey
+    elif image.mode in ("La", "RGBa"):
+        image = image.convert(image.mode.upper())  # premultiplied alpha: undo it first
+    elif image.mode == "PA" or (image.mode in ("1", "L", "P", "RGB")
+                                and "transparency" in image.info):
+        image = image.convert("RGBA")
+    elif image.mode in ("1", "P"):
+        image = image.convert("L" if image.mode == "1" else "RGB")
+    if image.mode in ("RGBA", "LA"):
+        paper = Image.new(image.mode[:-1], image.size, "white")
+        paper.paste(image, mask=image.getchannel("A"))
+        image = paper
+    if (profile is not None and not _is_srgb_profile(profile)
+            and _ICC_SPACE_OF_MODE.get(image.mode) == profile.profile.xcolor_space):
+        transform = ImageCms.buildTransform(profile, _SRGB, image.mode, "RGB")
+        return ImageCms.applyTransform(image, transform), tuple(notes)
+    if image.mode == "LAB":
+        lab = ImageCms.createProfile("LAB")
+        return ImageCms.profileToProfile(image, lab, _SRGB, outputMode="RGB"), tuple(notes)
+    return (image if image.mode == "RGB" else image.convert("RGB")), tuple(notes)
+
+
+def eight_bit(image: Image.Image) -> tuple[Image.Image, str]:
+    """A 16-bit, 32-bit or floating-point grey as 8-bit ``L``, and a note when stretched.
+
+    The values are scaled from the range the file declares (its bit depth, a TIFF's
+    SMinSampleValue/SMaxSampleValue; 0–1 for floats) to 0–255. A file that uses less than
+    ``MIN_RANGE_USED`` of that range, or values outside it, is stretched to its own extremes.
+    """
+    low, high = _declared_range(image)
+    values = image if image.mode == "F" else image.convert("I")
+    darkest, lightest = values.getextrema()
+    note = ""
+    if lightest > darkest and (darkest < low or lightest > high
+                               or (lightest - darkest) < (high - low) * MIN_RANGE_USED):
+        note = (f"tones stretched: the {image.mode} image uses only values {darkest:g} to "
+                f"{lightest:g} of {low:g} to {high:g}")
+        low, high = darkest, lightest
+    scale = 255 / (high - low)
+    floats = values if values.mode == "F" else values.convert("F")
+    return floats.point(lambda v: (v - low) * scale).convert("L"), note
+
+
+def _declared_range(image: Image.Image) -> tuple[float, float]:
+    tags = getattr(image, "tag_v2", {})
+    if 340 in tags and 341 in tags:  # SMinSampleValue, SMaxSampleValue
+        low, high = _first(tags[340]), _first(tags[341])
+        if high > low:
+            return float(low), float(high)
+    if image.mode == "F":
+        return 0.0, 1.0
+    bits = _first(tags.get(258, 16 if image.mode.startswith("I;16") else 32))
+    signed = _first(tags.get(339, 1)) == 2
+    if signed:
+        bits -= 1  # the negative half is not a tone
+    if image.mode == "I" and image.format == "PNG":
+        bits = 16
+    return 0.0, float(2 ** min(bits, 32) - 1)
+
+
+def _first(value: object) -> float:
+    return value[0] if isinstance(value, tuple) else value  # type: ignore[return-value]
+
+
+def _profile(image: Image.Image) -> ImageCms.ImageCmsProfile | None:
+    icc = image.info.get("icc_profile")
+    if not icc:
+        return None
+    try:
+        return ImageCms.ImageCmsProfile(io.BytesIO(icc))
+    except (ImageCms.PyCMSError, OSError, TypeError):
+        return None  # an unreadable profile is ignored, as browsers do
+
+
+def _is_srgb(icc: bytes | None) -> bool:
+    if not icc:
         return True  # untagged images are taken as sRGB, as browsers and printers do
-    description = ImageCms.getProfileDescription(ImageCms.ImageCmsProfile(io.BytesIO(profile)))
-    return "srgb" in description.lower()
+    try:
+        return _is_srgb_profile(ImageCms.ImageCmsProfile(io.BytesIO(icc)))
+    except (ImageCms.PyCMSError, OSError):
+        return False  # decoded and re-encoded, where the broken profile is dropped
 
 
-def _srgb(image: Image.Image) -> Image.Image:
-    """The image as 8-bit RGB in sRGB: profiles converted, transparency laid on white."""
-    profile = image.info.get("icc_profile")
-    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
-        rgba = image.convert("RGBA")
-        white = Image.new("RGBA", rgba.size, "white")
-        image = Image.alpha_composite(white, rgba)
-    if profile and not _is_srgb(profile):
-        source = ImageCms.ImageCmsProfile(io.BytesIO(profile))
-        if image.mode not in ("RGB", "CMYK", "L"):
-            image = image.convert("RGB")
-        try:
-            return ImageCms.profileToProfile(image, source, ImageCms.createProfile("sRGB"),
-                                             outputMode="RGB")
-        except ImageCms.PyCMSError:
-            pass  # a profile that does not match the pixels: take them as sRGB, as browsers do
-    return image if image.mode == "RGB" else image.convert("RGB")
+def _is_srgb_profile(profile: ImageCms.ImageCmsProfile) -> bool:
+    return "srgb" in ImageCms.getProfileDescription(profile).lower()
+
+
+def _orientation(image: Image.Image) -> int:
+    try:
+        value = image.getexif().get(0x0112, 1)
+    except DECODE_ERRORS:
+        return 1  # unreadable EXIF: the image as stored
+    return value if value in range(1, 9) else 1
+
+
+def _check_complete(path: Path, fmt: str, name: str) -> None:
+    """Refuse a JPEG or PNG whose end is missing, without decoding it."""
+    if fmt == "JPEG":
+        data = path.read_bytes()
+        scan = _first_scan(data)
+        # Headers too odd to follow are left to the decoder to judge.
+        if scan is not None and data.find(b"\xff\xd9", scan) < 0:
+            raise DrawingError(f"{name}: the JPEG file is truncated (its end is missing): "
+                               "copy or export it again")
+    elif fmt == "PNG":
+        with open(path, "rb") as file:
+            file.seek(max(0, path.stat().st_size - 64))
+            if b"IEND" not in file.read():
+                raise DrawingError(f"{name}: the PNG file is truncated (its end is missing): "
+                                   "copy or export it again")
+
+
+def _first_scan(data: bytes) -> int | None:
+    """Where the first scan's compressed data starts, after the marker segments before it."""
+    i = 2
+    while i + 4 <= len(data):
+        if data[i] != 0xFF:
+            return None
+        marker = data[i + 1]
+        if marker == 0xFF:  # fill byte
+            i += 1
+            continue
+        length = int.from_bytes(data[i + 2:i + 4], "big")
+        if marker == 0xDA:
+            return i + 2 + length
+        i += 2 + length
+    return None
+
+
+def _too_many_pixels(name: str, width: int, height: int) -> str:
+    return (f"{name}: the image has {width * height / 1e6:.0f} megapixels ({width} × {height}); "
+            f"at most {MAX_PIXELS // 1_000_000} are accepted (an A3 page at 300 ppi needs "
+            "about 18): save a smaller copy")
+
+
+def _reason(error: BaseException) -> str:
+    text = str(error).strip() or type(error).__name__
+    return text if len(text) <= 80 else text[:77] + "..."

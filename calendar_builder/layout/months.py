@@ -54,7 +54,8 @@ def _month_parts(spec: CalendarSpec, page: MonthPage, pixels: tuple[int, int],
                  fonts: FontNames, plan: GridPlan | None
                  ) -> tuple[Style, MonthGrid, str, Arranged]:
     style = Style(page_frame(spec), fonts, spec.colours, spec.language)
-    grid = month_grid(spec.year, page.month, spec.language, spec.days_to_mark)
+    grid = month_grid(spec.year, page.month, spec.language, spec.days_to_mark,
+                      spec.transfers)
     name = f"month {page.month:02d} ({grid.name})"
     wide = pixels[0] >= pixels[1]
     arrange = {

@@ -28,7 +28,7 @@ def test_build_command_with_the_readme_example(tmp_path: Path) -> None:
     paths = {example["cover"]["drawing"]} | {m["drawing"] for m in example["months"]}
     for seed, relative in enumerate(sorted(paths)):
         (tmp_path / relative).parent.mkdir(exist_ok=True)
-        make_drawing(seed, (520, 368) if seed % 4 else (368, 520)).save(tmp_path / relative)
+        make_drawing(seed, (1400, 990) if seed % 4 else (990, 1400)).save(tmp_path / relative)
     spec_file = tmp_path / "calendar.json"
     spec_file.write_text(json.dumps(example, ensure_ascii=False), encoding="utf-8")
     out = tmp_path / "calendar.pdf"
@@ -45,7 +45,7 @@ def test_build_command_with_the_readme_example(tmp_path: Path) -> None:
     assert "Patient Solidarity Day" in reader.pages[12].extract_text()
     preflight = json.loads(out.with_suffix(".preflight.json").read_text("utf-8"))
     assert preflight["language"] == "en" and len(preflight["pages"]) == 14
-    assert "below 300" in out.with_suffix(".preflight.txt").read_text("utf-8")
+    assert "below 250" in out.with_suffix(".preflight.txt").read_text("utf-8")
 
 
 def test_build_command_reports_bad_specs(tmp_path: Path) -> None:
@@ -55,7 +55,7 @@ def test_build_command_reports_bad_specs(tmp_path: Path) -> None:
     spec_file.write_text(json.dumps(example), encoding="utf-8")
     result = CliRunner().invoke(main, ["build", str(spec_file), "-o", str(tmp_path / "x.pdf")])
     assert result.exit_code == 1
-    assert "months must be the 12 months" in result.output
+    assert "months: must be the 12 months, January first; found 11" in result.output
 
 
 def test_calendar_builder_never_imports_flask() -> None:

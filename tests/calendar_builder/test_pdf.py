@@ -10,6 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from calendar_builder import BuildReport, build_calendar, render_previews
+from calendar_builder.demo import demo_spec
 from calendar_builder.geometry import MM
 from calendar_builder.spec import CalendarSpec
 
@@ -111,12 +112,12 @@ def test_pdfimages_effective_ppi(built: tuple) -> None:
 def test_small_drawings_warn_and_jpegs_pass_through(built: tuple,
                                                     small_spec: CalendarSpec) -> None:
     out, report, _ = built
-    # 600-pixel drawings: too small for the cover and months, enough for the thumbnails.
+    # 1200-pixel drawings: soft on the cover and months, enough for the thumbnails.
     assert [len(page.warnings) for page in report.pages] == [1] * 13 + [0]
     assert "prints at" in report.pages[1].warnings[0]
-    assert "below 300" in report.pages[1].warnings[0]
+    assert "below 250" in report.pages[1].warnings[0]
     january = report.pages[1].images[0]
-    assert january.passthrough and january.effective_dpi[0] < 300
+    assert january.passthrough and 150 <= january.effective_dpi[0] < 250
     stream = next(iter(PdfReader(out).pages[1]["/Resources"]["/XObject"].values()))
     assert stream.get_object()._data == small_spec.months[0].drawing.read_bytes()
     data = json.loads(json.dumps(report.to_dict()))
@@ -146,8 +147,10 @@ def test_deterministic_output_is_byte_identical(built: tuple, small_spec: Calend
     assert again.read_bytes() == built[0].read_bytes()
 
 
-def test_crop_marks_and_english_edition(small_spec: CalendarSpec, tmp_path: Path) -> None:
-    spec = dataclasses.replace(small_spec, language="en", crop_marks=True, bleed_mm=2,
+def test_crop_marks_and_english_edition(tmp_path: Path) -> None:
+    # A3 needs larger drawings than the small calendar's to reach 150 ppi.
+    a3 = demo_spec(tmp_path / "drawings", year=2027, drawing_long_edge=1800)
+    spec = dataclasses.replace(a3, language="en", crop_marks=True, bleed_mm=2,
                                page_format="A3", orientation="landscape")
     out = tmp_path / "en.pdf"
     build_calendar(spec, out)
