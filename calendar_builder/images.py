@@ -19,6 +19,7 @@ is wrong with the file, never in a decoder's exception.
 
 import io
 import math
+import re
 import struct
 import warnings
 from collections.abc import Callable, Iterator
@@ -129,8 +130,12 @@ def inspect_drawing(path: Path) -> DrawingInfo:
     except DrawingError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-        raise DrawingError(f"{name}: the image has far too many pixels; at most "
-                           f"{MAX_PIXELS // 1_000_000} megapixels are accepted") from error
+        # Pillow refuses before telling the size; its message gives the pixel count.
+        found = re.search(r"\((\d+) pixels\)", str(error))
+        count = f"{int(found[1]) / 1e6:,.0f} megapixels" if found else "far too many pixels"
+        raise DrawingError(f"{name}: the image has {count}; at most "
+                           f"{MAX_PIXELS // 1_000_000} are accepted (an A3 page at 300 ppi "
+                           "needs about 18): save a smaller copy") from error
     except UnidentifiedImageError as error:
         raise DrawingError(f"{name}: not an image the calendar can print (it takes "
                            f"{FORMAT_NAMES}), or a damaged one") from error
