@@ -6,8 +6,10 @@
     render_previews("calendar.pdf", "previews/")   # soft proofs for a CMYK file
 """
 
-from .build import build_calendar
+from .build import build_calendar, placed_dpi, preflight
 from .cmyk import PrepressError, PrintCondition, printer_condition
+from .days import days_off_problem, holidays_years, russian_days_off
+from .images import GOOD_DPI, MIN_DPI, DrawingError
 from .pdfx import OUTPUT_KINDS, Output, PrepressReport, output_for
 from .previews import render_previews
 from .report import BuildReport
@@ -25,27 +27,32 @@ from .spec import (
     MonthPage,
     SpecError,
     Text,
+    Transfer,
     Winner,
     load_spec,
     spec_from_dict,
+    transfer_problems,
     world_osteoporosis_day,
 )
 from .text import TextOverflow
 
 __all__ = [
     "DEFAULT_LANGUAGE",
+    "GOOD_DPI",
     "LANGUAGES",
+    "MIN_DPI",
+    "OUTPUT_KINDS",
     "BackPage",
     "BuildReport",
     "CalendarSpec",
     "Caption",
     "Colours",
     "Cover",
+    "DrawingError",
     "Fact",
     "Fonts",
     "MarkedDay",
     "MonthPage",
-    "OUTPUT_KINDS",
     "Output",
     "PrepressError",
     "PrepressReport",
@@ -53,12 +60,19 @@ __all__ = [
     "SpecError",
     "Text",
     "TextOverflow",
+    "Transfer",
     "Winner",
     "build_calendar",
+    "days_off_problem",
+    "holidays_years",
     "load_spec",
     "output_for",
+    "placed_dpi",
+    "preflight",
     "printer_condition",
     "render_previews",
+    "russian_days_off",
     "spec_from_dict",
+    "transfer_problems",
     "world_osteoporosis_day",
 ]

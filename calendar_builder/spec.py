@@ -272,17 +272,29 @@ def spec_problems(spec: CalendarSpec) -> list[str]:
     if isinstance(spec.year, int):
         problems += [f"marked_days[{i}].date: {day.date} is not in {spec.year}"
                      for i, day in enumerate(spec.days_to_mark) if day.date.year != spec.year]
-        for i, transfer in enumerate(spec.transfers or ()):
-            for name, key in (("moved_from", "from"), ("day_off", "to")):
-                date = getattr(transfer, name)
-                if date.year != spec.year:
-                    problems.append(f"transfers[{i}].{key}: {date} is not in {spec.year}")
-            if transfer.moved_from.weekday() < 5:
-                problems.append(f"transfers[{i}].from: {transfer.moved_from} is a "
-                                f"{transfer.moved_from:%A}: only a weekend day moves")
-            if transfer.day_off.weekday() >= 5:
-                problems.append(f"transfers[{i}].to: {transfer.day_off} is a "
-                                f"{transfer.day_off:%A}, already a day off")
+        problems += [f"transfers[{i}].{key}: {message}"
+                     for i, key, message in transfer_problems(spec.year, spec.transfers or ())]
+    return problems
+
+
+def transfer_problems(year: int, transfers: tuple[Transfer, ...]
+                      ) -> list[tuple[int, str, str]]:
+    """What is wrong with a decree's transfers: (index, "from" or "to", message) each.
+
+    A day off moves within its year, from a Saturday or Sunday to a weekday.
+    """
+    problems = []
+    for i, transfer in enumerate(transfers):
+        for name, key in (("moved_from", "from"), ("day_off", "to")):
+            date = getattr(transfer, name)
+            if date.year != year:
+                problems.append((i, key, f"{date} is not in {year}"))
+        if transfer.moved_from.weekday() < 5:
+            problems.append((i, "from", f"{transfer.moved_from} is a "
+                                        f"{transfer.moved_from:%A}: only a weekend day moves"))
+        if transfer.day_off.weekday() >= 5:
+            problems.append((i, "to", f"{transfer.day_off} is a {transfer.day_off:%A}, "
+                                      "already a day off"))
     return problems
 
 

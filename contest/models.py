@@ -543,6 +543,23 @@ class CalendarSlot(db.Model):
     )
 
 
+class HolidayDecree(db.Model):
+    """The government's decree moving the days off of one year, as an organizer entered it.
+
+    The calendar of a year the ``holidays`` data does not cover prints its days off from
+    this: the public holidays, these transfers, and the Labour Code's own (art. 112).
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(unique=True)
+    # the decree's title as published, e.g. "Постановление Правительства РФ от … № …"
+    reference: Mapped[str] = mapped_column(String(300))
+    # [{"from": "2028-01-01", "to": "2028-05-02"}, ...]: a day off moved from a weekend day
+    transfers: Mapped[list] = mapped_column(JSON, default=list)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+
+
 class CalendarExport(db.Model):
     """A built calendar PDF kept in the contest's history, with its preflight and previews."""
 

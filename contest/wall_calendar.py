@@ -25,7 +25,19 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from calendar_builder import OUTPUT_KINDS, Output, output_for
+from calendar_builder import (
+    GOOD_DPI,
+    MIN_DPI,
+    OUTPUT_KINDS,
+    Output,
+    Transfer,
+    days_off_problem,
+    holidays_years,
+    output_for,
+    placed_dpi,
+    russian_days_off,
+    transfer_problems,
+)
 from calendar_builder import build as builder
 from calendar_builder.fonts import register_fonts
 from calendar_builder.images import prepare_image
@@ -57,6 +69,7 @@ from .models import (
     Entry,
     EntryStatus,
     Fact,
+    HolidayDecree,
     Job,
     Phase,
     Region,
@@ -68,7 +81,6 @@ from .uploads.pipeline import redact
 COVER = 0
 MONTHS = range(1, 13)
 SLOTS = range(0, 13)
-MIN_DPI = 200  # below this a drawing prints visibly soft; the builder aims for 300
 # A drawing the layout must fit whole (its shape far from the page's) prints small:
 # below this share of the page's content area it is flagged.
 MIN_SHARE = 0.25
@@ -91,12 +103,18 @@ class Options:
 
 @dataclass(frozen=True)
 class RuleCheck:
-    """One selection rule: passed or not, why, and which pages it concerns."""
+    """One selection rule: passed or not, why, and which pages it concerns.
+
+    A ``warning`` passes but is shown; a rule that is not ``overridable`` stops the export
+    whatever the reason given, because the calendar builder itself refuses to print it.
+    """
 
     key: str
     ok: bool
     message: str
     slots: tuple[int, ...] = ()
+    warning: bool = False
+    overridable: bool = True
 
 
 # --- candidates and the board ---------------------------------------------------------------
@@ -240,12 +258,28 @@ def check(contest: Contest, region: Region | None, options: Options) -> list[Rul
         _l("Every family agreed to printing.") if not unconsented else
         _l("No consent to print: %(pages)s.", pages=_page_names(unconsented))), unconsented))
     placed = placements(contest, region, options) if chosen else {}
-    soft = tuple(s for s, (dpi, _cut) in placed.items() if dpi < MIN_DPI)
-    results.append(RuleCheck("resolution", not soft, str(
+    blurred = tuple(s for s, (dpi, _cut) in placed.items() if dpi < MIN_DPI)
+    results.append(RuleCheck("resolution", not blurred, str(
         _l("Every drawing is sharp enough for %(format)s.", format=options.page_format)
-        if not soft else _l("Too small for %(format)s (under %(dpi)s dpi): %(pages)s.",
-                            format=options.page_format, dpi=MIN_DPI, pages=_page_names(soft))),
-        soft))
+        if not blurred else _l("Too small for %(format)s (under %(dpi)s dpi): %(pages)s.",
+                               format=options.page_format, dpi=MIN_DPI,
+                               pages=_page_names(blurred))),
+        blurred, overridable=False))
+    soft = tuple(s for s, (dpi, _cut) in placed.items() if MIN_DPI <= dpi < GOOD_DPI)
+    if soft:
+        results.append(RuleCheck("soft", True, str(_l(
+            "Soft in print (%(low)s to %(high)s dpi): %(pages)s. A larger photo or scan of "
+            "these drawings would print sharper.", low=MIN_DPI, high=GOOD_DPI,
+            pages=_page_names(soft))), soft, warning=True))
+    year = calendar_year(contest)
+    entered = decree(year) is not None
+    known = entered or days_off_problem(year, None, confirmed=False) is None
+    results.append(RuleCheck("days_off", known, str(
+        _l("The days off of %(year)s follow the decree entered by an organizer.", year=year)
+        if entered else _l("The days off of %(year)s are known.", year=year) if known else
+        _l("The government's decree moving the days off of %(year)s is not known yet: enter "
+           "it on the days-off page, or override to print the public holidays with the "
+           "Labour Code's own transfers alone.", year=year))))
     small = tuple(s for s, (_dpi, share) in placed.items() if share < MIN_SHARE)
     results.append(RuleCheck("orientation", not small, str(
         _l("Every drawing's shape suits its page.") if not small else
@@ -277,11 +311,9 @@ def placements(contest: Contest, region: Region | None, options: Options
         if pages[slot].entry is None:
             continue
         picture = next(i for i in layout.items if isinstance(i, Picture) and i.what == "drawing")
-        w_px, h_px = picture.pixels
-        dpi = min(w_px / (picture.image.w / 72), h_px / (picture.image.h / 72))
         content = layout.frame.content
         share = (picture.box.w * picture.box.h) / (content.w * content.h)
-        found[slot] = (round(dpi), round(share, 3))
+        found[slot] = (round(placed_dpi(picture)), round(share, 3))
     return found
 
 
@@ -326,7 +358,7 @@ def calendar_year(contest: Contest) -> int:
 
 def to_spec(contest: Contest, region: Region | None, options: Options,
             allow_gaps: bool = False, kind: str = "print",
-            link_into: Path | None = None) -> CalendarSpec:
+            link_into: Path | None = None, holidays_confirmed: bool = False) -> CalendarSpec:
     """The calendar specification of the assembled pages.
 
     ``allow_gaps`` fills empty pages with a placeholder and ``kind="preview"`` uses the web
@@ -334,6 +366,8 @@ def to_spec(contest: Contest, region: Region | None, options: Options,
     ``link_into``: a folder where each drawing is linked as ``entry-<id>.jpg``, so that the
     preflight report names entries by number, never by the path holding a tracking code; a
     drawing whose signature stays hidden (``files.hides_signature``) is a masked copy.
+    The days off follow the decree an organizer entered for the year, if any;
+    ``holidays_confirmed``: an organizer chose to print a year whose decree is not known.
     """
     pages = board(contest, region)
     fact_rows = {f.id: f for f in facts.library()}
@@ -396,6 +430,7 @@ def to_spec(contest: Contest, region: Region | None, options: Options,
         language=options.language, page_format=options.page_format,
         orientation=options.orientation, bleed_mm=options.bleed_mm,
         crop_marks=options.crop_marks, marked_days=marked_days(calendar_year(contest), options),
+        transfers=decree_transfers(calendar_year(contest)), holidays_confirmed=holidays_confirmed,
     )
 
 
@@ -440,8 +475,9 @@ def options_params(options: Options) -> dict:
 
 
 def failing(checks: list[RuleCheck], overrides: dict[str, str]) -> list[RuleCheck]:
-    """Rules broken and not overridden with a reason."""
-    return [c for c in checks if not c.ok and not overrides.get(c.key, "").strip()]
+    """Rules broken and not overridden with a reason (or that no reason overrides)."""
+    return [c for c in checks if not c.ok
+            and (not c.overridable or not overrides.get(c.key, "").strip())]
 
 
 def start_export(contest: Contest, region: Region | None, options: Options,
@@ -477,7 +513,9 @@ def export_job(job: Job, progress: Callable[[int, int, str], None]) -> tuple[str
     prefix = jobs.output_prefix(job)
     work = jobs.workdir(job)
     (work / "drawings").mkdir()
-    spec = to_spec(contest, region, options, link_into=work / "drawings")
+    confirmed = any(o["rule"] == "days_off" for o in job.params.get("overrides", []))
+    spec = to_spec(contest, region, options, link_into=work / "drawings",
+                   holidays_confirmed=confirmed)
     pdf = work / f"{name}.pdf"
     built = builder.build_calendar(spec, pdf, progress=lambda d, t, _m: progress(
         d, t + 2, _("Building the calendar: step %(done)s of %(total)s", done=d, total=t)),
@@ -539,3 +577,59 @@ def history(contest: Contest, region: Region | None) -> list[CalendarExport]:
         CalendarExport.contest_id == contest.id,
         CalendarExport.region_id.is_(None) if region is None
         else CalendarExport.region_id == region.id).order_by(CalendarExport.version.desc())))
+
+
+# --- days off: the government's decree for a year ------------------------------------------
+
+
+def known_years() -> range:
+    """The years whose days off the calendar builder knows without a decree entered here."""
+    return holidays_years()
+
+
+def decree(year: int) -> HolidayDecree | None:
+    """The decree an organizer entered for ``year``, if any."""
+    return db.session.scalar(select(HolidayDecree).where(HolidayDecree.year == year))
+
+
+def decree_transfers(year: int) -> tuple[Transfer, ...] | None:
+    """The transfers of the decree entered for ``year``; None when none was entered."""
+    row = decree(year)
+    if row is None:
+        return None
+    return tuple(Transfer(date.fromisoformat(t["from"]), date.fromisoformat(t["to"]))
+                 for t in row.transfers)
+
+
+def decree_problems(year: int, transfers: list[tuple[date, date]]) -> list[int]:
+    """The rows of ``transfers`` the calendar would refuse (see ``transfer_problems``)."""
+    found = transfer_problems(year, tuple(Transfer(a, b) for a, b in transfers))
+    return sorted({index for index, _key, _message in found})
+
+
+def save_decree(year: int, reference: str, transfers: list[tuple[date, date]],
+                user_id: int | None) -> HolidayDecree:
+    """Enter or replace the decree of ``year``; logged. The caller commits."""
+    if decree_problems(year, transfers):
+        raise ValueError("transfers the calendar cannot print")
+    row = decree(year) or HolidayDecree(year=year)
+    row.reference = reference.strip()
+    row.transfers = [{"from": a.isoformat(), "to": b.isoformat()} for a, b in sorted(transfers)]
+    row.user_id = user_id
+    db.session.add(row)
+    db.session.flush()
+    audit.record("calendar.decree", row, year=year, reference=row.reference,
+                 transfers=row.transfers)
+    return row
+
+
+def days_off_summary(year: int, language: str) -> tuple[list[tuple[date, str]],
+                                                         list[tuple[date, str]]]:
+    """What the calendar of ``year`` will print: the weekdays off and the weekend days worked,
+    each with its legend label, so an organizer can compare them with the official calendar."""
+    transfers = decree_transfers(year)
+    if transfers is None and days_off_problem(year, None, False) is not None:
+        transfers = ()  # the Labour Code alone: what an override would print
+    named, working = russian_days_off(year, language, transfers)
+    return (sorted((d, label) for d, label in named.items() if d.weekday() < 5),
+            sorted(working.items()))

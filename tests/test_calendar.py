@@ -2,11 +2,13 @@
 
 import io
 import json
+from datetime import date
 
 import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from calendar_builder import Transfer
 from contest import wall_calendar
 from contest.extensions import db
 from contest.models import AuditLog, CalendarExport, EntryStatus, Fact, Job, JobStatus, Phase, Role
@@ -290,3 +292,91 @@ def test_the_live_preview_shows_a_kept_back_signature_masked(make, contest, draw
     assert wall_calendar.preview_png(contest, region, Options(), 1).startswith(b"\x89PNG")
     spec = wall_calendar.to_spec(contest, region, Options(), allow_gaps=True, kind="preview")
     assert spec.months[0].drawing.name == "jury.jpg"
+
+
+# --- days off: a year whose decree the builder does not know --------------------------------
+
+
+@pytest.fixture
+def contest_2027(make):
+    """The 2027 contest illustrates the 2028 calendar, whose decree ``holidays`` lacks."""
+    return make.contest(year=2027, phase=Phase.SUBMISSIONS_OPEN)
+
+
+def test_a_year_without_its_decree_says_where_to_enter_it(client, make, login, contest_2027):
+    drawings = [make.entry(contest_2027, "RU-TA", status=EntryStatus.ACCEPTED, age=age,
+                           size=(2480, 1754)) for age in [5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
+                                                          15, 16, 9]]
+    region = make.region("RU-TA")
+    fill(contest_2027, region, drawings)
+    rules = {c.key: c for c in wall_calendar.check(contest_2027, region, Options())}
+    assert not rules["days_off"].ok
+    assert "2028" in rules["days_off"].message
+    login(make.user(Role.ORGANIZER))
+    page = client.get(f"/calendar?contest={contest_2027.id}&region={region.id}").data.decode()
+    assert "/organizer/days-off/2028" in page
+    assert "Постановление о переносе выходных дней в 2028 году ещё не известно" in page
+    data = {"contest": contest_2027.id, "region": region.id, "language": "ru",
+            "page_format": "A4", "orientation": "portrait", "bleed_mm": "3",
+            "max_per_region": "2"}
+    client.post("/calendar/export", data=data)
+    assert db.session.scalar(select(Job)) is None
+    # An organizer may print the public holidays and the Labour Code's transfers alone.
+    client.post("/calendar/export", data={**data, "override_days_off": "Decree not out yet"})
+    job = db.session.scalar(select(Job))
+    assert job.status is JobStatus.DONE, job.error
+    export = db.session.scalar(select(CalendarExport))
+    with client.get(f"/calendar/exports/{export.id}/{export.pdf_key.rsplit('/', 1)[1]}") as pdf:
+        november = PdfReader(io.BytesIO(pdf.data)).pages[11].extract_text()
+    assert "День народного единства (выходной)" in november.replace("\u00a0", " ")
+
+
+def test_an_organizer_enters_the_decree(client, make, login, contest_2027):
+    login(make.user(Role.COORDINATOR, region=make.region("RU-TA")))
+    assert client.get("/organizer/days-off/2028").status_code == 403
+    login(make.user(Role.ORGANIZER))
+    page = client.get("/organizer/days-off/2028").data.decode()
+    assert "Выходные дни в 2028 году" in page
+    assert "понедельник, 6 ноября 2028" in page  # art. 112: Unity Day falls on a Saturday
+    rows = {"transfers-0-moved_from": "2028-01-01", "transfers-0-day_off": "2028-05-02",
+            "transfers-1-moved_from": "2028-01-02", "transfers-1-day_off": "2028-12-29"}
+    refused = client.post("/organizer/days-off/2028", data={
+        "reference": "Постановление Правительства РФ", **rows,
+        "transfers-2-moved_from": "2028-03-01", "transfers-2-day_off": "2028-03-02",
+        "transfers-3-moved_from": "2028-06-03"})
+    assert refused.status_code == 422
+    text = refused.data.decode()
+    assert "из субботы или воскресенья на рабочий день" in text
+    assert "Укажите оба дня или ни одного." in text
+    assert wall_calendar.decree(2028) is None
+    saved = client.post("/organizer/days-off/2028", data={
+        "reference": "Постановление Правительства РФ от 01.10.2027 № 1", **rows},
+        follow_redirects=True)
+    assert "Постановление о 2028 годе сохранено" in saved.data.decode()
+    assert wall_calendar.decree_transfers(2028) == (
+        Transfer(date(2028, 1, 1), date(2028, 5, 2)), Transfer(date(2028, 1, 2),
+                                                               date(2028, 12, 29)))
+    assert "2 мая" in saved.data.decode()
+    assert db.session.scalar(select(AuditLog).where(AuditLog.action == "calendar.decree"))
+    region = make.region("RU-TA")
+    rules = {c.key: c for c in wall_calendar.check(contest_2027, region, Options())}
+    assert rules["days_off"].ok
+    assert wall_calendar.to_spec(contest_2027, region, Options(),
+                                 allow_gaps=True).transfers == wall_calendar.decree_transfers(2028)
+
+
+def test_soft_drawings_warn_and_blurred_ones_cannot_be_overridden(make, contest, drawings):
+    region = make.region("RU-TA")
+    fill(contest, region, drawings)
+    soft = make.entry(contest, "RU-TA", status=EntryStatus.ACCEPTED, size=(1500, 1060))
+    wall_calendar.assign(contest, region, 3, soft)
+    rules = {c.key: c for c in wall_calendar.check(contest, region, Options())}
+    assert rules["soft"].ok and rules["soft"].warning and rules["soft"].slots == (3,)
+    assert wall_calendar.MIN_DPI == 150 and wall_calendar.GOOD_DPI == 250
+    blurred = make.entry(contest, "RU-TA", status=EntryStatus.ACCEPTED, size=(800, 565))
+    wall_calendar.assign(contest, region, 3, blurred)
+    checks = wall_calendar.check(contest, region, Options())
+    rules = {c.key: c for c in checks}
+    assert not rules["resolution"].ok and not rules["resolution"].overridable
+    assert wall_calendar.failing(checks, {"resolution": "print it anyway"}) == [
+        rules["resolution"]]

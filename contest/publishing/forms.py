@@ -4,6 +4,9 @@ from wtforms import (
     BooleanField,
     DateField,
     DecimalField,
+    FieldList,
+    Form,
+    FormField,
     IntegerField,
     RadioField,
     SelectField,
@@ -11,10 +14,17 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from ..config import DEFAULT_LANGUAGE, LANGUAGE_NAMES
-from ..wall_calendar import MONTHS, Options, page_name
+from ..wall_calendar import MONTHS, Options, decree_problems, page_name
 
 REQUIRED = DataRequired(message=_l("Please fill this in."))
 
@@ -83,3 +93,40 @@ class CalendarExportForm(FlaskForm):
             partners=tuple(line.strip() for line in (self.partners.data or "").splitlines()
                            if line.strip()),
             output=self.output.data or "pdfx4")
+
+
+class TransferForm(Form):
+    """One transfer of the decree: a day off moved from a weekend day to a working day."""
+
+    moved_from = DateField(_l("Day off moved from"), validators=[Optional()])
+    day_off = DateField(_l("to"), validators=[Optional()])
+
+
+class DecreeForm(FlaskForm):
+    """The government's decree moving the days off of one year."""
+
+    reference = StringField(_l("The decree"), validators=[REQUIRED, Length(max=300)],
+                            description=_l("Its title as published, e.g. “Постановление "
+                                           "Правительства РФ от 24.09.2025 № 1466”."))
+    transfers = FieldList(FormField(TransferForm), min_entries=6, max_entries=12)
+
+    def __init__(self, year: int, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.year = year
+
+    def pairs(self) -> list[tuple]:
+        """The filled rows as (moved from, day off)."""
+        return [(row.moved_from.data, row.day_off.data) for row in self.transfers
+                if row.moved_from.data and row.day_off.data]
+
+    def validate_transfers(self, field) -> None:
+        for row in field:
+            if bool(row.moved_from.data) != bool(row.day_off.data):
+                row.day_off.errors.append(str(_l("Give both days, or neither.")))
+        rows = [row for row in field if row.moved_from.data and row.day_off.data]
+        for index in decree_problems(self.year, self.pairs()):
+            rows[index].day_off.errors.append(str(_l(
+                "A day off moves within %(year)s from a Saturday or Sunday to a working day.",
+                year=self.year)))
+        if any(row.day_off.errors for row in field):
+            raise ValidationError(_l("Some transfers cannot be printed."))

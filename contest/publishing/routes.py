@@ -1,4 +1,5 @@
 import io
+from datetime import date
 
 from flask import (
     Blueprint,
@@ -32,7 +33,7 @@ from ..i18n import language
 from ..judging import operations as judging
 from ..models import CalendarExport, Contest, Entry, Fact, Job, Region, Role
 from ..uploads import files
-from .forms import CalendarExportForm, CertificateBatchForm, FactForm
+from .forms import CalendarExportForm, CertificateBatchForm, DecreeForm, FactForm
 
 bp = Blueprint("publishing", __name__)
 
@@ -292,6 +293,29 @@ def calendar_file(export_id: int, name: str):
         abort(404)
     return send_file(io.BytesIO(files.storage().read(key)), download_name=name,
                      as_attachment=name.endswith(".pdf"))
+
+
+@bp.route("/organizer/days-off/<int:year>", methods=["GET", "POST"])
+@organizer_required
+def days_off(year: int):
+    """Enter the government's decree moving the days off of ``year``, for the calendar."""
+    if not 2000 <= year <= 2100:
+        abort(404)
+    row = wall_calendar.decree(year)
+    form = DecreeForm(year, data=None if request.method == "POST" else {
+        "reference": row.reference if row else "",
+        "transfers": [{"moved_from": date.fromisoformat(t["from"]),
+                       "day_off": date.fromisoformat(t["to"])}
+                      for t in (row.transfers if row else [])]})
+    if form.validate_on_submit():
+        wall_calendar.save_decree(year, form.reference.data, form.pairs(), current_user.id)
+        db.session.commit()
+        flash(_("The decree for %(year)s is saved.", year=year), "success")
+        return redirect(url_for(".days_off", year=year))
+    off, worked = wall_calendar.days_off_summary(year, language())
+    return render_template("publishing/days_off.html", year=year, form=form, decree=row,
+                           off=off, worked=worked, known=wall_calendar.known_years()), (
+        422 if form.errors else 200)
 
 
 def _chosen_edition() -> Contest:
