@@ -1,8 +1,18 @@
-"""Text set into boxes: wrapped, shrunk within limits, or refused with the page's name."""
+"""Text set into boxes: typeset by rule, wrapped, shrunk within limits, or refused by page.
 
-from collections.abc import Iterator
+Every text of every page passes through ``wrap`` or ``set_lines``, and both apply
+``typeset``: the one place where the typographic rules live. A text with Cyrillic letters
+gets the Russian rules, any other the English ones, so the English edition's texts (and a
+Russian text left untranslated in it) are each set by their own language's rules.
+"""
+
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cache
 from typing import Literal
+
+import pyphen
 
 from .fonts import ascent, descent, text_width
 from .geometry import Box
@@ -10,6 +20,115 @@ from .geometry import Box
 Align = Literal["left", "centre", "right"]
 LEADING = 1.22
 SHRINK_STEP = 0.96
+NBSP = "\u00a0"
+# A word of this many letters or more, not the paragraph's last, is hyphenated at the end
+# of a line that it would otherwise leave more than HYPHENATE_ROOM empty.
+LONG_WORD = 10
+HYPHENATE_ROOM = 0.25
+
+
+# Typography -------------------------------------------------------------------------------
+
+CYRILLIC = re.compile(r"[А-Яа-яЁё]")
+# Words of one or two letters (prepositions, conjunctions, particles), two in a row too,
+# are tied to the word after them: "и в доме" never leaves "и" or "в" at a line's end.
+SHORT_WORD = re.compile(r"(?<![\w\-’'])([А-Яа-яЁё]{1,2}) (?=\S)")
+# Particles that belong to the word before them.
+PARTICLE = re.compile(r" (ли|ль|же|ж|бы|б)(?![\w\-])")
+# A capital Latin letter or a code after a word belongs to it: "витамин D", "группы B12".
+CODE = re.compile(r"(?<=\w) ([A-Z][A-Z0-9]{0,2})(?![\w\-])")
+# A number and the word after it: "20 октября", "8,9 миллиона", "3 seconds", "№ 5".
+NUMBER_WORD = re.compile(r"(?<=\d) (?=[^\W\d_])|(?<=№) (?=\d)")
+# A dash never starts a line: the space before it does not break.
+DASH = re.compile(r" +([—–]) ")
+SPACED_HYPHEN = re.compile(r"(?<=\S) - (?=\S)")
+QUOTES = {"ru": (("«", "»"), ("„", "“")), "en": (("\u201c", "\u201d"), ("\u2018", "\u2019"))}
+OPENING_BEFORE = set(" \u00a0\n([{—–-/") | {""}
+
+
+def language_of(text: str) -> str:
+    """"ru" for a text with Cyrillic letters, "en" for any other."""
+    return "ru" if CYRILLIC.search(text) else "en"
+
+
+def typeset(text: str) -> str:
+    """``text`` with its language's typography applied; applying it twice changes nothing.
+
+    Both languages: straight quotes become typographic ones («ёлочки» and „лапки“ inside
+    them in Russian, “double” and ‘single’ in English), an apostrophe becomes ’, a space
+    before a dash does not break, nor one between a number and the word after it. Russian
+    ties every word of one or two letters to the word after it (particles such as «же»,
+    «ли» to the word before), English ties "a" and "I"; a capital Latin code stays with
+    the word before it ("витамин D").
+    """
+    language = language_of(text)
+    text = _quotes(text, language)
+    if language == "ru":
+        text = SPACED_HYPHEN.sub(" — ", text)
+    text = DASH.sub(NBSP + r"\1 ", text)
+    text = NUMBER_WORD.sub(NBSP, text)
+    text = CODE.sub(NBSP + r"\1", text)
+    if language == "ru":
+        text = PARTICLE.sub(NBSP + r"\1", text)
+        text = SHORT_WORD.sub(r"\1" + NBSP, text)
+    else:
+        text = re.sub(r"(?<![\w\-’'])([aAI]) (?=\S)", r"\1" + NBSP, text)
+    return text
+
+
+def _quotes(text: str, language: str) -> str:
+    """Straight quotes made typographic, nested by depth; an apostrophe made ’."""
+    (outer_open, outer_close), (inner_open, inner_close) = QUOTES[language]
+    opening = {outer_open, inner_open}
+    closing = {outer_close, inner_close} - opening
+    result, depth = [], 0
+    for index, char in enumerate(text):
+        before = text[index - 1] if index else ""
+        after = text[index + 1] if index + 1 < len(text) else ""
+        if char in opening and not (char == inner_close and depth == 2):
+            depth += 1
+        elif char in closing:
+            depth = max(0, depth - 1)
+        elif char == "'" and before.isalnum() and after.isalpha():
+            char = "\u2019"  # an apostrophe: "children's", "Д'Артаньян"
+        elif char == '"' or (char == "'" and language == "en"):
+            if before in OPENING_BEFORE or before.isspace():
+                char = outer_open if depth == 0 else inner_open
+                depth += 1
+            else:
+                depth = max(0, depth - 1)
+                char = outer_close if depth == 0 else inner_close
+        result.append(char)
+    return "".join(result)
+
+
+@cache
+def _hyphenator(language: str) -> pyphen.Pyphen:
+    return pyphen.Pyphen(lang="ru_RU" if language == "ru" else "en_GB", left=2, right=3)
+
+
+def hyphenated(word: str, fits: Callable[[str], bool]) -> tuple[str, str] | None:
+    """``word`` broken at the last hyphenation point whose head (with its hyphen) ``fits``.
+
+    A word tied by non-breaking spaces breaks only in its last part with letters;
+    punctuation around the letters stays with them; an existing hyphen is a break that adds
+    none.
+    """
+    parts = word.split(NBSP)
+    at = max((i for i, part in enumerate(parts) if re.search(r"[^\W\d_]", part)), default=-1)
+    found = re.fullmatch(r"(\W*)(.+?)(\W*)", parts[at]) if at >= 0 else None
+    if found is None:
+        return None
+    lead, core, trail = found.groups()
+    prefix = "".join(f"{part}{NBSP}" for part in parts[:at]) + lead
+    trail += "".join(f"{NBSP}{part}" for part in parts[at + 1:])
+    points = [(head, tail) for head, tail in _hyphenator(language_of(core)).iterate(core)]
+    points += [(core[:i + 1], core[i + 1:]) for i, char in enumerate(core[:-1]) if char == "-"]
+    for head, tail in sorted(points, key=lambda pair: -len(pair[0])):
+        shown = prefix + head + ("" if head.endswith("-") else "-")
+        if fits(shown):
+            return shown, tail + trail
+    return None
 
 
 class TextOverflow(ValueError):
@@ -64,32 +183,43 @@ def sizes(size: float, min_size: float) -> Iterator[float]:
 
 
 def wrap(text: str, font: str, size: float, width: float) -> list[str] | None:
-    """Greedy word wrap of each paragraph; None when a single word is wider than ``width``.
+    """``text`` typeset (``typeset``) and wrapped greedily, paragraph by paragraph.
 
-    A one-letter preposition or conjunction ("с", "и", "a") does not end a line: it starts
-    the next one, with the word it belongs to.
+    Lines break only at ordinary spaces, so the rules' ties hold. A word that would leave
+    its line more than ``HYPHENATE_ROOM`` empty, or that is wider than a line, is
+    hyphenated when it is long (``LONG_WORD``); None when a word still does not fit.
     """
+
+    def fits(line: str) -> bool:
+        return text_width(line, font, size) <= width
+
     lines: list[str] = []
-    for paragraph in text.split("\n"):
+    for paragraph in typeset(text).split("\n"):
         current = ""
-        for word in paragraph.split():
-            if text_width(word, font, size) > width:
-                return None
+        words = [w for w in paragraph.split(" ") if w]
+        for index, word in enumerate(words):
             candidate = f"{current} {word}" if current else word
-            if text_width(candidate, font, size) <= width:
+            if fits(candidate):
                 current = candidate
                 continue
-            # A one-letter word ("с", "и", "a", a sentence's "В") goes down with the word it
-            # belongs to; "витамин D" keeps its letter.
-            head, _, last = current.rpartition(" ")
-            if (head and len(last) == 1 and last.isalpha()
-                    and (last.islower() or not head[-1].isalnum())
-                    and text_width(f"{last} {word}", font, size) <= width):
-                lines.append(head)
-                current = f"{last} {word}"
-            else:
+            lead = f"{current} " if current else ""
+            tied, _, last = word.rpartition(NBSP)
+            long = (len(re.sub(r"\W", "", last)) >= LONG_WORD and index < len(words) - 1
+                    and not re.search(r"\d", tied)) or not fits(word)
+            if long and text_width(current, font, size) < width * (1 - HYPHENATE_ROOM):
+                split = hyphenated(word, lambda head, lead=lead: fits(lead + head))
+                if split is not None:
+                    lines.append(lead + split[0])
+                    current, word = "", split[1]
+            if current:
                 lines.append(current)
-                current = word
+            while not fits(word):  # alone on its lines, broken where it may be
+                split = hyphenated(word, fits)
+                if split is None:
+                    return None
+                lines.append(split[0])
+                word = split[1]
+            current = word
         lines.append(current)
     return lines
 
@@ -102,7 +232,9 @@ def text_height(lines: int, font: str, size: float) -> float:
 def set_lines(
     lines: list[str], box: Box, font: str, size: float, align: Align, valign: str = "top"
 ) -> tuple[Line, ...]:
-    """Baselines of ``lines`` in ``box``, aligned; assumes they fit."""
+    """Baselines of ``lines`` in ``box``, aligned; assumes they fit. Each line is typeset
+    (``typeset``), which changes nothing in lines that ``wrap`` made."""
+    lines = [typeset(line) for line in lines]
     height = text_height(len(lines), font, size)
     top = {"top": box.top, "centre": box.y + (box.h + height) / 2, "bottom": box.y + height}[valign]
     first = top - ascent(font, size)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from calendar_builder.fonts import FontNames, text_width
+from calendar_builder.fonts import FontNames
 from calendar_builder.geometry import MM, Box, page_frame
 from calendar_builder.images import upright_size
 from calendar_builder.layout import (
@@ -23,7 +23,7 @@ from calendar_builder.layout import (
     place_picture,
 )
 from calendar_builder.spec import CalendarSpec, Caption, Fact, MarkedDay, SpecError, Text
-from calendar_builder.text import TextBlock, TextOverflow, wrap
+from calendar_builder.text import TextBlock, TextOverflow
 
 LANDSCAPE, PORTRAIT, PHONE, SQUAREISH, PANORAMA = (
     (3508, 2480), (2480, 3508), (4032, 3024), (3000, 2800), (6000, 1500))
@@ -293,17 +293,6 @@ def test_landscape_cover_shows_the_drawing_beside_the_title(
     title = next(t for t in cover.texts if t.what == "title")
     assert title.extent().y > cover.pictures[0].box.top
     assert cover.pictures[0].box.w == pytest.approx(cover.frame.content.w)
-
-
-def test_one_letter_words_start_the_line(fonts: FontNames) -> None:
-    text = "Кости строятся в детстве и крепнут с движением"
-    width = text_width("Кости строятся в", fonts.regular, 12) + 1
-    lines = wrap(text, fonts.regular, 12, width)
-    assert lines is not None
-    assert not any(line.split()[-1] in ("в", "и", "с") for line in lines)
-    assert lines[1].startswith("в детстве")
-    assert wrap("витамин D и кальций", fonts.regular, 12,
-                text_width("витамин D", fonts.regular, 12) + 1) == ["витамин D", "и кальций"]
 
 
 def demo_layouts(small_spec: CalendarSpec, fonts: FontNames, year: int, page_format: str,
