@@ -1,7 +1,7 @@
 """holiday decrees entered by organizers
 
 Revision ID: 01ba468a849e
-Revises: 8c1f3a2b9d47
+Revises: 7c1e2f9a4b30
 Create Date: 2026-12-01 02:24:59.143224
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '01ba468a849e'
-down_revision = '8c1f3a2b9d47'
+down_revision = '7c1e2f9a4b30'
 branch_labels = None
 depends_on = None
 
