@@ -33,6 +33,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     from . import (  # noqa: F401  (certificates registers its background job)
+        access,
         auth,
         certificates,
         cli,
@@ -57,6 +58,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     limiter.init_app(app)
     i18n.init_app(app)
     auth.init_app(app)
+    access.init_app(app)
     errors.init_app(app)
     security.init_app(app)
     cli.init_app(app)

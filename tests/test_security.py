@@ -1,57 +1,109 @@
-"""Every organizer page refuses anonymous users and other roles; every POST needs a token."""
+"""Every route admits only the people it declares; every POST needs a token.
+
+Routes are found in the app's URL map, never listed by hand: a new page under a staff URL
+that forgets to declare who may open it fails here.
+"""
 
 import re
 
 import pytest
 
+from contest import create_app
+from contest.access import STAFF, required_roles
 from contest.extensions import db
 from contest.models import Role
 
-ORGANIZER_URLS = [
-    ("GET", "/organizer/"), ("GET", "/organizer/contests/new"), ("POST", "/organizer/contests/new"),
-    ("GET", "/organizer/contests/{c}"), ("GET", "/organizer/contests/{c}/edit"),
-    ("POST", "/organizer/contests/{c}/edit"), ("POST", "/organizer/contests/{c}/categories"),
-    ("POST", "/organizer/categories/{cat}/delete"), ("POST", "/organizer/contests/{c}/criteria"),
-    ("POST", "/organizer/criteria/{crit}/delete"), ("GET", "/organizer/contests/{c}/regions"),
-    ("POST", "/organizer/contests/{c}/regions"), ("POST", "/organizer/contests/{c}/phase"),
-    ("POST", "/organizer/contests/{c}/purge-contacts"),
-    ("GET", "/organizer/users"), ("POST", "/organizer/users"),
-    ("POST", "/organizer/users/{u}/reset"), ("POST", "/organizer/users/{u}/active"),
-    ("GET", "/organizer/audit"),
-]
+from .factories import PASSWORD, Factory
+
+# URL areas and the most a page there may admit; the rest of the site is open to everyone.
+AREAS = {
+    "/organizer/": {Role.ORGANIZER},
+    "/coordinator/": set(STAFF), "/stages/": set(STAFF), "/calendar": set(STAFF),
+    "/certificates": set(STAFF), "/jobs/": set(STAFF),
+    "/jury/": {Role.JUROR},
+}
+# Open pages. Those that show a child's data check each object and answer 404 (an entry's
+# images, a status page by its code); /auth/password asks only that someone is signed in.
+OPEN = ("/static/", "/auth/", "/language", "/submit", "/status", "/gallery", "/results",
+        "/media/")
+WHO = [None, *Role]  # None: not signed in
+
+# The rules listed once, for parametrizing (requests go to the ``guards`` app below).
+_LISTING = create_app({"TESTING": True, "SECRET_KEY": "listing", "JOBS_URL": ":memory:",
+                       "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+RULES = [r for r in _LISTING.url_map.iter_rules() if r.endpoint != "static"]
 
 
-def _fill(url, contest, user):
-    return url.format(c=contest.id, cat=contest.age_categories[0].id,
-                      crit=contest.criteria[0].id, u=user.id)
-
-
-def test_every_organizer_route_is_listed(app):
-    rules = {r.rule for r in app.url_map.iter_rules() if r.endpoint.startswith("organizer.")}
-    listed = {u.replace("{c}", "<int:contest_id>").replace("{cat}", "<int:category_id>")
-              .replace("{crit}", "<int:criterion_id>").replace("{u}", "<int:user_id>")
-              for _, u in ORGANIZER_URLS}
-    assert rules <= listed
-
-
-@pytest.mark.parametrize("method, url", ORGANIZER_URLS)
-def test_anonymous_is_sent_to_login(client, make, method, url):
-    contest, user = make.contest(), make.user(Role.JUROR)
-    response = client.open(_fill(url, contest, user), method=method)
-    assert response.status_code == 302
-    assert "/auth/login" in response.headers["Location"]
-
-
-@pytest.mark.parametrize("role", [Role.COORDINATOR, Role.JUROR])
-@pytest.mark.parametrize("method, url", ORGANIZER_URLS)
-def test_other_roles_are_refused(client, make, login, role, method, url):
-    contest, user = make.contest(), make.user(Role.JUROR)
-    login(make.user(role))
-    assert client.open(_fill(url, contest, user), method=method).status_code == 403
+def _area(url: str) -> set[Role] | None:
+    return next((roles for prefix, roles in AREAS.items() if url.startswith(prefix)), None)
 
 
 def _example_url(rule) -> str:
     return re.sub(r"<(?:\w+:)?\w+>", "1", rule.rule)
+
+
+def _refusals():
+    """(method, url, who, expected status) for every declared route and everyone it refuses."""
+    for rule in RULES:
+        view = _LISTING.view_functions[rule.endpoint]
+        roles = required_roles(view)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            for who in WHO:
+                if roles and who not in roles:
+                    yield pytest.param(method, _example_url(rule), who,
+                                       302 if who is None else view.refusal,
+                                       id=f"{method} {rule.rule} {who.value if who else 'anonymous'}")
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.rule)
+def test_a_staff_url_declares_who_may_open_it(rule):
+    """Every page under /organizer/ is for organizers only, and so on for each area."""
+    roles = required_roles(_LISTING.view_functions[rule.endpoint])
+    area = _area(rule.rule)
+    if area is None:
+        assert rule.rule == "/" or rule.rule.startswith(OPEN), "a new area: add it above"
+        assert roles is None
+    else:
+        assert roles and roles <= area
+
+
+def test_organizer_only_routes_are_found_beyond_the_organizer_area():
+    organizers_only = {r.rule for r in RULES
+                       if required_roles(_LISTING.view_functions[r.endpoint]) == {Role.ORGANIZER}}
+    assert "/organizer/facts" in organizers_only  # served by another blueprint
+    assert "/coordinator/entries/<int:entry_id>/erase" in organizers_only
+
+
+@pytest.fixture(scope="module")
+def guards(tmp_path_factory):
+    """A signed-in client per role (and one anonymous), on one app: every request here is
+    refused before it reads or writes anything, so they can share a database."""
+    folder = tmp_path_factory.mktemp("guards")
+    app = create_app({"TESTING": True, "SECRET_KEY": "guards", "WTF_CSRF_ENABLED": False,
+                      "RATELIMIT_ENABLED": False, "JOBS_URL": str(folder / "jobs.db"),
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'guards.db'}",
+                      "UPLOAD_FOLDER": str(folder / "uploads")})
+    with app.app_context():
+        db.create_all()
+        make = Factory(app)
+        emails = {role: make.user(role).email for role in Role}
+    clients = {None: app.test_client()}
+    for role, email in emails.items():
+        clients[role] = app.test_client()
+        response = clients[role].post("/auth/login", data={"email": email, "password": PASSWORD})
+        assert response.status_code == 302 and "/auth/login" not in response.location
+    yield clients
+    with app.app_context():
+        db.drop_all()
+        db.engine.dispose()
+
+
+@pytest.mark.parametrize("method, url, who, expected", list(_refusals()))
+def test_each_route_refuses_whom_it_does_not_admit(guards, method, url, who, expected):
+    response = guards[who].open(url, method=method)
+    assert response.status_code == expected
+    if who is None:
+        assert "/auth/login" in response.location
 
 
 def test_every_post_needs_a_csrf_token(other_app, make):

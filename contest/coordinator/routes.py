@@ -5,27 +5,23 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from .. import entries
-from ..access import can_moderate, roles_required
+from .. import access, entries
+from ..access import organizer_required, staff_required
 from ..contests import current_contest
 from ..entries import EntryError, ModerationClosed
 from ..extensions import db
-from ..models import Contest, Entry, EntryStatus, Role, Stage, StageKind
+from ..models import Entry, EntryStatus
 from .forms import MaskForm, ModerationForm, RotateForm
 
 bp = Blueprint("coordinator", __name__, url_prefix="/coordinator")
 
 
-@bp.before_request
-@roles_required(Role.COORDINATOR, Role.ORGANIZER)
-def require_staff():
-    """Coordinators and organizers only; each entry is checked again by region."""
-
-
 @bp.get("/")
+@staff_required
 def queue():
     """The region's entries, newest decisions last; filter by status."""
-    contest, stage = _stage()
+    contest = current_contest()
+    stage = access.moderated_stage(current_user, contest, request.args.get("stage", type=int))
     if stage is None:
         return render_template("coordinator/no_stage.html", contest=contest,
                                stages=contest.regional_stages if contest else [])
@@ -45,10 +41,11 @@ def queue():
 
 
 @bp.get("/entries/<int:entry_id>")
+@staff_required
 def entry(entry_id: int, form=None, mask_form=None, status=200):
     """One entry: the drawing, what the family told us, and the moderation actions while
     they are allowed (``entries.moderation_closed`` says why not)."""
-    entry = _entry_or_404(entry_id)
+    entry = access.moderated_entry_or_404(entry_id)
     form = form or ModerationForm(decision=None if entry.status is EntryStatus.RECEIVED
                                   else entry.status.value, reason=entry.status_reason)
     return render_template("coordinator/entry.html", entry=entry, form=form,
@@ -58,8 +55,9 @@ def entry(entry_id: int, form=None, mask_form=None, status=200):
 
 
 @bp.post("/entries/<int:entry_id>/moderate")
+@staff_required
 def moderate(entry_id: int):
-    entry_ = _entry_or_404(entry_id)
+    entry_ = access.moderated_entry_or_404(entry_id)
     form = ModerationForm()
     if form.validate_on_submit():
         try:
@@ -78,8 +76,9 @@ def moderate(entry_id: int):
 
 
 @bp.post("/entries/<int:entry_id>/rotate")
+@staff_required
 def rotate(entry_id: int):
-    entry_ = _entry_or_404(entry_id)
+    entry_ = access.moderated_entry_or_404(entry_id)
     form = RotateForm()
     if not form.validate_on_submit() or form.degrees.data not in ("90", "-90", "180"):
         abort(400)
@@ -91,9 +90,10 @@ def rotate(entry_id: int):
 
 
 @bp.post("/entries/<int:entry_id>/masks")
+@staff_required
 def masks(entry_id: int):
     """Add a rectangle hidden on the jury's copy (a signature), or clear them all."""
-    entry_ = _entry_or_404(entry_id)
+    entry_ = access.moderated_entry_or_404(entry_id)
     form = MaskForm()
     try:
         if request.form.get("clear"):
@@ -115,42 +115,23 @@ def masks(entry_id: int):
 
 
 @bp.get("/entries/<int:entry_id>/personal-data.json")
-@roles_required(Role.ORGANIZER)
+@organizer_required
 def export_personal(entry_id: int):
     """Everything stored about one child, for a parent's request (organizers only)."""
-    entry_ = _entry_or_404(entry_id)
+    entry_ = access.moderated_entry_or_404(entry_id)
     body = json.dumps(entries.personal_data(entry_), ensure_ascii=False, indent=2)
     return body, 200, {"Content-Type": "application/json; charset=utf-8",
                        "Content-Disposition": f"attachment; filename=entry-{entry_.id}.json"}
 
 
 @bp.post("/entries/<int:entry_id>/erase")
-@roles_required(Role.ORGANIZER)
+@organizer_required
 def erase(entry_id: int):
     """Delete a child's personal data on request; the drawing's scores and counts stay."""
-    entry_ = _entry_or_404(entry_id)
+    entry_ = access.moderated_entry_or_404(entry_id)
     entries.erase_personal_data(entry_)
     flash(_("The child's personal data has been deleted."), "success")
     return redirect(url_for(".queue", stage=entry_.stage_id, status="all"))
-
-
-def _stage() -> tuple[Contest | None, Stage | None]:
-    """The coordinator's regional stage of the current contest; organizers pick any."""
-    contest = current_contest()
-    if contest is None:
-        return None, None
-    regional = [s for s in contest.stages if s.kind is StageKind.REGIONAL]
-    if current_user.role is Role.COORDINATOR:
-        return contest, next((s for s in regional if s.region_id == current_user.region_id), None)
-    wanted = request.args.get("stage", type=int)
-    return contest, next((s for s in regional if s.id == wanted), regional[0] if regional else None)
-
-
-def _entry_or_404(entry_id: int) -> Entry:
-    found = db.session.get(Entry, entry_id)
-    if found is None or not can_moderate(current_user, found):
-        abort(404)
-    return found
 
 
 def _next_received(entry_: Entry) -> int | None:

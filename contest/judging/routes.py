@@ -1,8 +1,8 @@
 """The juries' pages (/jury), the staff's stage and ranking pages (/stages), public results.
 
 Jurors see only the masked jury copy, the age category and the title of an entry, and only
-their own marks. Every stage and entry is looked up through the helpers at the bottom, which
-answer 404 for anything outside the visitor's stages or region.
+their own marks. Every stage and entry is looked up through ``access``, which answers 404 for
+anything outside the visitor's stages or region.
 """
 
 import hashlib
@@ -11,16 +11,16 @@ import io
 from babel.numbers import get_decimal_symbol
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import func, select
 from wtforms.fields.choices import SelectChoice
 
-from .. import entries, spreadsheets
-from ..access import roles_required
+from .. import access, contests, entries, spreadsheets
+from ..access import STAFF, roles_required
 from ..contests import RuleError, current_contest
 from ..extensions import db
 from ..i18n import language
-from ..models import Contest, Entry, Phase, Role, Stage, StageKind, StageStatus, User
+from ..models import Contest, Entry, Role, StageKind, StageStatus, User
 from ..uploads import files
 from . import operations
 from .forms import (
@@ -49,16 +49,17 @@ def jury_home():
     """The juror's stages, with their progress in each."""
     stages = sorted(current_user.juror_stages, key=lambda s: (-s.contest.year, s.id))
     return render_template("judging/jury_home.html", stages=[
-        (s, operations.progress(s, current_user) if _serving(s) else None) for s in stages])
+        (s, operations.progress(s, current_user) if access.jury_sees_entries(s) else None)
+        for s in stages])
 
 
 @bp.get("/jury/<int:stage_id>/")
 @roles_required(Role.JUROR)
 def jury_stage(stage_id: int):
     """The juror's entries in a stage: to score first, then all."""
-    stage = _juror_stage_or_404(stage_id)
+    stage = access.jury_stage_or_404(stage_id)
     rows, sheets, pages, page = [], {}, 0, 1
-    if _serving(stage):
+    if access.jury_sees_entries(stage):
         query = operations.juror_entries(stage, current_user)
         total = operations.progress(stage, current_user).total
         pages = max(1, -(-total // PAGE_SIZE))
@@ -68,7 +69,7 @@ def jury_stage(stage_id: int):
     return render_template("judging/jury_stage.html", stage=stage, rows=rows, sheets=sheets,
                            page=page, pages=pages,
                            progress=operations.progress(stage, current_user)
-                           if _serving(stage) else None,
+                           if access.jury_sees_entries(stage) else None,
                            next_entry=operations.next_unscored(stage, current_user)
                            if stage.status is StageStatus.JUDGING_OPEN else None)
 
@@ -76,7 +77,7 @@ def jury_stage(stage_id: int):
 @bp.get("/jury/<int:stage_id>/next")
 @roles_required(Role.JUROR)
 def jury_next(stage_id: int):
-    stage = _juror_stage_or_404(stage_id)
+    stage = access.jury_stage_or_404(stage_id)
     following = (operations.next_unscored(stage, current_user)
                  if stage.status is StageStatus.JUDGING_OPEN else None)
     if following is None:
@@ -88,7 +89,7 @@ def jury_next(stage_id: int):
 @roles_required(Role.JUROR)
 def sheet(stage_id: int, entry_id: int, form=None, status=200):
     """The score sheet: the drawing large, a radio group per criterion, save and next."""
-    stage, entry = _juror_entry_or_404(stage_id, entry_id)
+    stage, entry = access.jury_entry_or_404(stage_id, entry_id)
     own = operations.sheet_of(stage, current_user, entry)
     if form is None:
         data = {criterion_field(c): str(own.mark(c.id)) for c in stage.contest.criteria
@@ -109,7 +110,7 @@ def sheet(stage_id: int, entry_id: int, form=None, status=200):
 @bp.post("/jury/<int:stage_id>/entries/<int:entry_id>")
 @roles_required(Role.JUROR)
 def sheet_save(stage_id: int, entry_id: int):
-    stage, entry = _juror_entry_or_404(stage_id, entry_id)
+    stage, entry = access.jury_entry_or_404(stage_id, entry_id)
     form = sheet_form(stage.contest, stage.kind)
     if not form.validate_on_submit():
         return sheet(stage_id, entry_id, form=form, status=422)
@@ -136,7 +137,7 @@ def sheet_save(stage_id: int, entry_id: int):
 @roles_required(Role.JUROR)
 def conflict(stage_id: int, entry_id: int):
     """Declare (or withdraw) a conflict of interest: the entry goes without this juror."""
-    stage, entry = _juror_entry_or_404(stage_id, entry_id)
+    stage, entry = access.jury_entry_or_404(stage_id, entry_id)
     form = ConflictForm()
     if not form.validate_on_submit():
         abort(400)
@@ -167,20 +168,20 @@ def _refused(error: RuleError, stage_id: int, entry_id: int):
 
 
 @bp.get("/stages/")
-@login_required
+@roles_required(*STAFF, hidden=True)
 def stages():
     """The stages the visitor manages: a coordinator's region, or every stage for organizers."""
-    _require_staff()
     contest = _contest_from_args()
-    visible = [s for s in (contest.stages if contest else []) if _manages(s)]
+    visible = access.managed_stages(current_user, contest.stages if contest else [])
     return render_template("judging/stages.html", contest=contest, stages=visible,
-                           contests=_all_contests())
+                           contests=contests.all_contests()
+                           if access.sees_all_regions(current_user) else [])
 
 
 @bp.get("/stages/<int:stage_id>")
-@login_required
+@roles_required(*STAFF, hidden=True)
 def stage(stage_id: int, settings_form=None, status=200):
-    stage = _staff_stage_or_404(stage_id)
+    stage = access.managed_stage_or_404(stage_id)
     jurors = sorted(stage.jurors, key=lambda u: u.name)
     juror_form = JurorForm()
     others = db.session.scalars(select(User).where(User.role == Role.JUROR, User.active)
@@ -204,9 +205,9 @@ def stage(stage_id: int, settings_form=None, status=200):
 
 
 @bp.post("/stages/<int:stage_id>/status")
-@login_required
+@roles_required(*STAFF, hidden=True)
 def stage_status(stage_id: int):
-    stage = _staff_stage_or_404(stage_id)
+    stage = access.managed_stage_or_404(stage_id)
     form = StatusForm()
     if not form.validate_on_submit():
         abort(400)
@@ -225,10 +226,9 @@ def stage_status(stage_id: int):
 
 
 @bp.post("/stages/<int:stage_id>/settings")
-@login_required
+@roles_required(*STAFF, hidden=True)
 def stage_settings(stage_id: int):
-    found = _staff_stage_or_404(stage_id)
-    _require_organizer()
+    found = access.managed_stage_or_404(stage_id, configure=True)
     form = SettingsForm()
     if not form.validate_on_submit():
         return stage(stage_id, settings_form=form, status=422)
@@ -238,10 +238,9 @@ def stage_settings(stage_id: int):
 
 
 @bp.post("/stages/<int:stage_id>/jurors")
-@login_required
+@roles_required(*STAFF, hidden=True)
 def juror_add(stage_id: int):
-    stage = _staff_stage_or_404(stage_id)
-    _require_organizer()
+    stage = access.managed_stage_or_404(stage_id, configure=True)
     juror = db.session.get(User, request.form.get("juror", type=int) or 0)
     if juror is None:
         abort(400)
@@ -251,10 +250,9 @@ def juror_add(stage_id: int):
 
 
 @bp.post("/stages/<int:stage_id>/jurors/<int:user_id>/remove")
-@login_required
+@roles_required(*STAFF, hidden=True)
 def juror_remove(stage_id: int, user_id: int):
-    stage = _staff_stage_or_404(stage_id)
-    _require_organizer()
+    stage = access.managed_stage_or_404(stage_id, configure=True)
     juror = db.get_or_404(User, user_id)
     _apply(lambda: operations.remove_juror(stage, juror),
            _("%(name)s has left the jury.", name=juror.name))
@@ -262,10 +260,10 @@ def juror_remove(stage_id: int, user_id: int):
 
 
 @bp.get("/stages/<int:stage_id>/ranking")
-@login_required
+@roles_required(*STAFF, hidden=True)
 def ranking(stage_id: int):
     """Per age category, the ranked entries with raw and adjusted figures and explanations."""
-    stage = _staff_stage_or_404(stage_id)
+    stage = access.managed_stage_or_404(stage_id)
     result = operations.stored_results(stage)
     if result is None:
         flash(_("The ranking appears when judging closes."), "error")
@@ -306,10 +304,10 @@ def ranking(stage_id: int):
 
 
 @bp.post("/stages/<int:stage_id>/entries/<int:entry_id>/override")
-@login_required
+@roles_required(*STAFF, hidden=True)
 def override(stage_id: int, entry_id: int):
     """Move an entry into or out of the finalists, with a reason (audited)."""
-    stage = _staff_stage_or_404(stage_id)
+    stage = access.managed_stage_or_404(stage_id)
     form = OverrideForm()
     found = operations.placement(stage, entry_id)
     if found is None:
@@ -327,9 +325,9 @@ def override(stage_id: int, entry_id: int):
 
 
 @bp.get("/stages/<int:stage_id>/results.<fmt>")
-@login_required
+@roles_required(*STAFF, hidden=True)
 def results_export(stage_id: int, fmt: str):
-    stage = _staff_stage_or_404(stage_id)
+    stage = access.managed_stage_or_404(stage_id)
     makers = {"csv": (operations.to_csv, spreadsheets.CSV_MIMETYPE),
               "xlsx": (operations.to_xlsx, spreadsheets.XLSX_MIMETYPE)}
     if fmt not in makers or operations.stored_results(stage) is None:
@@ -378,15 +376,13 @@ def public_results(year: int | None = None):
         "judging/public_results.html", contest=contest, editions=editions,
         winners=operations.published_finalists(national) if national else [],
         regions=[(s, operations.published_finalists(s)) for s in regional],
-        caption=entries.caption, shown=entries.drawing_shown_publicly)
+        caption=entries.caption, shown=access.drawing_shown_publicly)
 
 
 @bp.get("/results/entries/<int:entry_id>/thumb.jpg")
 def public_thumb(entry_id: int):
     """The thumbnail of a published finalist or winner whose family allowed showing it."""
-    entry = db.session.get(Entry, entry_id)
-    if not _publicly_shown(entry):
-        abort(404)
+    entry = access.public_drawing_or_404(entry_id)
     data = files.storage().read(files.image_key(entry, "public"))
     # A validator, so a proxy or browser revalidates an hour-old copy with a 304 instead of
     # the image; the thumbnail changes only when a coordinator masks it again.
@@ -394,69 +390,9 @@ def public_thumb(entry_id: int):
                      etag=hashlib.sha256(data).hexdigest()[:32], conditional=True)
 
 
-def _publicly_shown(entry: Entry | None) -> bool:
-    return (entry is not None and entry.award is not None
-            and entries.drawing_shown_publicly(entry) and entry.contest.phase is not Phase.DRAFT)
-
-
-# --- who may see what ----------------------------------------------------------------------
-
-
-def _serving(stage: Stage) -> bool:
-    """Jurors see their entries once judging has opened."""
-    return stage.status is not StageStatus.MODERATION
-
-
-def _juror_stage_or_404(stage_id: int) -> Stage:
-    stage = db.session.get(Stage, stage_id)
-    if stage is None or not operations.judged_by(current_user, stage):
-        abort(404)
-    return stage
-
-
-def _juror_entry_or_404(stage_id: int, entry_id: int) -> tuple[Stage, Entry]:
-    stage = _juror_stage_or_404(stage_id)
-    entry = operations.juror_entry(stage, current_user, entry_id) if _serving(stage) else None
-    if entry is None:
-        abort(404)
-    return stage, entry
-
-
-def _require_staff() -> None:
-    # Jurors get 404, not 403: no page reveals that another stage exists.
-    if current_user.role not in (Role.ORGANIZER, Role.COORDINATOR):
-        abort(404)
-
-
-def _require_organizer() -> None:
-    if current_user.role is not Role.ORGANIZER:
-        abort(403)
-
-
-def _manages(stage: Stage) -> bool:
-    if current_user.role is Role.ORGANIZER:
-        return True
-    return (current_user.role is Role.COORDINATOR and stage.kind is StageKind.REGIONAL
-            and stage.region_id == current_user.region_id)
-
-
-def _staff_stage_or_404(stage_id: int) -> Stage:
-    _require_staff()
-    stage = db.session.get(Stage, stage_id)
-    if stage is None or not _manages(stage):
-        abort(404)
-    return stage
-
-
 def _contest_from_args() -> Contest | None:
     wanted = request.args.get("contest", type=int)
     return db.session.get(Contest, wanted) if wanted else current_contest()
-
-
-def _all_contests() -> list[Contest]:
-    if current_user.role is not Role.ORGANIZER:
-        return []
-    return list(db.session.scalars(select(Contest).order_by(Contest.year.desc())))
 
 
 def _apply(change, success: str) -> bool:

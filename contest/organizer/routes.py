@@ -25,19 +25,15 @@ from .forms import AgeCategoryForm, ContestForm, CriterionForm, PhaseForm, Regio
 bp = Blueprint("organizer", __name__, url_prefix="/organizer")
 
 
-@bp.before_request
-@organizer_required
-def require_organizer():
-    """Every page of this blueprint is for organizers only."""
-
-
 @bp.get("/")
+@organizer_required
 def dashboard():
     return render_template("organizer/dashboard.html", contests=contests.all_contests(),
                            entry_counts=_entry_counts())
 
 
 @bp.route("/contests/new", methods=["GET", "POST"])
+@organizer_required
 def contest_new():
     form = ContestForm()
     if form.validate_on_submit():
@@ -54,6 +50,7 @@ def contest_new():
 
 
 @bp.route("/contests/<int:contest_id>/edit", methods=["GET", "POST"])
+@organizer_required
 def contest_edit(contest_id: int):
     contest = db.get_or_404(Contest, contest_id)
     form = ContestForm(obj=contest)
@@ -76,6 +73,7 @@ def _field_of(form, error: contests.RuleError):
 
 
 @bp.get("/contests/<int:contest_id>")
+@organizer_required
 def contest(contest_id: int, category_form=None, criterion_form=None, status=200):
     """The set-up hub of one edition: categories, criteria, regions, jurors, phase."""
     contest = db.get_or_404(Contest, contest_id)
@@ -93,6 +91,7 @@ def contest(contest_id: int, category_form=None, criterion_form=None, status=200
 
 
 @bp.post("/contests/<int:contest_id>/categories")
+@organizer_required
 def category_add(contest_id: int):
     form = AgeCategoryForm(prefix="category")
     return _add_to_contest(contest_id, form, contests.add_age_category, form.min_age,
@@ -100,6 +99,7 @@ def category_add(contest_id: int):
 
 
 @bp.post("/categories/<int:category_id>/delete")
+@organizer_required
 def category_delete(category_id: int):
     category = db.get_or_404(AgeCategory, category_id)
     contest_id = category.contest_id
@@ -108,6 +108,7 @@ def category_delete(category_id: int):
 
 
 @bp.post("/contests/<int:contest_id>/criteria")
+@organizer_required
 def criterion_add(contest_id: int):
     form = CriterionForm(prefix="criterion")
     return _add_to_contest(contest_id, form, contests.add_criterion, form.weight,
@@ -115,6 +116,7 @@ def criterion_add(contest_id: int):
 
 
 @bp.post("/criteria/<int:criterion_id>/delete")
+@organizer_required
 def criterion_delete(criterion_id: int):
     criterion = db.get_or_404(Criterion, criterion_id)
     contest_id = criterion.contest_id
@@ -123,6 +125,7 @@ def criterion_delete(criterion_id: int):
 
 
 @bp.route("/contests/<int:contest_id>/regions", methods=["GET", "POST"])
+@organizer_required
 def regions(contest_id: int):
     contest = db.get_or_404(Contest, contest_id)
     all_regions = sorted(db.session.scalars(select(Region)), key=lambda r: r.name)
@@ -142,6 +145,7 @@ def regions(contest_id: int):
 
 
 @bp.post("/contests/<int:contest_id>/phase")
+@organizer_required
 def phase(contest_id: int):
     contest = db.get_or_404(Contest, contest_id)
     form = PhaseForm()
@@ -157,6 +161,7 @@ def phase(contest_id: int):
 
 
 @bp.post("/contests/<int:contest_id>/purge-contacts")
+@organizer_required
 def purge_contacts(contest_id: int):
     """After the contest: delete the families' contacts, except those of finalists and winners."""
     contest = db.get_or_404(Contest, contest_id)
@@ -171,6 +176,7 @@ def purge_contacts(contest_id: int):
 
 
 @bp.route("/users", methods=["GET", "POST"])
+@organizer_required
 def users():
     """Coordinator and juror accounts; a new account's password is shown once."""
     form = UserForm()
@@ -207,6 +213,7 @@ def users():
 
 
 @bp.post("/users/<int:user_id>/reset")
+@organizer_required
 def user_reset(user_id: int):
     user = db.get_or_404(User, user_id)
     password = accounts.reset_password(user)
@@ -217,6 +224,7 @@ def user_reset(user_id: int):
 
 
 @bp.post("/users/<int:user_id>/active")
+@organizer_required
 def user_active(user_id: int):
     user = db.get_or_404(User, user_id)
     if user.id == current_user.id:
@@ -232,6 +240,7 @@ AUDIT_PAGE_SIZE = 100
 
 
 @bp.get("/audit")
+@organizer_required
 def audit_log():
     """Every change, newest first, a hundred a page."""
     page = max(request.args.get("page", 1, type=int), 1)

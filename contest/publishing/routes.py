@@ -18,6 +18,7 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from .. import (
+    access,
     certificates,
     entries,
     facts,
@@ -26,12 +27,12 @@ from .. import (
     spreadsheets,
     wall_calendar,
 )
-from ..access import organizer_required, roles_required
+from ..access import organizer_required, staff_required
 from ..config import DEFAULT_LANGUAGE, LANGUAGES
 from ..extensions import db
 from ..i18n import language
 from ..judging import operations as judging
-from ..models import CalendarExport, Contest, Entry, Fact, Job, Region, Role
+from ..models import Contest, Entry, Fact, Region
 from ..uploads import files
 from .forms import CalendarExportForm, CertificateBatchForm, DecreeForm, FactForm
 
@@ -85,18 +86,18 @@ def own_certificate(code: str):
 
 
 @bp.route("/certificates", methods=["GET", "POST"])
-@roles_required(Role.ORGANIZER, Role.COORDINATOR)
+@staff_required
 def certificate_batches():
     """Start a batch: a ZIP of PDFs (one per institution) for a region or the whole contest."""
     contest = _chosen_edition()
-    stages = [s for s in contest.regional_stages
-              if current_user.role is Role.ORGANIZER or s.region_id == current_user.region_id]
+    stages = access.managed_stages(current_user, contest.regional_stages)
+    whole_contest = access.sees_all_regions(current_user)
     form = CertificateBatchForm()
-    form.stage.choices = ([SelectChoice(0, _("All regions"))] if current_user.role is Role.ORGANIZER
-                          else []) + [SelectChoice(s.id, s.name) for s in stages]
+    form.stage.choices = ([SelectChoice(0, _("All regions"))] if whole_contest else []) + [
+        SelectChoice(s.id, s.name) for s in stages]
     if form.validate_on_submit():
         stage = next((s for s in stages if s.id == form.stage.data), None)
-        if stage is None and current_user.role is not Role.ORGANIZER:
+        if stage is None and not whole_contest:
             abort(404)
         job = jobs.start("certificates", current_user.id, contest.id,
                          stage_id=stage.id if stage else None, language=form.language.data,
@@ -149,7 +150,7 @@ def gallery(year: int | None = None):
     if contest is None:
         abort(404)
     winners = [entry for _placement, entry in judging.published_finalists(contest.national_stage)
-               if entries.drawing_shown_publicly(entry)]
+               if access.drawing_shown_publicly(entry)]
     regions = sorted({e.stage.region for e in winners}, key=lambda r: r.name)
     region = next((r for r in regions if r.code == request.args.get("region")), None)
     if region is not None:
@@ -168,7 +169,7 @@ def gallery(year: int | None = None):
 
 
 @bp.get("/calendar")
-@roles_required(Role.ORGANIZER, Role.COORDINATOR)
+@staff_required
 def calendar():
     """Assemble the calendar: drag drawings onto the cover and months, check, export."""
     contest, region = _calendar_scope()
@@ -183,14 +184,14 @@ def calendar():
         candidates=list(placed.values()), used={p.entry_id for p in pages.values()},
         facts=facts.library(active_only=True), checks=checks, form=form,
         history=wall_calendar.history(contest, region),
-        regions=contest.regions if current_user.role is Role.ORGANIZER else [],
-        editions=wall_calendar.editions() if current_user.role is Role.ORGANIZER else [],
+        regions=contest.regions if access.sees_all_regions(current_user) else [],
+        editions=wall_calendar.editions() if access.sees_all_regions(current_user) else [],
         caption=entries.caption, page_name=wall_calendar.page_name,
         output_names=wall_calendar.OUTPUT_NAMES)
 
 
 @bp.post("/calendar/assign")
-@roles_required(Role.ORGANIZER, Role.COORDINATOR)
+@staff_required
 def calendar_assign():
     contest, region = _calendar_scope()
     slot = request.form.get("slot", type=int)
@@ -204,7 +205,7 @@ def calendar_assign():
 
 
 @bp.post("/calendar/fact")
-@roles_required(Role.ORGANIZER, Role.COORDINATOR)
+@staff_required
 def calendar_fact():
     contest, region = _calendar_scope()
     fact_id = request.form.get("fact", type=int)
@@ -217,7 +218,7 @@ def calendar_fact():
 
 
 @bp.post("/calendar/suggest-facts")
-@roles_required(Role.ORGANIZER, Role.COORDINATOR)
+@staff_required
 def calendar_suggest_facts():
     contest, region = _calendar_scope()
     n = wall_calendar.suggest_facts(contest, region)
@@ -226,7 +227,7 @@ def calendar_suggest_facts():
 
 
 @bp.post("/calendar/options")
-@roles_required(Role.ORGANIZER, Role.COORDINATOR)
+@staff_required
 def calendar_options():
     """Remember how to print; the rules are checked again for that format."""
     contest, region = _calendar_scope()
@@ -241,7 +242,7 @@ def calendar_options():
 
 
 @bp.post("/calendar/export")
-@roles_required(Role.ORGANIZER, Role.COORDINATOR)
+@staff_required
 def calendar_export():
     """Export in the background; a broken rule needs an organizer's reason, which is logged."""
     contest, region = _calendar_scope()
@@ -252,15 +253,15 @@ def calendar_export():
     options = form.options()
     overrides = {key[len("override_"):]: value for key, value in request.form.items()
                  if key.startswith("override_") and value.strip()}
-    if current_user.role is not Role.ORGANIZER:
-        overrides = {}  # only organizers may override a selection rule
+    if not access.overrides_calendar_rules(current_user):
+        overrides = {}
     checks = wall_calendar.check(contest, region, options)
     blocking = wall_calendar.failing(checks, overrides)
     if blocking:
         for check in blocking:
             flash(check.message, "error")
         flash(_("Fix these first, or give a reason to override each one.")
-              if current_user.role is Role.ORGANIZER else
+              if access.overrides_calendar_rules(current_user) else
               _("Fix these first; only an organizer can make an exception to a rule."), "error")
         return _back_to_calendar(contest, region)
     back = _calendar_url(contest, region)
@@ -269,7 +270,7 @@ def calendar_export():
 
 
 @bp.get("/calendar/preview/<int:slot>.png")
-@roles_required(Role.ORGANIZER, Role.COORDINATOR)
+@staff_required
 def calendar_preview(slot: int):
     """The live preview of one page as it will print."""
     contest, region = _calendar_scope()
@@ -282,12 +283,10 @@ def calendar_preview(slot: int):
 
 
 @bp.get("/calendar/exports/<int:export_id>/<path:name>")
-@roles_required(Role.ORGANIZER, Role.COORDINATOR)
+@staff_required
 def calendar_file(export_id: int, name: str):
     """A kept export: the PDF, its preflight report (JSON or text) or a page preview."""
-    export = db.get_or_404(CalendarExport, export_id)
-    if current_user.role is not Role.ORGANIZER and export.region_id != current_user.region_id:
-        abort(404)
+    export = access.calendar_export_or_404(export_id)
     key = wall_calendar.export_file_key(export, name)
     if key is None:
         abort(404)
@@ -331,16 +330,7 @@ def _chosen_edition() -> Contest:
 def _calendar_scope() -> tuple[Contest, Region | None]:
     """The contest and the calendar asked for: organizers any; a coordinator their region's."""
     contest = _chosen_edition()
-    if current_user.role is Role.COORDINATOR:
-        region = current_user.region
-        if region not in contest.regions:
-            abort(404)
-        return contest, region
-    region_id = request.values.get("region", type=int)
-    region = db.session.get(Region, region_id) if region_id else None
-    if region_id and region not in contest.regions:
-        abort(404)
-    return contest, region
+    return contest, access.calendar_region_or_404(contest, request.values.get("region", type=int))
 
 
 def _calendar_url(contest: Contest, region: Region | None, endpoint: str = ".calendar", **args):
@@ -364,37 +354,29 @@ def _back_to_calendar(contest: Contest, region: Region | None):
 
 
 @bp.get("/jobs/<int:job_id>")
-@roles_required(Role.ORGANIZER, Role.COORDINATOR)
+@staff_required
 def job(job_id: int):
     """A background job's page: a progress bar that fills, then the download."""
-    return render_template("publishing/job.html", job=_own_job(job_id))
+    return render_template("publishing/job.html", job=access.job_or_404(job_id))
 
 
 @bp.get("/jobs/<int:job_id>.json")
-@roles_required(Role.ORGANIZER, Role.COORDINATOR)
+@staff_required
 def job_status(job_id: int):
-    job = _own_job(job_id)
+    job = access.job_or_404(job_id)
     return jsonify(status=job.status.value, percent=job.percent, done=job.done, total=job.total,
                    message=job.message, error=job.error, name=job.result_name,
                    download=url_for(".job_download", job_id=job.id) if job.result_key else None)
 
 
 @bp.get("/jobs/<int:job_id>/download")
-@roles_required(Role.ORGANIZER, Role.COORDINATOR)
+@staff_required
 def job_download(job_id: int):
-    job = _own_job(job_id)
+    job = access.job_or_404(job_id)
     if not job.result_key:
         abort(404)
     return send_file(files.storage().open(job.result_key), as_attachment=True,
                      download_name=job.result_name)
-
-
-def _own_job(job_id: int) -> Job:
-    """Organizers see every job; a coordinator only the jobs they started."""
-    job = db.get_or_404(Job, job_id)
-    if current_user.role is not Role.ORGANIZER and job.user_id != current_user.id:
-        abort(404)
-    return job
 
 
 def _values(form: FactForm) -> dict:
