@@ -69,6 +69,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(submit.bp)
     app.register_blueprint(coordinator.bp)
     app.register_blueprint(media.bp)
-    app.register_blueprint(publishing.bp)
+    for blueprint in publishing.blueprints:
+        app.register_blueprint(blueprint)
     app.register_blueprint(judging.bp)
     return app

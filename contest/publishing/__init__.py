@@ -1,6 +1,13 @@
-"""From results to paper: the facts library, the calendar, certificates, the yearly report,
-and the pages that follow background jobs."""
+"""From results to paper, one blueprint per area, each module named as its URLs begin:
+``facts`` (/organizer/facts), ``report`` (/organizer/contests/<id>/report), ``certificates``
+(/certificates), ``calendar`` (/calendar), ``days_off`` (/organizer/days-off/<year>, for the
+calendar), ``jobs`` (/jobs, the background exports and batches of certificates and calendar)
+and the public ``gallery`` (/gallery). The PDFs themselves are made by
+``contest.certificates``, ``contest.report`` and ``contest.wall_calendar``."""
 
-from .routes import bp
+from . import calendar, certificates, days_off, facts, gallery, jobs, report
 
-__all__ = ["bp"]
+blueprints = (facts.bp, report.bp, certificates.bp, calendar.bp, days_off.bp, jobs.bp,
+              gallery.bp)
+
+__all__ = ["blueprints"]

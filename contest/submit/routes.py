@@ -19,6 +19,7 @@ from wtforms.fields.choices import SelectChoice
 from .. import batch as batches
 from .. import certificates, entries, notifications
 from ..codes import format_code
+from ..config import DEFAULT_LANGUAGE, LANGUAGES
 from ..contests import current_contest
 from ..entries import EntryDetails, EntryError
 from ..extensions import db, limiter
@@ -173,6 +174,18 @@ def own_drawing(code: str):
     entry = _entry_or_404(code)
     kind = "thumb" if request.args.get("size") == "thumb" else "preview"
     return _image_response(entry, kind)
+
+
+@bp.get("/status/<code>/certificate.pdf")
+def own_certificate(code: str):
+    """The family's certificate or diploma, from the status page: the code is the key."""
+    entry = _entry_or_404(code)
+    if not certificates.kind_of(entry):
+        abort(404)
+    wanted = request.args.get("lang", language())
+    pdf = certificates.render([entry], wanted if wanted in LANGUAGES else DEFAULT_LANGUAGE)
+    return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
+                     download_name=f"certificate-{entry.code}.pdf")
 
 
 def _status_page(entry: Entry, form: NewPhotoForm | None, status: int = 200):

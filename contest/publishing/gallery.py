@@ -1,0 +1,34 @@
+"""The public gallery (/gallery): each year's national winners whose families allow it."""
+
+from flask import Blueprint, abort, render_template, request
+
+from .. import access, entries
+from ..judging import operations as judging
+
+bp = Blueprint("gallery", __name__, url_prefix="/gallery")
+
+
+@bp.get("")
+@bp.get("/<int:year>")
+def index(year: int | None = None):
+    """Winners of each year, by age category and region, with consented captions."""
+    years = judging.editions_with_results(national_only=True)
+    if not years:
+        return render_template("publishing/gallery.html", contest=None, years=[], groups=[])
+    contest = next((c for c in years if c.year == year), None) if year else years[0]
+    if contest is None:
+        abort(404)
+    winners = [entry for _placement, entry in judging.published_finalists(contest.national_stage)
+               if access.drawing_shown_publicly(entry)]
+    regions = sorted({e.stage.region for e in winners}, key=lambda r: r.name)
+    region = next((r for r in regions if r.code == request.args.get("region")), None)
+    if region is not None:
+        winners = [e for e in winners if e.stage.region_id == region.id]
+    groups = []
+    for category in contest.age_categories:
+        in_category = [e for e in winners if e.age_category_id == category.id]
+        if in_category:
+            groups.append((category, sorted(in_category, key=lambda e: e.stage.region.name)))
+    return render_template("publishing/gallery.html", contest=contest, years=years,
+                           groups=groups, caption=entries.caption, regions=regions,
+                           region=region)

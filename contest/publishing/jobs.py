@@ -1,0 +1,36 @@
+"""Background jobs (/jobs): a progress page for each calendar export or certificate batch,
+and its result to download."""
+
+from flask import Blueprint, abort, jsonify, render_template, send_file, url_for
+
+from .. import access
+from ..access import staff_required
+from ..uploads import files
+
+bp = Blueprint("jobs", __name__, url_prefix="/jobs")
+
+
+@bp.get("/<int:job_id>")
+@staff_required
+def page(job_id: int):
+    """A background job's page: a progress bar that fills, then the download."""
+    return render_template("publishing/job.html", job=access.job_or_404(job_id))
+
+
+@bp.get("/<int:job_id>.json")
+@staff_required
+def status(job_id: int):
+    job = access.job_or_404(job_id)
+    return jsonify(status=job.status.value, percent=job.percent, done=job.done, total=job.total,
+                   message=job.message, error=job.error, name=job.result_name,
+                   download=url_for(".download", job_id=job.id) if job.result_key else None)
+
+
+@bp.get("/<int:job_id>/download")
+@staff_required
+def download(job_id: int):
+    job = access.job_or_404(job_id)
+    if not job.result_key:
+        abort(404)
+    return send_file(files.storage().open(job.result_key), as_attachment=True,
+                     download_name=job.result_name)
