@@ -3,14 +3,12 @@ import json
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from .. import access, entries
 from ..access import organizer_required, staff_required
 from ..contests import current_contest
 from ..entries import EntryError, ModerationClosed
-from ..extensions import db
-from ..models import Entry, EntryStatus
+from ..models import EntryStatus
 from .forms import MaskForm, ModerationForm, RotateForm
 
 bp = Blueprint("coordinator", __name__, url_prefix="/coordinator")
@@ -28,16 +26,13 @@ def queue():
     counts = entries.status_counts(contest.id, stage.id)
     waiting = EntryStatus.RECEIVED.value if counts[EntryStatus.RECEIVED] else "all"
     wanted = request.args.get("status", waiting)
-    query = select(Entry).where(Entry.stage_id == stage.id).order_by(Entry.submitted_at, Entry.id)
-    if wanted != "all":
-        try:
-            query = query.where(Entry.status == EntryStatus(wanted))
-        except ValueError:
-            abort(404)
+    try:
+        status = None if wanted == "all" else EntryStatus(wanted)
+    except ValueError:
+        abort(404)
     return render_template("coordinator/queue.html", contest=contest, stage=stage,
-                           rows=db.session.scalars(query).all(), wanted=wanted,
-                           counts=counts,
-                           stages=contest.regional_stages)
+                           rows=entries.moderation_queue(stage.id, status), wanted=wanted,
+                           counts=counts, stages=contest.regional_stages)
 
 
 @bp.get("/entries/<int:entry_id>")
@@ -51,7 +46,7 @@ def entry(entry_id: int, form=None, mask_form=None, status=200):
     return render_template("coordinator/entry.html", entry=entry, form=form,
                            mask_form=mask_form or MaskForm(), rotate_form=RotateForm(),
                            closed=entries.moderation_closed(entry),
-                           next_id=_next_received(entry)), status
+                           next_id=entries.next_waiting(entry)), status
 
 
 @bp.post("/entries/<int:entry_id>/moderate")
@@ -68,7 +63,7 @@ def moderate(entry_id: int):
             form.reason.errors = [*form.reason.errors, *e.errors.values()]
         else:
             flash(_("Saved: %(status)s.", status=entry_.status.label), "success")
-            following = _next_received(entry_)
+            following = entries.next_waiting(entry_)
             if following and request.form.get("next"):
                 return redirect(url_for(".entry", entry_id=following))
             return redirect(url_for(".queue", stage=entry_.stage_id))
@@ -132,10 +127,3 @@ def erase(entry_id: int):
     entries.erase_personal_data(entry_)
     flash(_("The child's personal data has been deleted."), "success")
     return redirect(url_for(".queue", stage=entry_.stage_id, status="all"))
-
-
-def _next_received(entry_: Entry) -> int | None:
-    return db.session.scalar(
-        select(Entry.id).where(Entry.stage_id == entry_.stage_id, Entry.id != entry_.id,
-                               Entry.status == EntryStatus.RECEIVED)
-        .order_by(Entry.submitted_at, Entry.id).limit(1))

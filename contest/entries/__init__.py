@@ -16,6 +16,8 @@ from .moderation import (
     may_send_new_photo,
     moderate,
     moderation_closed,
+    moderation_queue,
+    next_waiting,
     require_moderation_open,
     status_counts,
 )
@@ -62,6 +64,8 @@ __all__ = [
     "may_send_new_photo",
     "moderate",
     "moderation_closed",
+    "moderation_queue",
+    "next_waiting",
     "personal_data",
     "purge_contacts",
     "replace_image",

@@ -74,3 +74,18 @@ def status_counts(contest_id: int, stage_id: int | None = None) -> dict[EntrySta
     counts = dict(db.session.execute(query.group_by(Entry.status)).all())
     return {status: counts.get(status, 0) for status in EntryStatus}
 
+
+def moderation_queue(stage_id: int, status: EntryStatus | None = None) -> list[Entry]:
+    """A regional stage's entries in the order they came: all, or those with ``status``."""
+    query = select(Entry).where(Entry.stage_id == stage_id)
+    if status is not None:
+        query = query.where(Entry.status == status)
+    return list(db.session.scalars(query.order_by(Entry.submitted_at, Entry.id)))
+
+
+def next_waiting(entry: Entry) -> int | None:
+    """The first other entry of the same stage still waiting for a decision."""
+    return db.session.scalar(
+        select(Entry.id).where(Entry.stage_id == entry.stage_id, Entry.id != entry.id,
+                               Entry.status == EntryStatus.RECEIVED)
+        .order_by(Entry.submitted_at, Entry.id).limit(1))

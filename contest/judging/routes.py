@@ -12,7 +12,6 @@ from babel.numbers import get_decimal_symbol
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
 from wtforms.fields.choices import SelectChoice
 
 from .. import access, contests, entries, spreadsheets
@@ -20,7 +19,7 @@ from ..access import STAFF, roles_required
 from ..contests import RuleError, current_contest
 from ..extensions import db
 from ..i18n import language
-from ..models import Contest, Entry, Role, StageKind, StageStatus, User
+from ..models import Contest, Role, StageKind, StageStatus, User
 from ..uploads import files
 from . import operations
 from .forms import (
@@ -182,24 +181,18 @@ def stages():
 @roles_required(*STAFF, hidden=True)
 def stage(stage_id: int, settings_form=None, status=200):
     stage = access.managed_stage_or_404(stage_id)
-    jurors = sorted(stage.jurors, key=lambda u: u.name)
     juror_form = JurorForm()
-    others = db.session.scalars(select(User).where(User.role == Role.JUROR, User.active)
-                                .order_by(User.name))
-    juror_form.juror.choices = [SelectChoice(u.id, f"{u.name} · {u.email}") for u in others
-                                if u not in jurors]
+    juror_form.juror.choices = [SelectChoice(u.id, f"{u.name} · {u.email}")
+                                for u in operations.jurors_to_add(stage)]
     moves = [(t, operations.status_problems(stage, t))
              for t in operations.STATUS_MOVES[stage.status]]
     return render_template(
         "judging/stage.html", stage=stage, moves=moves, status_form=StatusForm(),
         settings_form=settings_form or SettingsForm(obj=stage), juror_form=juror_form,
         progress=operations.juror_progress(stage), conflicts=operations.conflicts(stage),
-        pool=db.session.scalar(select(func.count()).select_from(Entry)
-                               .where(operations.in_pool(stage))),
+        pool=operations.pool_size(stage),
         # the national stage lists what the regions sent on; a region's pool is its queue
-        pooled=db.session.scalars(select(Entry).where(operations.in_pool(stage)).order_by(
-            Entry.stage_id, Entry.age_category_id, Entry.id)).all()
-        if stage.kind is StageKind.NATIONAL else [],
+        pooled=operations.pooled_entries(stage) if stage.kind is StageKind.NATIONAL else [],
         result=operations.stored_results(stage),
     ), status
 
@@ -281,8 +274,7 @@ def ranking(stage_id: int):
         rows = operations.placements(stage, category.id, (page - 1) * RANKING_PAGE_SIZE,
                                      RANKING_PAGE_SIZE)
     shown = [p.entry_id for p in rows]
-    titles = dict(db.session.execute(
-        select(Entry.id, Entry.title).where(Entry.id.in_(shown))).all())
+    titles = operations.entry_titles(shown)
     return render_template(
         "judging/ranking.html", stage=stage, result=result, categories=categories,
         category=category, counts=counts, rows=rows, titles=titles, page=page,

@@ -20,7 +20,14 @@ not the staff's decisions on finalists: closing again applies them to the new re
 """
 
 from .exports import DECIDED_LABELS, SHEET_MARKERS, decided_label, table, to_csv, to_xlsx
-from .jury import add_juror, juror_progress, remove_juror, sync_assignments, update_settings
+from .jury import (
+    add_juror,
+    juror_progress,
+    jurors_to_add,
+    remove_juror,
+    sync_assignments,
+    update_settings,
+)
 from .lifecycle import (
     CLOSE_CALL_SHARE,
     JUDGING_PHASE,
@@ -38,6 +45,8 @@ from .pool import (
     juror_entries,
     juror_entry,
     next_unscored,
+    pool_size,
+    pooled_entries,
     progress,
     sheet_of,
     sheets_by_entry,
@@ -46,6 +55,7 @@ from .public import editions_with_results, juries_done, published_at, published_
 from .ranking import (
     FinalistCount,
     category_counts,
+    entry_titles,
     finalist_counts,
     forget_texts,
     juror_stats,
@@ -74,6 +84,7 @@ __all__ = [
     "declare_conflict",
     "decided_label",
     "editions_with_results",
+    "entry_titles",
     "finalist_counts",
     "forget_texts",
     "in_pool",
@@ -83,10 +94,13 @@ __all__ = [
     "juror_entry",
     "juror_progress",
     "juror_stats",
+    "jurors_to_add",
     "next_unscored",
     "override",
     "placement",
     "placements",
+    "pool_size",
+    "pooled_entries",
     "progress",
     "published_at",
     "published_finalists",

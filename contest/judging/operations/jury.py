@@ -21,6 +21,12 @@ def juror_progress(stage: Stage) -> list[tuple[User, Progress]]:
     return [(j, progress(stage, j)) for j in stage.jurors]
 
 
+def jurors_to_add(stage: Stage) -> list[User]:
+    """The active jurors' accounts not yet on this stage's jury, by name."""
+    return [u for u in db.session.scalars(select(User).where(User.role == Role.JUROR, User.active)
+                                          .order_by(User.name)) if u not in stage.jurors]
+
+
 def add_juror(stage: Stage, juror: User) -> None:
     if juror.role is not Role.JUROR:
         raise RuleError(_l("Only a juror's account can join a jury."))

@@ -22,6 +22,16 @@ def in_pool(stage: Stage):
     return and_(Entry.contest_id == stage.contest_id, Entry.award.is_not(None))
 
 
+def pool_size(stage: Stage) -> int:
+    return db.session.scalar(select(func.count()).select_from(Entry).where(in_pool(stage)))
+
+
+def pooled_entries(stage: Stage) -> list[Entry]:
+    """The entries a stage judges, by region, age category and arrival."""
+    return list(db.session.scalars(select(Entry).where(in_pool(stage)).order_by(
+        Entry.stage_id, Entry.age_category_id, Entry.id)))
+
+
 def judged_by(user: User, stage: Stage) -> bool:
     return user.role is Role.JUROR and any(s.id == stage.id for s in user.juror_stages)
 

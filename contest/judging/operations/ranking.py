@@ -34,6 +34,12 @@ def placements(stage: Stage, category_id: int, offset: int = 0, limit: int = 100
         .order_by(Placement.rank).offset(offset).limit(limit)))
 
 
+def entry_titles(entry_ids: list[int]) -> dict[int, str]:
+    """The titles of the entries on one page of a ranking (placements keep only their ids)."""
+    return dict(db.session.execute(
+        select(Entry.id, Entry.title).where(Entry.id.in_(entry_ids))).all())
+
+
 def category_counts(stage: Stage) -> dict[int, int]:
     return dict(db.session.execute(
         select(Placement.category_id, func.count()).where(Placement.stage_id == stage.id)
