@@ -67,11 +67,12 @@ def test_a_staff_url_declares_who_may_open_it(rule):
         assert roles and roles <= area
 
 
-def test_organizer_only_routes_are_found_beyond_the_organizer_area():
+def test_organizer_only_routes_are_found_whatever_their_blueprint():
     organizers_only = {r.rule for r in RULES
                        if required_roles(_LISTING.view_functions[r.endpoint]) == {Role.ORGANIZER}}
-    assert "/organizer/facts" in organizers_only  # served by another blueprint
-    assert "/coordinator/entries/<int:entry_id>/erase" in organizers_only
+    assert "/organizer/facts" in organizers_only  # the facts blueprint
+    assert "/organizer/contests/<int:contest_id>/report" in organizers_only  # the report's
+    assert "/coordinator/entries/<int:entry_id>/erase" in organizers_only  # in a staff area
 
 
 @pytest.fixture(scope="module")
