@@ -36,18 +36,19 @@ translations: $(BIN)/.installed
 	$(BIN)/pybabel compile --statistics -d contest/translations 2>&1 | tail -n 1
 
 ## A local secret key, made once per installation and kept in the git-ignored instance folder.
+## Everything `make run` writes there (key, databases, outbox, uploads) is private: umask 077.
 instance/config.py:
-	mkdir -p instance
-	$(BIN)/python -c "import secrets; print(f'SECRET_KEY = {secrets.token_hex(32)!r}')" > $@
+	umask 077; mkdir -p instance && chmod 700 instance
+	umask 077; $(BIN)/python -c "import secrets; print(f'SECRET_KEY = {secrets.token_hex(32)!r}')" > $@
 
 ## Start the app on SQLite in instance/, with demo data on an empty database, and the
 ## background job worker beside it (stopped with the app).
 run: install app-deps instance/config.py
-	$(BIN)/flask db upgrade
-	$(BIN)/flask regions sync
-	$(BIN)/flask demo --if-empty
+	umask 077; $(BIN)/flask db upgrade
+	umask 077; $(BIN)/flask regions sync
+	umask 077; $(BIN)/flask demo --if-empty
 	@echo "Open http://$(HOST):$(PORT) — demo logins are on the sign-in page."
-	$(BIN)/flask jobs worker & worker=$$!; \
+	umask 077; $(BIN)/flask jobs worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEMO_MODE=1 $(BIN)/flask run --host $(HOST) --port $(PORT)
 

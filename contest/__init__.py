@@ -26,12 +26,6 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(config.from_environment())
     else:
         app.config.update(test_config)
-    if app.config["SECRET_KEY"] == config.Defaults.SECRET_KEY and not app.testing:
-        raise RuntimeError(
-            "SECRET_KEY is not set: `make run` writes one to instance/config.py; in production "
-            "give the SECRET_KEY environment variable a long random value.")
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-
     from . import (  # noqa: F401  (certificates registers its background job)
         access,
         auth,
@@ -51,6 +45,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .extensions import csrf, db, limiter, migrate
     from .judging import routes as judging
 
+    security.check_secret_key(app)
+    security.keep_private(app.instance_path)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"),
                      render_as_batch=True)

@@ -3,20 +3,44 @@
 from __future__ import annotations
 
 import secrets
+from functools import cache
 
+from email_validator import EmailNotValidError, validate_email
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from . import audit
 from .extensions import db
 from .models import Region, Role, Stage, User, utcnow
+from .text import clean
 
 DEMO_PASSWORD = "demo-password"
 
 
 class AccountError(Exception):
     """The account cannot be created as asked; the message says why."""
+
+
+@cache
+def _unknown_account_hash() -> str:
+    # Hashed the same way as real passwords, so checking it costs the same time.
+    return generate_password_hash(secrets.token_hex(16))
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active account with this e-mail and password, or None.
+
+    An unknown address costs the same password check as a known one, so the time of the
+    answer does not tell whether an account exists.
+    """
+    email = clean("email", email).lower()
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email))
+    if user is None:
+        check_password_hash(_unknown_account_hash(), password)
+        return None
+    return user if user.check_password(password) and user.active else None
 
 
 def generate_password() -> str:
@@ -36,7 +60,13 @@ def create_user(name: str, email: str, role: Role, password: str | None = None,
 
     A generated password must be changed at the first sign-in.
     """
-    email = email.strip().lower()
+    name, email = clean("name", name), clean("email", email).lower()
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError as e:
+        raise AccountError(_l("This does not look like an email address.")) from e
+    if not name:
+        raise AccountError(_l("Please fill this in."))
     if email_taken(email):
         raise AccountError(_l("An account with this email already exists."))
     if role is Role.COORDINATOR and region is None:
@@ -45,7 +75,7 @@ def create_user(name: str, email: str, role: Role, password: str | None = None,
         raise AccountError(_l("A juror needs a stage to judge."))
     generated = password is None
     password = password or generate_password()
-    user = User(name=name.strip(), email=email, role=role,
+    user = User(name=name, email=email, role=role,
                 region=region if role is Role.COORDINATOR else None,
                 must_change_password=generated)
     user.set_password(password)

@@ -1,5 +1,6 @@
 """The audit log: one call records who did what, in the caller's transaction."""
 
+from flask import has_request_context, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
@@ -10,14 +11,17 @@ from .models import AuditLog, EntryStatus, Phase, StageStatus
 
 def record(action: str, obj, contest_id: int | None = None, **details) -> AuditLog:
     """Add an audit row for ``obj`` (flushed, committed with the change it describes)."""
-    user_id = current_user.id if getattr(current_user, "is_authenticated", False) else None
+    signed_in = getattr(current_user, "is_authenticated", False)
+    user_id = current_user.id if signed_in else None
+    # Staff only: a family's address is not theirs to keep.
+    address = request.remote_addr if signed_in and has_request_context() else None
     if contest_id is None:
         contest_id = getattr(obj, "contest_id", None)
         if contest_id is None and type(obj).__name__ == "Contest":
             contest_id = obj.id
     row = AuditLog(user_id=user_id, contest_id=contest_id, action=action,
                    object_type=type(obj).__name__.lower(), object_id=getattr(obj, "id", None),
-                   details={k: _plain(v) for k, v in details.items()})
+                   details={k: _plain(v) for k, v in details.items()}, address=address)
     db.session.add(row)
     return row
 

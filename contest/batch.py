@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 
 from .entries import EntryDetails, check_all
 from .i18n import language
+from .text import clean
 from .uploads.pipeline import ImageRejected, ProcessedImage, UploadLimits, process_image
 
 MAX_ROWS = 300
@@ -112,7 +113,7 @@ def read_rows(name: str, data: bytes) -> list[Row]:
     if len(table) - 1 > MAX_ROWS:
         raise BatchError([Problem(None, name, str(_l(
             "At most %(n)s children in one batch, please.", n=MAX_ROWS)))])
-    return [Row(number, {key: str(value).strip()
+    return [Row(number, {key: clean(key, str(value))
                          for key, value in zip(header, row, strict=False) if key})
             for number, row in enumerate(table[1:], start=2)]
 

@@ -30,7 +30,14 @@ class Defaults:
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_SWALLOW_ERRORS = True
     RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
+    # Wrong passwords per account and address together, then per account (looser; a browser
+    # the account signed in from before does not share it). See contest/security.py.
     LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
+    LOGIN_ACCOUNT_RATE_LIMIT = "60 per hour;200 per day"
+    # How many reverse proxies in front of the app set X-Forwarded-For (nginx: 1).
+    TRUSTED_PROXIES = 0
+    # Receipts from the public form to one e-mail address in 24 hours; more are not sent.
+    MAIL_RECEIPTS_PER_DAY = 5
     DEMO_MODE = False
     MAIL_SERVER = None  # when unset, emails are written to instance/outbox/
     MAIL_PORT = 25
@@ -58,8 +65,9 @@ def from_environment() -> dict:
     found = {name: os.environ[name] for name in names if os.environ.get(name)}
     if "DATABASE_URL" in found:
         found["SQLALCHEMY_DATABASE_URI"] = _sqlalchemy_url(found.pop("DATABASE_URL"))
-    if os.environ.get("MAIL_PORT"):
-        found["MAIL_PORT"] = int(os.environ["MAIL_PORT"])
+    for name in ("MAIL_PORT", "TRUSTED_PROXIES"):
+        if os.environ.get(name):
+            found[name] = int(os.environ[name])
     for name in ("DEMO_MODE", "MAIL_USE_TLS", "SESSION_COOKIE_SECURE"):
         if os.environ.get(name):
             found[name] = os.environ[name] not in ("0", "false", "no", "")

@@ -25,8 +25,7 @@ MESSAGES = {
           _l("The site cannot reach its database right now. Nothing you entered was saved "
              "halfway; please try again in a minute.")),
     500: (_l("Something went wrong"),
-          _l("An error occurred on our side. Nothing you entered was saved halfway; "
-             "please try again later.")),
+          _l("An error occurred on our side. Please try again in a few minutes.")),
 }
 
 

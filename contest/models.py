@@ -332,6 +332,8 @@ class AuditLog(db.Model):
     object_type: Mapped[str] = mapped_column(String(32))
     object_id: Mapped[int | None]
     details: Mapped[dict] = mapped_column(JSON, default=dict)
+    # The signed-in person's network address (behind a proxy, as TRUSTED_PROXIES reads it).
+    address: Mapped[str | None] = mapped_column(String(45))
 
     user: Mapped[User | None] = relationship()
 

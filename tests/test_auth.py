@@ -79,3 +79,62 @@ def test_demo_logins_only_in_demo_mode(app, client, runner):
     response = client.post("/auth/login", data={"email": "organizer@demo.example",
                                                 "password": "demo-password"})
     assert response.headers["Location"].endswith("/organizer/")
+
+
+def _sign_in(client, email, password, address="192.0.2.1"):
+    return client.post("/auth/login", data={"email": email, "password": password},
+                       environ_base={"REMOTE_ADDR": address}).status_code
+
+
+def test_wrong_passwords_from_elsewhere_do_not_lock_the_owner_out(other_app, make):
+    app = other_app(RATELIMIT_ENABLED=True)
+    make.user(Role.ORGANIZER, email="org@example.org")
+    attacker = [_sign_in(app.test_client(), "org@example.org", "guess", "203.0.113.9")
+                for _ in range(11)]
+    assert attacker[:10] == [200] * 10 and attacker[-1] == 429
+    assert _sign_in(app.test_client(), "org@example.org", PASSWORD, "192.0.2.1") == 302
+
+
+def test_a_successful_sign_in_does_not_count_against_the_owner(other_app, make):
+    client = other_app(RATELIMIT_ENABLED=True).test_client()
+    make.user(Role.ORGANIZER, email="org@example.org")
+    for _ in range(12):  # signing in and out all day long is not guessing
+        assert _sign_in(client, "org@example.org", PASSWORD) == 302
+        client.post("/auth/logout")
+
+
+def test_guessing_from_many_addresses_meets_the_per_account_limit(other_app, make):
+    """The looser per-account limit stops a spread-out attack; the owner's own browser, which
+    signed in before, still gets in."""
+    app = other_app(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per hour",
+                    LOGIN_ACCOUNT_RATE_LIMIT="5 per hour")
+    owner, attacker = app.test_client(), app.test_client()
+    make.user(Role.ORGANIZER, email="org@example.org")
+    assert _sign_in(owner, "org@example.org", PASSWORD) == 302
+    owner.post("/auth/logout")
+    codes = [_sign_in(attacker, "org@example.org", "guess", f"203.0.113.{n}") for n in range(6)]
+    assert codes == [200] * 5 + [429]
+    assert _sign_in(attacker, "org@example.org", PASSWORD, "198.51.100.1") == 429
+    assert _sign_in(owner, "org@example.org", PASSWORD, "198.51.100.1") == 302
+
+
+def test_unknown_and_known_accounts_cost_the_same_password_check(app, make, monkeypatch):
+    """An unknown address is checked against a hash made like the real ones, so the time of
+    the answer cannot tell which addresses have accounts."""
+    import werkzeug.security
+
+    from contest import accounts
+
+    make.user(Role.ORGANIZER, email="org@example.org")
+    checked = []
+    real = werkzeug.security._hash_internal
+
+    def counting(method, salt, password):
+        checked.append(method)
+        return real(method, salt, password)
+
+    monkeypatch.setattr(werkzeug.security, "_hash_internal", counting)
+    assert accounts.authenticate("org@example.org", "wrong") is None
+    assert accounts.authenticate("nobody@example.org", "wrong") is None
+    assert accounts.authenticate("ORG@example.org ", PASSWORD).email == "org@example.org"
+    assert len(checked) == 3 and len(set(checked)) == 1

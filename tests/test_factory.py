@@ -9,10 +9,10 @@ def test_config_defaults_and_test_override(app):
 
 
 def test_instance_config_and_environment(monkeypatch, tmp_path):
-    monkeypatch.setenv("SECRET_KEY", "from-env")
+    monkeypatch.setenv("SECRET_KEY", "from-env-" + "k" * 32)
     monkeypatch.setenv("DATABASE_URL", "postgres://u:p@db/contest")
     app = create_app()
-    assert app.config["SECRET_KEY"] == "from-env"
+    assert app.config["SECRET_KEY"] == "from-env-" + "k" * 32
     assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u:p@db/contest"
     assert app.instance_path.endswith("instance")
 
@@ -48,3 +48,9 @@ def test_home_without_contest(client):
     response = client.get("/")
     assert response.status_code == 200
     assert "будет объявлен".encode() in response.data or b"announced" in response.data
+
+
+def test_trusted_proxies_from_the_environment(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "k" * 32)
+    monkeypatch.setenv("TRUSTED_PROXIES", "1")
+    assert create_app().config["TRUSTED_PROXIES"] == 1

@@ -160,9 +160,108 @@ def test_the_families_pages_are_not_cached_and_are_throttled(other_app, make):
     assert codes[0] == 404 and codes[-1] == 429
 
 
-def test_a_default_secret_key_is_refused_outside_tests(monkeypatch):
+@pytest.mark.parametrize("key", ["dev", "x", "a" * 31])
+def test_a_default_or_short_secret_key_is_refused_outside_tests(monkeypatch, key):
     from contest import create_app
 
     monkeypatch.delenv("SECRET_KEY", raising=False)
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
-        create_app({"SECRET_KEY": "dev"})
+        create_app({"SECRET_KEY": key})
+    assert create_app({"SECRET_KEY": "a" * 32}).secret_key == "a" * 32
+
+
+def test_personal_downloads_are_never_cached(client, make):
+    from contest.models import EntryStatus, Phase
+
+    contest = make.contest(phase=Phase.SUBMISSIONS_OPEN)
+    entry = make.entry(contest, status=EntryStatus.ACCEPTED)
+    response = client.get(f"/status/{entry.code}/certificate.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.headers["Cache-Control"] == "private, no-store"
+    assert client.get(f"/status/{entry.code}/drawing.jpg").headers["Cache-Control"] == (
+        "private, no-store")
+
+
+def test_the_instance_folder_is_made_private(tmp_path):
+    import os
+    import stat
+
+    from contest import security
+
+    folder = tmp_path / "instance"
+    (folder / "outbox").mkdir(parents=True)
+    for name in ("config.py", "contest.db", "jobs.db"):
+        (folder / name).write_text("")
+        (folder / name).chmod(0o644)
+    folder.chmod(0o755)
+    security.keep_private(folder)
+
+    def mode(path):
+        return stat.S_IMODE(os.stat(path).st_mode)
+
+    assert mode(folder) == 0o700 and mode(folder / "outbox") == 0o700
+    assert {mode(folder / n) for n in ("config.py", "contest.db", "jobs.db")} == {0o600}
+
+
+def test_behind_a_proxy_the_visitors_own_address_counts(other_app, make):
+    """With TRUSTED_PROXIES = 1 (nginx), the limits and the audit log see X-Forwarded-For."""
+    from contest.extensions import db
+    from contest.models import AuditLog
+
+    app = other_app(RATELIMIT_ENABLED=True, TRUSTED_PROXIES=1)
+    client = app.test_client()
+    make.user(Role.ORGANIZER, email="org@example.org")
+
+    def attempt(address):
+        return client.post("/auth/login", data={"email": "org@example.org", "password": "x"},
+                           headers={"X-Forwarded-For": address}).status_code
+
+    assert [attempt("203.0.113.7") for _ in range(11)][-1] == 429
+    assert attempt("198.51.100.2") == 200  # another visitor behind the same proxy
+    from .factories import PASSWORD
+
+    response = client.post("/auth/login", data={"email": "org@example.org", "password": PASSWORD},
+                           headers={"X-Forwarded-For": "198.51.100.2"})
+    assert response.status_code == 302
+    client.post("/organizer/users", headers={"X-Forwarded-For": "198.51.100.2"}, data={
+        "name": "Айгуль Хасанова", "email": "aigul@example.org", "role": "organizer",
+        "region": 0, "stage": 0})
+    rows = db.session.scalars(db.select(AuditLog)).all()
+    assert [(r.action, r.address) for r in rows] == [("user.create", "198.51.100.2")]
+
+
+def test_without_trusted_proxies_a_forwarded_address_is_ignored(other_app, make):
+    client = other_app(RATELIMIT_ENABLED=True).test_client()
+    codes = [client.post("/auth/login", data={"email": "org@example.org", "password": "x"},
+                         headers={"X-Forwarded-For": f"203.0.113.{n}"}).status_code
+             for n in range(11)]
+    assert codes[-1] == 429  # a client cannot pick a fresh address per attempt
+
+
+@pytest.mark.parametrize("url", [
+    "https://evil.example/", "//evil.example/", "/\\\\evil.example", "/ok\\r\\nSet-Cookie: x=1",
+    "/ok\\nx", "javascript:alert(1)", "/" + "x" * 3000, "", None, "relative/path",
+])
+def test_every_next_is_checked_by_one_function(url):
+    from contest.security import local_url
+
+    assert local_url(url.encode().decode("unicode_escape") if url else url) is None
+
+
+def test_a_local_next_is_kept():
+    from contest.security import local_url
+
+    assert local_url("/coordinator/?status=received") == "/coordinator/?status=received"
+    assert local_url("/results/2026?lang=ru#top") == "/results/2026?lang=ru#top"
+
+
+def test_a_line_break_in_next_sends_home_instead_of_failing(client, make):
+    from .factories import PASSWORD
+
+    response = client.post("/language", data={"lang": "en", "next": "/\r\nSet-Cookie: x=1"})
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    make.user(Role.ORGANIZER, email="org@example.org")
+    response = client.post("/auth/login?next=/organizer/%0D%0ASet-Cookie:%20x=1",
+                           data={"email": "org@example.org", "password": PASSWORD})
+    assert response.status_code == 302 and response.headers["Location"] == "/organizer/"
+    assert "x=1" not in response.headers.get("Set-Cookie", "")

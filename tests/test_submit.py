@@ -456,3 +456,43 @@ def test_a_drawing_left_out_of_the_list_is_pointed_out(app, client, make, contes
     assert "forgotten.JPG" in page and "но нет в списке" in page
     assert "notes.txt" not in page and "__MACOSX" not in page
     assert entry_count() == 0
+
+
+def _xlsx(rows: list[list[str]]) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "csv"])
+def test_a_multi_line_cell_ends_with_the_codes_and_everything_stored(app, client, make, contest,
+                                                                     kind):
+    """Excel's multi-line cells: the title is stored on one line, the family is told, the
+    teacher sees the codes, and the database and the storage agree."""
+    header = ["file", "first_name", "last_name", "age", "title", "guardian_name",
+              "guardian_email", "consent_personal_data", "consent_print"]
+    rows = [["a.jpg", "Аня", "Петрова", "8", "Молоко\nи солнце", "Петрова\r\nМария",
+             "a@example.org", "да", "да"],
+            ["b.jpg", "Боря", "Петров", "9", "Луна", "Петров М.", "b@example.org", "да", "да"]]
+    if kind == "xlsx":
+        sheet = _xlsx([header, *rows])
+    else:
+        sheet = "\n".join(";".join(f'"{c}"' for c in row) for row in [header, *rows]).encode()
+    data = _batch(make, [], {"a.jpg": jpeg(seed=1), "b.jpg": jpeg(seed=2)})
+    data["sheet"] = (io.BytesIO(sheet), f"class.{kind}")
+    response = client.post("/submit/batch", data=data)
+    assert response.status_code == 302, response.data.decode()[-2000:]
+    page = client.get(response.headers["Location"]).data.decode()
+    stored = db.session.scalars(select(Entry).order_by(Entry.id)).all()
+    assert [e.title for e in stored] == ["Молоко и солнце", "Луна"]
+    assert stored[0].guardian_name == "Петрова Мария"
+    assert all(format_code(e.code) in page for e in stored)
+    kept = {str(p.relative_to(app.config["UPLOAD_FOLDER"])) for p in stored_files(app)}
+    assert kept == {f"{e.image_key}/{name}" for e in stored
+                    for name in ("original", "print.jpg", "preview.jpg", "thumb.jpg")}
+    assert len(list(Path(app.config["OUTBOX_FOLDER"]).glob("*.eml"))) == 2

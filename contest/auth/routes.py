@@ -1,43 +1,30 @@
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import func, select
 
-from .. import accounts
-from ..extensions import db, limiter
-from ..main.routes import _local_url
-from ..models import User
+from .. import accounts, security
+from ..extensions import db
 from .forms import ChangePasswordForm, LoginForm
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 
-def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
-def _login_email() -> str:
-    return (request.form.get("email") or "").strip().lower()
-
-
-# Guessing one account's password is throttled per email; a whole office behind one address
-# (a school, the society's staff) shares only the looser per-address limit.
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"], key_func=_login_email)
-@limiter.limit("120 per hour", methods=["POST"])
+@security.throttle_sign_in
 def login():
-    """Sign in with email and password; throttled per address against guessing."""
+    """Sign in with email and password; wrong passwords are throttled (``security``)."""
     form = LoginForm()
     if form.validate_on_submit():
-        email = form.email.data.strip().lower()
-        user = db.session.scalar(select(User).where(func.lower(User.email) == email))
-        if user and user.active and user.check_password(form.password.data):
+        user = accounts.authenticate(form.email.data, form.password.data)
+        if user is not None:
             login_user(user, remember=form.remember.data)
             accounts.note_login(user)
             db.session.commit()
             if user.must_change_password:
-                return redirect(url_for("auth.change_password"))
-            return redirect(_local_url(request.args.get("next")) or accounts.home_url(user))
+                target = url_for("auth.change_password")
+            else:
+                target = security.local_url(request.args.get("next")) or accounts.home_url(user)
+            return security.remember_device(redirect(target), user.email)
         form.password.errors.append(_("Wrong email or password."))
     demo_logins = accounts.demo_logins() if current_app.config["DEMO_MODE"] else []
     return render_template("auth/login.html", form=form, demo_logins=demo_logins)

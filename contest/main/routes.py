@@ -1,8 +1,6 @@
-from urllib.parse import urlsplit
-
 from flask import Blueprint, redirect, render_template, request, session, url_for
 
-from .. import entries
+from .. import entries, security
 from ..config import LANGUAGES
 from ..contests import current_contest
 
@@ -23,14 +21,4 @@ def set_language():
     lang = request.form.get("lang")
     if lang in LANGUAGES:
         session["lang"] = lang
-    return redirect(_local_url(request.form.get("next")) or url_for("main.index"))
-
-
-def _local_url(url: str | None) -> str | None:
-    # Only same-site paths: the switch must not become an open redirect.
-    if not url:
-        return None
-    parts = urlsplit(url)
-    if parts.scheme or parts.netloc or not url.startswith("/") or url.startswith("//"):
-        return None
-    return url
+    return redirect(security.local_url(request.form.get("next")) or url_for("main.index"))

@@ -86,6 +86,7 @@ class FileSystemStorage:
     def writer(self, key: str) -> Iterator[BinaryIO]:
         """A temporary file beside the target, renamed onto it once written and flushed."""
         path = self.path(key)
+        self.root.mkdir(mode=0o700, parents=True, exist_ok=True)  # children's drawings: private
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
         try:
