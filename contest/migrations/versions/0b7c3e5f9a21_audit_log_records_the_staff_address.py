@@ -1,7 +1,7 @@
 """the audit log records the signed-in person's network address
 
 Revision ID: 0b7c3e5f9a21
-Revises: 2de51f38b286
+Revises: 01ba468a849e
 Create Date: 2026-12-01 09:00:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0b7c3e5f9a21'
-down_revision = '2de51f38b286'
+down_revision = '01ba468a849e'
 branch_labels = None
 depends_on = None
 
