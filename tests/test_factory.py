@@ -18,7 +18,7 @@ def test_instance_config_and_environment(monkeypatch, tmp_path):
 
 
 def test_job_queue_from_the_environment(monkeypatch, tmp_path):
-    monkeypatch.setenv("SECRET_KEY", "from-env")
+    monkeypatch.setenv("SECRET_KEY", "from-env-" + "k" * 32)
     monkeypatch.setenv("JOBS_URL", str(tmp_path / "queue.db"))
     assert create_app().extensions["huey"].storage.filename == str(tmp_path / "queue.db")
     monkeypatch.setenv("JOBS_URL", "redis://queue.example:6380/2")
@@ -29,7 +29,7 @@ def test_job_queue_from_the_environment(monkeypatch, tmp_path):
 
 def test_production_settings_from_the_environment(monkeypatch):
     """Mail over STARTTLS and cookies only over HTTPS, as deploy/contest.env.example sets."""
-    monkeypatch.setenv("SECRET_KEY", "from-env")
+    monkeypatch.setenv("SECRET_KEY", "from-env-" + "k" * 32)
     monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/2")
     monkeypatch.setenv("MAIL_USE_TLS", "1")
     monkeypatch.setenv("SESSION_COOKIE_SECURE", "yes")
