@@ -21,8 +21,12 @@ class Defaults:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 12
-    MAX_CONTENT_LENGTH = 200 * 1024 * 1024  # a school's ZIP; single images are capped lower
+    # Request bodies (contest/security.py): a school's ZIP at most; each file to its own cap;
+    # forms without files to FORM_MAX_BYTES. Larger bodies are refused before they are read.
+    MAX_CONTENT_LENGTH = 200 * 1024 * 1024
     UPLOAD_MAX_BYTES = 25 * 1024 * 1024
+    SHEET_MAX_BYTES = 5 * 1024 * 1024
+    FORM_MAX_BYTES = 1024 * 1024
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     # A rate-limit Redis that is down must not take sign-in and submission with it: count in

@@ -15,6 +15,10 @@
   limit, so an attacker elsewhere cannot lock its owner out.
 - The instance folder (secret key, SQLite database, outbox, uploads) is private to the user
   the app runs as, and a short ``SECRET_KEY`` is refused outside tests.
+- Request bodies are refused by their declared length (``Content-Length``) before anything is
+  read, and by their actual length while they are read: a view takes files only when it says
+  so (``accepts_files``), each file up to its own cap, written to a temporary file 64 KB at a
+  time; every other request up to ``FORM_MAX_BYTES``.
 """
 
 from __future__ import annotations
@@ -22,16 +26,21 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
+from tempfile import SpooledTemporaryFile
 from urllib.parse import urlsplit
 
 from flask import Flask, Request, current_app, request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.formparser import FormDataParser, MultiPartParser
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from . import text
+from .errors import render_error
 from .extensions import limiter
 
 CONTENT_SECURITY_POLICY = "; ".join([
@@ -97,11 +106,109 @@ class BoundedMultiDict(ImmutableMultiDict):
         return super().getlist(key, bounded_int if type is int else type)
 
 
+# --- request bodies ---------------------------------------------------------------------------
+
+MB = 1024 * 1024
+
+
+def accepts_files(**caps: str | int):
+    """Declare the files a view takes: field name -> the most bytes of that file, as a number
+    or the name of a setting (``image="UPLOAD_MAX_BYTES"``). Any other file is refused."""
+
+    def decorator(view):
+        view.accepted_files = caps
+        return view
+
+    return decorator
+
+
+class UploadTooLarge(RequestEntityTooLarge):
+    """A request body or one of its files over its cap; ``message`` says the cap."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.message = _l("The upload is larger than we accept here (%(mb)s MB at most). "
+                          "Please send a smaller file.", mb=max(1, round(limit / MB)))
+
+
+class _CappedFile(SpooledTemporaryFile):
+    """Where werkzeug writes one uploaded file: in memory up to 512 KB, then on disk; refused
+    (413) as soon as more than ``cap`` bytes have come."""
+
+    def __init__(self, cap: int) -> None:
+        super().__init__(max_size=512 * 1024, mode="w+b")
+        self.cap, self.written = cap, 0
+
+    def write(self, data) -> int:
+        self.written += len(data)
+        if self.written > self.cap:
+            raise UploadTooLarge(self.cap)
+        return super().write(data)
+
+
+class _CappedMultiPartParser(MultiPartParser):
+    def __init__(self, caps: dict[str, int], **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.caps = caps
+        self.opened: list[_CappedFile] = []
+
+    def start_file_streaming(self, event, total_content_length):
+        file = _CappedFile(self.caps.get(event.name, 0))
+        self.opened.append(file)
+        return file
+
+    def parse(self, stream, boundary, content_length):
+        try:
+            return super().parse(stream, boundary, content_length)
+        except BaseException:
+            for file in self.opened:  # a refused request leaves no temporary file open
+                file.close()
+            raise
+
+
+class _CappedFormDataParser(FormDataParser):
+    """werkzeug's parser, with each file field held to its own cap while it is read."""
+
+    def __init__(self, caps: dict[str, int], **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.caps = caps
+
+    def _parse_multipart(self, stream, mimetype, content_length, options):
+        parser = _CappedMultiPartParser(
+            self.caps, max_form_memory_size=self.max_form_memory_size,
+            max_form_parts=self.max_form_parts, cls=self.cls)
+        boundary = options.get("boundary", "").encode("ascii")
+        if not boundary:
+            raise ValueError("Missing boundary")
+        form, files = parser.parse(stream, boundary, content_length)
+        return stream, form, files
+
+
 class ContestRequest(Request):
-    """Flask's request, with bounded numbers and the text of every form normalised once
-    (``text.clean_form``) before any view or form sees it."""
+    """Flask's request, with bounded numbers, bodies and files (``accepts_files``), and the
+    text of every form normalised once (``text.clean_form``) before any view sees it."""
 
     parameter_storage_class = BoundedMultiDict
+
+    def file_caps(self) -> dict[str, int]:
+        """The files this request's view accepts: field name -> most bytes."""
+        view = current_app.view_functions.get(self.endpoint or "")
+        config = current_app.config
+        return {name: int(config[cap] if isinstance(cap, str) else cap)
+                for name, cap in getattr(view, "accepted_files", {}).items()}
+
+    @property
+    def max_content_length(self) -> int:
+        config = current_app.config
+        caps = self.file_caps()
+        return min(config["MAX_CONTENT_LENGTH"], sum(caps.values()) + config["FORM_MAX_BYTES"])
+
+    def make_form_data_parser(self) -> FormDataParser:
+        return _CappedFormDataParser(
+            self.file_caps(), stream_factory=self._get_file_stream,
+            max_form_memory_size=self.max_form_memory_size,
+            max_content_length=self.max_content_length,
+            max_form_parts=self.max_form_parts, cls=self.parameter_storage_class)
 
     def _load_form_data(self) -> None:
         super()._load_form_data()
@@ -229,6 +336,10 @@ def init_app(app: Flask) -> None:
     proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
+
+    @app.errorhandler(UploadTooLarge)
+    def upload_too_large(error):
+        return render_error(413, error.message)
 
     @app.after_request
     def secure_headers(response):

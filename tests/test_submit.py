@@ -412,7 +412,12 @@ def test_a_list_that_is_not_csv_is_explained(app, client, make, contest):
     data["sheet"] = (io.BytesIO(huge_field), "class.csv")
     response = client.post("/submit/batch", data=data)
     assert response.status_code == 422 and entry_count() == 0
-    assert "Сохраните его из Excel" in response.data.decode()
+    page = response.data.decode()
+    assert "длиннее 1000 символов" in page and "x" * 1001 not in page
+    data = _batch(make, [], {"a.jpg": jpeg(seed=1)})
+    data["sheet"] = (io.BytesIO(b"\x00\x01binary;\xff\xfe\n\"unclosed"), "class.csv")
+    response = client.post("/submit/batch", data=data)
+    assert response.status_code == 422 and entry_count() == 0
 
 
 @pytest.mark.parametrize("email, phone, problems", [

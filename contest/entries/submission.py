@@ -266,9 +266,9 @@ def store_many(contest: Contest, items: list[tuple[EntryDetails, ProcessedImage]
     for details, image in items:
         age, stage, category_id = check(contest, details, None)
         entries.append(_new_entry(contest, details, image, age, stage, category_id, via))
-    files = {}
-    for entry, (_, image) in zip(entries, items, strict=True):
-        files.update(entry_files(entry.image_key, image))
+    # One image's files at a time: a batch's images may wait on disk (uploads.SpooledImage).
+    files = (pair for entry, (_, image) in zip(entries, items, strict=True)
+             for pair in entry_files(entry.image_key, image).items())
     try:
         with storing(storage(), files):
             db.session.add_all(entries)

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from .. import batch as batches
-from .. import certificates, entries, notifications
+from .. import certificates, entries, notifications, security
 from ..codes import format_code
 from ..config import DEFAULT_LANGUAGE, LANGUAGES
 from ..contests import current_contest
@@ -37,6 +37,7 @@ BATCHES_KEY = "sent_batches"  # in the session: [[key, [entry id, ...]], ...], n
 
 
 @bp.route("/submit", methods=["GET", "POST"])
+@security.accepts_files(image="UPLOAD_MAX_BYTES")
 @limiter.limit("120 per hour", methods=["POST"])  # loose: a mobile carrier shares addresses
 def submit():
     """The submission form: works without JavaScript, on a phone, in a few minutes."""
@@ -66,6 +67,7 @@ def submit():
 
 
 @bp.route("/submit/batch", methods=["GET", "POST"])
+@security.accepts_files(sheet="SHEET_MAX_BYTES", archive="MAX_CONTENT_LENGTH")
 @limiter.limit("20 per hour", methods=["POST"])
 def batch():
     """A teacher sends a whole class: a ZIP of images and the list of children."""
@@ -81,18 +83,14 @@ def batch():
                   "institution": form.institution.data, "teacher": form.teacher.data,
                   "locale": language()}
         try:
-            rows = batches.read_rows(form.sheet.data.filename or "", form.sheet.data.read())
-            items, problems = batches.prepare(contest, rows, form.archive.data.read(), common,
-                                              files.upload_limits())
-            if not problems:
-                stored = entries.submit_many(contest, items)
-                for entry in stored:
-                    notifications.submitted(entry)
-                return redirect(url_for(".batch_done", key=_remember_batch(stored)))
+            stored = batches.submit(contest, form.sheet.data, form.archive.data, common,
+                                    files.upload_limits())
         except batches.BatchError as e:
             problems = e.problems
-        except EntryError as e:  # another entry came in between the check and the storing
-            problems = [batches.Problem(None, "", message) for message in e.errors.values()]
+        else:
+            for entry in stored:
+                notifications.submitted(entry)
+            return redirect(url_for(".batch_done", key=_remember_batch(stored)))
     status = 422 if problems or form.errors else 200
     return render_template("submit/batch.html", form=form, contest=contest,
                            problems=problems), status
@@ -148,6 +146,7 @@ def status(code: str):
 
 
 @bp.post("/status/<code>/photo")
+@security.accepts_files(image="UPLOAD_MAX_BYTES")
 def new_photo(code: str):
     entry = _entry_or_404(code)
     if not entries.may_send_new_photo(entry):

@@ -5,6 +5,7 @@ own ``files``: its storage, its upload limits and where each entry's images are 
 from .pipeline import (
     ImageRejected,
     ProcessedImage,
+    SpooledImage,
     UploadLimits,
     display_name,
     effective_dpi,
@@ -19,6 +20,7 @@ __all__ = [
     "ImageRejected",
     "InvalidKey",
     "ProcessedImage",
+    "SpooledImage",
     "Storage",
     "UploadLimits",
     "check_key",

@@ -24,12 +24,13 @@ import struct
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from pathlib import Path
 from typing import Literal
 
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
-from PIL import Image, ImageCms, ImageDraw, ImageOps, UnidentifiedImageError
+from PIL import ExifTags, Image, ImageCms, ImageDraw, UnidentifiedImageError
 
 from .formats import ACCEPTED, ACCEPTED_NAMES, PILLOW_FORMATS, sniff
 
@@ -61,6 +62,12 @@ class UploadLimits:
     max_bytes: int = 25 * MB
     # At most Pillow's own decompression-bomb threshold, which refuses larger images anyway.
     max_pixels: int = 80_000_000
+    # What the decoded image may take in memory, by the bytes a pixel of its kind needs while
+    # it is made ready (``_WORKING_BYTES``): a 16-bit or palette image is bounded like an 8-bit
+    # colour one. A JPEG larger than this is decoded at 1/2, 1/4 or 1/8 of its size instead;
+    # other formats are refused. 100 MB takes a 24-megapixel HEIC (an iPhone Pro's photo);
+    # with the print master made from it, one upload then peaks near 200 MB.
+    max_decoded_bytes: int = 100 * MB
     # A drawing photographed smaller than this cannot even be judged on screen.
     min_short_edge: int = 300
     print_long_edge: int = 4961
@@ -102,9 +109,73 @@ class ProcessedImage:
     warnings: tuple[LazyString, ...]
 
 
+_DERIVATIVES = ("original", "print_master", "preview", "thumbnail")
+
+
+@dataclass(frozen=True)
+class SpooledImage:
+    """A ``ProcessedImage`` whose files wait in a folder on disk (a school's batch: one image
+    in memory at a time). The same fields; the bytes are read back only when asked for."""
+
+    folder: Path
+    sha256: str
+    format: str
+    content_type: str
+    extension: str
+    display_name: str
+    width: int
+    height: int
+    print_size: tuple[int, int]
+    preview_size: tuple[int, int]
+    thumbnail_size: tuple[int, int]
+    effective_dpi: int
+    warnings: tuple[LazyString, ...]
+
+    @classmethod
+    def spool(cls, image: ProcessedImage, folder: Path) -> "SpooledImage":
+        """Write ``image``'s files into ``folder`` (made here, private) and forget the bytes."""
+        folder.mkdir(mode=0o700)
+        for name in _DERIVATIVES:
+            (folder / name).write_bytes(getattr(image, name))
+        return cls(folder=folder, **{f.name: getattr(image, f.name) for f in fields(cls)
+                                     if f.name != "folder"})
+
+    @property
+    def original(self) -> bytes:
+        return (self.folder / "original").read_bytes()
+
+    @property
+    def print_master(self) -> bytes:
+        return (self.folder / "print_master").read_bytes()
+
+    @property
+    def preview(self) -> bytes:
+        return (self.folder / "preview").read_bytes()
+
+    @property
+    def thumbnail(self) -> bytes:
+        return (self.folder / "thumbnail").read_bytes()
+
+
 # Pillow's decoders meet hostile files with any of these; each means the file cannot be used.
 _DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError, KeyError, TypeError,
                   ZeroDivisionError, struct.error, MemoryError)
+
+# Bytes a pixel takes while decoded and made ready to resize: the decoded pixel, plus the
+# 8-bit copy that _resamplable makes of palette, bilevel and 16/32-bit images.
+# (Pillow keeps every mode of more than one band in 4 bytes a pixel.)
+_WORKING_BYTES = {
+    "1": 2, "L": 1, "LA": 4, "La": 4, "P": 5, "PA": 5, "RGB": 4, "RGBA": 4, "RGBa": 4,
+    "RGBX": 4, "CMYK": 4, "YCbCr": 4, "LAB": 4, "HSV": 4, "I;16": 3, "I;16L": 3, "I;16B": 3,
+    "I;16N": 3, "I": 5, "F": 5,
+}
+_BAND_PIXELS = 1_000_000  # pixels in one band of a banded resize or conversion
+_TURNS = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180,
+          4: Image.Transpose.FLIP_TOP_BOTTOM, 5: Image.Transpose.TRANSPOSE,
+          6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
+          8: Image.Transpose.ROTATE_90}  # by EXIF orientation, as ImageOps.exif_transpose
+_QUARTER_TURNS = {Image.Transpose.TRANSPOSE, Image.Transpose.ROTATE_270,
+                  Image.Transpose.TRANSVERSE, Image.Transpose.ROTATE_90}
 
 _SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 _SRGB_BYTES = _SRGB.tobytes()
@@ -131,13 +202,14 @@ def process_image(
         fmt = ACCEPTED[im.format]
         width, height = _checked_size(im, limits)
         _decode(im, limits)
-        decoded_size = im.size
-        ImageOps.exif_transpose(im, in_place=True)
-        if im.size != decoded_size:
+        turn = _TURNS.get(im.getexif().get(ExifTags.Base.Orientation))
+        if turn in _QUARTER_TURNS:
             width, height = height, width
-        # Shrinking first spares time and memory on big scans: colour is then converted
-        # only on the pixels that are kept.
+        # Shrinking first spares time and memory on big scans: the drawing is turned upright
+        # and its colour converted only on the pixels that are kept.
         print_image = _shrunk(_resamplable(im), limits.print_long_edge)
+        if turn is not None:
+            print_image = print_image.transpose(turn)
         print_image = _srgb(_on_white(print_image), im.info.get("icc_profile"))
         preview_image = _shrunk(print_image, limits.preview_long_edge)
         thumbnail_image = _shrunk(preview_image, limits.thumbnail_long_edge)
@@ -235,12 +307,32 @@ def _checked_size(im: Image.Image, limits: UploadLimits) -> tuple[int, int]:
     return width, height
 
 
+def _working_bytes(im: Image.Image) -> int:
+    """Bytes a pixel of ``im`` takes while it is decoded and made ready to resize."""
+    mode = "PA" if im.mode == "P" and "transparency" in im.info else im.mode
+    per_pixel = _WORKING_BYTES.get(mode, max(_WORKING_BYTES.values()))
+    # libwebp decodes into its own buffer, which Pillow then copies.
+    return per_pixel * 2 if im.format == "WEBP" else per_pixel
+
+
 def _decode(im: Image.Image, limits: UploadLimits) -> None:
-    """Decode the first frame, as small as the print master allows."""
-    scale = limits.print_long_edge / max(im.size)
-    if scale < 1:
-        # JPEG can decode at 1/2, 1/4 or 1/8 size directly: far less time and memory.
-        im.draft(im.mode, (math.ceil(im.width * scale), math.ceil(im.height * scale)))
+    """Decode the first frame, as small as the print master allows and within
+    ``max_decoded_bytes``; refuse an image that cannot be decoded within it."""
+    width, height = im.size
+    per_pixel = _working_bytes(im)
+    # JPEG decodes at 1/2, 1/4 or 1/8 of its size directly, for far less time and memory:
+    # as small as the print master allows, smaller still if the budget needs it.
+    reduction = 1
+    while (reduction < 8 and (max(width, height) // (reduction * 2) >= limits.print_long_edge
+                              or width * height * per_pixel > limits.max_decoded_bytes
+                              * reduction * reduction)):
+        reduction *= 2
+    if reduction > 1:
+        im.draft(im.mode, (width // reduction, height // reduction))
+    if im.width * im.height * _working_bytes(im) > limits.max_decoded_bytes:
+        raise ImageRejected("too_many_pixels", _l(
+            "The image is too large to process (%(width)d × %(height)d pixels of this kind). "
+            "Please send it as a JPEG, or scanned at 300 dpi.", width=width, height=height))
     im.load()
 
 
@@ -286,10 +378,9 @@ def _srgb(im: Image.Image, icc: bytes | None) -> Image.Image:
 
 
 def _eight_bit(im: Image.Image) -> Image.Image:
-    """Scale 16-bit, 32-bit and float greyscale into 8 bits (Pillow's convert would clip)."""
+    """Scale 16-bit, 32-bit and float greyscale into 8 bits (Pillow's convert would clip),
+    a band of rows at a time, so the wide intermediate copies stay small."""
     bits16 = im.mode.startswith("I;16")
-    if im.mode != "F":
-        im = im.convert("I")
     low, high = im.getextrema()
     tops = (65535,) if bits16 else (1.0, 255, 65535) if im.mode == "F" else (255, 65535)
     top = next((t for t in tops if low >= 0 and high <= t), None)
@@ -298,7 +389,14 @@ def _eight_bit(im: Image.Image) -> Image.Image:
         offset = -low * scale
     else:
         scale, offset = 255 / top, 0
-    return im.point(lambda value: value * scale + offset).convert("L")
+    out = Image.new("L", im.size)
+    rows = max(1, _BAND_PIXELS // im.width)
+    for top_row in range(0, im.height, rows):
+        band = im.crop((0, top_row, im.width, min(top_row + rows, im.height)))
+        if band.mode != "F":
+            band = band.convert("I")
+        out.paste(band.point(lambda value: value * scale + offset).convert("L"), (0, top_row))
+    return out
 
 
 def _is_srgb(profile: ImageCms.ImageCmsProfile) -> bool:
@@ -306,12 +404,26 @@ def _is_srgb(profile: ImageCms.ImageCmsProfile) -> bool:
 
 
 def _shrunk(im: Image.Image, long_edge: int) -> Image.Image:
-    """``im`` fitted within ``long_edge`` pixels; never enlarged."""
+    """``im`` fitted within ``long_edge`` pixels; never enlarged.
+
+    A large image is resized a band of rows at a time: Pillow's resampling reads the rows
+    around a band from the whole image, so the result is the same as one resize, without
+    its intermediate copy (output width × input height).
+    """
     scale = long_edge / max(im.size)
     if scale >= 1:
         return im
     size = (max(1, round(im.width * scale)), max(1, round(im.height * scale)))
-    return im.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+    if im.width * im.height <= _BAND_PIXELS * 16:
+        return im.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+    out = Image.new(im.mode, size)
+    rows, ratio = max(1, _BAND_PIXELS // size[0]), im.height / size[1]
+    for top in range(0, size[1], rows):
+        bottom = min(top + rows, size[1])
+        band = im.resize((size[0], bottom - top), Image.Resampling.LANCZOS,
+                         box=(0, top * ratio, im.width, bottom * ratio))
+        out.paste(band, (0, top))
+    return out
 
 
 def _jpeg(im: Image.Image, quality: int, icc_profile: bytes | None = None) -> bytes:

@@ -9,7 +9,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import BinaryIO, Protocol
@@ -130,8 +130,10 @@ class FileSystemStorage:
 
 
 @contextmanager
-def storing(storage: Storage, files: Mapping[str, bytes]) -> Iterator[None]:
-    """Store ``files`` (new keys to bytes) for an entry that is committed inside the ``with``.
+def storing(storage: Storage, files: Mapping[str, bytes] | Iterable[tuple[str, bytes]]
+            ) -> Iterator[None]:
+    """Store ``files`` (new keys to bytes, or such pairs one by one, so that only one file need
+    be in memory) for an entry that is committed inside the ``with``.
 
     If storing any file fails, or the body raises (say the database commit fails), every
     file already stored is deleted again, so no failure leaves a file behind::
@@ -142,7 +144,7 @@ def storing(storage: Storage, files: Mapping[str, bytes]) -> Iterator[None]:
     """
     stored: list[str] = []
     try:
-        for key, data in files.items():
+        for key, data in files.items() if isinstance(files, Mapping) else files:
             storage.put(key, data)
             stored.append(key)
         yield
