@@ -9,10 +9,13 @@
 from .build import build_calendar, placed_dpi, preflight
 from .cmyk import PrepressError, PrintCondition, printer_condition
 from .days import days_off_problem, holidays_years, russian_days_off
+from .fonts import FontNames, register_fonts
 from .images import GOOD_DPI, MIN_DPI, DrawingError
 from .pdfx import OUTPUT_KINDS, Output, PrepressReport, output_for
 from .previews import render_previews
+from .render import JpegSource, raw_streams
 from .report import BuildReport
+from .samples import make_drawing
 from .spec import (
     DEFAULT_LANGUAGE,
     LANGUAGES,
@@ -37,6 +40,11 @@ from .spec import (
 from .text import TextOverflow
 
 __all__ = [
+    "FontNames",
+    "JpegSource",
+    "make_drawing",
+    "raw_streams",
+    "register_fonts",
     "DEFAULT_LANGUAGE",
     "GOOD_DPI",
     "LANGUAGES",

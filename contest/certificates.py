@@ -12,39 +12,84 @@ import re
 import zipfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from PIL import Image
-from reportlab.lib.colors import HexColor
+from reportlab.lib.colors import Color
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from sqlalchemy import select
-
-from calendar_builder.render import JpegSource, raw_streams
-from calendar_builder.spec import FONTS_DIR
 
 from . import jobs
 from .config import DEFAULT_LANGUAGE
 from .extensions import db
 from .i18n import in_language
 from .models import Entry, EntryStatus, Job, Stage
+from .pdf import ACCENT, INK, PAPER, RULE, SUN, WHITE, JpegSource, fonts, raw_streams
 from .uploads import files
 
-INK, ACCENT = HexColor("#1d3557"), HexColor("#e85d04")
-SUN, PAPER = HexColor("#ffb703"), HexColor("#fffaf0")
-FONTS = {"regular": "PTSans-Regular", "bold": "PTSans-Bold", "italic": "PTSans-Italic",
-         "display": "Comfortaa-Bold"}
+PAGE = landscape(A4)
+LEFT, TEXT_WIDTH = 26 * mm, 145 * mm  # the texts' column
+DRAWING_BOX = (180 * mm, 50 * mm, 92 * mm, 120 * mm)  # x, y, width, height: the drawing fits
+MOUNT = 2 * mm  # the white mount around the drawing
+SIGNATURE_GAP = 120 * mm  # from one signature line to the next
 
 
-def register_fonts() -> None:
-    for name in FONTS.values():
-        if name not in pdfmetrics.getRegisteredFontNames():
-            pdfmetrics.registerFont(TTFont(name, str(FONTS_DIR / f"{name}.ttf")))
+# --- what a certificate is made of ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Frame:
+    """A rectangle, rounded when ``radius``; filled and stroked in the colours given."""
+
+    x: float
+    y: float
+    w: float
+    h: float
+    stroke: Color
+    width: float
+    fill: Color | None = None
+    radius: float = 0.0
+
+
+@dataclass(frozen=True)
+class Line:
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    colour: Color
+    width: float
+
+
+@dataclass(frozen=True)
+class Words:
+    """One line of text at its fitted size; ``x`` is its left end, or its right end."""
+
+    text: str
+    font: str
+    size: float
+    x: float
+    y: float
+    colour: Color
+    align: str = "left"  # or "right"
+
+
+@dataclass(frozen=True)
+class Drawing:
+    image: JpegSource
+    x: float
+    y: float
+    w: float
+    h: float
+
+
+Item = Frame | Line | Words | Drawing
 
 
 def kind_of(entry: Entry) -> str | None:
@@ -64,80 +109,70 @@ def child_name(entry: Entry) -> str:
 
 def render(items: Iterable[Entry], language: str = DEFAULT_LANGUAGE) -> bytes:
     """A PDF with one certificate page per entry that earns one."""
-    register_fonts()
+    faces = fonts()
     out = io.BytesIO()
-    canvas = Canvas(out, pagesize=landscape(A4), initialFontName=FONTS["regular"],
-                    initialFontSize=12, pageCompression=1)
+    canvas = Canvas(out, pagesize=PAGE, initialFontName=faces.regular, initialFontSize=12,
+                    pageCompression=1)
     canvas.setTitle("Certificates")
     with force_locale(language), raw_streams():  # ASCII85 would cost most of the time
         for entry in items:
             kind = kind_of(entry)
             if kind:
-                _page(canvas, entry, kind)
+                paint(canvas, certificate_layout(entry, kind, _drawing(entry)))
                 canvas.showPage()
         canvas.save()
     return out.getvalue()
 
 
-def _page(c: Canvas, entry: Entry, kind: str) -> None:
-    width, height = landscape(A4)
-    # Cream only inside the frame: office printers cannot print to the sheet's edge.
-    c.setFillColor(PAPER)
-    c.setStrokeColor(SUN)
-    c.setLineWidth(6)
-    c.roundRect(10 * mm, 10 * mm, width - 20 * mm, height - 20 * mm, 8 * mm, stroke=1, fill=1)
-    c.setStrokeColor(ACCENT)
-    c.setLineWidth(1.2)
-    c.roundRect(14 * mm, 14 * mm, width - 28 * mm, height - 28 * mm, 6 * mm, stroke=1, fill=0)
+# --- layout: where everything goes, measured, in points --------------------------------------
 
+
+def certificate_layout(entry: Entry, kind: str,
+                       drawing: tuple[JpegSource, tuple[int, int]] | None) -> list[Item]:
+    """The page of ``entry``'s certificate of ``kind``, with its ``drawing`` (image, pixels)."""
+    faces = fonts()
+    width, height = PAGE
+    # Cream only inside the frame: office printers cannot print to the sheet's edge.
+    items: list[Item] = [
+        Frame(10 * mm, 10 * mm, width - 20 * mm, height - 20 * mm, SUN, 6, PAPER, 8 * mm),
+        Frame(14 * mm, 14 * mm, width - 28 * mm, height - 28 * mm, ACCENT, 1.2, radius=6 * mm),
+    ]
     contest = entry.contest
-    left, text_width = 26 * mm, 145 * mm
-    c.setFillColor(INK)
-    c.setFont(FONTS["regular"], 12)
-    c.drawString(left, height - 32 * mm, _("Children's drawing contest %(year)s",
-                                           year=contest.year).upper())
     titles = {"participant": _("Certificate of participation"),
               "finalist": _("Finalist's diploma"), "winner": _("Winner's diploma")}
-    c.setFillColor(ACCENT)
-    _fit(c, titles[kind], FONTS["display"], 34, left, height - 52 * mm, text_width)
-    c.setFillColor(INK)
-    c.setFont(FONTS["italic"], 16)
-    c.drawString(left, height - 70 * mm, _("awarded to"))
-    _fit(c, child_name(entry), FONTS["bold"], 34, left, height - 85 * mm, text_width)
+    items += [
+        Words(_("Children's drawing contest %(year)s", year=contest.year).upper(), faces.regular,
+              12, LEFT, height - 32 * mm, INK),
+        _fitted(titles[kind], faces.display, 34, height - 52 * mm, ACCENT),
+        Words(_("awarded to"), faces.italic, 16, LEFT, height - 70 * mm, INK),
+        _fitted(child_name(entry), faces.bold, 34, height - 85 * mm, INK),
+    ]
     lines = [
         _("for the drawing “%(title)s”", title=entry.title),
         _("age category: %(category)s", category=entry.age_category.name),
         ", ".join(dict.fromkeys([entry.stage.region.name, in_language(entry.town)])),
         _("“%(title)s” — %(theme)s", title=contest.title, theme=contest.local("theme")),
     ]
-    y = height - 100 * mm
-    for line in lines:
-        _fit(c, line, FONTS["regular"], 15, left, y, text_width)
-        y -= 9 * mm
+    for n, line in enumerate(lines):
+        items.append(_fitted(line, faces.regular, 15, height - 100 * mm - n * 9 * mm, INK))
 
-    drawing = _drawing(entry)
     if drawing is not None:
         image, (iw, ih) = drawing
-        box_x, box_y, box_w, box_h = 180 * mm, 50 * mm, 92 * mm, 120 * mm
+        box_x, box_y, box_w, box_h = DRAWING_BOX
         scale = min(box_w / iw, box_h / ih)
         w, h = iw * scale, ih * scale
-        x, y0 = box_x + (box_w - w) / 2, box_y + (box_h - h) / 2
-        c.setFillColor(HexColor("#ffffff"))
-        c.setStrokeColor(HexColor("#e4ddd2"))
-        c.rect(x - 2 * mm, y0 - 2 * mm, w + 4 * mm, h + 4 * mm, stroke=1, fill=1)
-        c.drawImage(image, x, y0, w, h)
+        x, y = box_x + (box_w - w) / 2, box_y + (box_h - h) / 2
+        items += [Frame(x - MOUNT, y - MOUNT, w + 2 * MOUNT, h + 2 * MOUNT, RULE, 1.2, WHITE),
+                  Drawing(image, x, y, w, h)]
 
-    c.setStrokeColor(INK)
-    c.setFillColor(INK)
-    c.setLineWidth(0.6)
     for n, label in enumerate([_("Chair of the organizing committee"), _("Regional coordinator")]):
-        x = left + n * 120 * mm
-        c.line(x, 34 * mm, x + 90 * mm, 34 * mm)
-        c.setFont(FONTS["regular"], 10)
-        c.drawString(x, 29 * mm, label)
-    c.setFont(FONTS["italic"], 10)
+        x = LEFT + n * SIGNATURE_GAP
+        items += [Line(x, 34 * mm, x + 90 * mm, 34 * mm, INK, 0.6),
+                  Words(label, faces.regular, 10, x, 29 * mm, INK)]
     issued = _printable(format_date(date.today(), "long"))
-    c.drawRightString(width - 26 * mm, 22 * mm, _("Issued on %(date)s", date=issued))
+    items.append(Words(_("Issued on %(date)s", date=issued), faces.italic, 10,
+                       width - 26 * mm, 22 * mm, INK, align="right"))
+    return items
 
 
 def _printable(text: str) -> str:
@@ -145,12 +180,11 @@ def _printable(text: str) -> str:
     return text.replace("\u202f", "\u00a0")
 
 
-def _fit(c: Canvas, text: str, font: str, size: float, x: float, y: float, width: float) -> None:
-    """Draw one line, shrinking the font (to half at most) so it stays within ``width``."""
-    while size > 6 and pdfmetrics.stringWidth(text, font, size) > width:
+def _fitted(text: str, font: str, size: float, y: float, colour: Color) -> Words:
+    """One line in the texts' column, its size shrunk (to half at most) to fit the column."""
+    while size > 6 and stringWidth(text, font, size) > TEXT_WIDTH:
         size -= 0.5
-    c.setFont(font, size)
-    c.drawString(x, y, text)
+    return Words(text, font, size, LEFT, y, colour)
 
 
 def _drawing(entry: Entry) -> tuple[JpegSource, tuple[int, int]] | None:
@@ -166,6 +200,38 @@ def _drawing(entry: Entry) -> tuple[JpegSource, tuple[int, int]] | None:
     out = io.BytesIO()
     small.save(out, "JPEG", quality=88)
     return JpegSource(f"drawing-{entry.id}", out.getvalue()), small.size
+
+
+# --- drawing: the canvas paints the items as they are ----------------------------------------
+
+
+def paint(canvas: Canvas, items: Iterable[Item]) -> None:
+    """Paint a certificate's items, in order."""
+    for item in items:
+        match item:
+            case Frame(x, y, w, h, stroke, width, fill, radius):
+                if fill is not None:
+                    canvas.setFillColor(fill)
+                canvas.setStrokeColor(stroke)
+                canvas.setLineWidth(width)
+                filled = 0 if fill is None else 1
+                if radius:
+                    canvas.roundRect(x, y, w, h, radius, stroke=1, fill=filled)
+                else:
+                    canvas.rect(x, y, w, h, stroke=1, fill=filled)
+            case Line(x1, y1, x2, y2, colour, width):
+                canvas.setStrokeColor(colour)
+                canvas.setLineWidth(width)
+                canvas.line(x1, y1, x2, y2)
+            case Words(text, font, size, x, y, colour, align):
+                canvas.setFillColor(colour)
+                canvas.setFont(font, size)
+                if align == "right":
+                    canvas.drawRightString(x, y, text)
+                else:
+                    canvas.drawString(x, y, text)
+            case Drawing(image, x, y, w, h):
+                canvas.drawImage(image, x, y, w, h)
 
 
 # --- batches -------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """A living demo contest: what ``make run`` shows a newcomer on an empty database.
 
-Everything is made up: people, schools and drawings (painted by ``calendar_builder.samples``
-at print resolution). Demo accounts end in ``@demo.example`` and share one password.
+Everything is made up: people, schools and drawings (painted by the calendar library's
+``make_drawing`` at print resolution). Demo accounts end in ``@demo.example`` and share one
+password.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from decimal import Decimal
 import click
 from sqlalchemy import select
 
-from calendar_builder.samples import make_drawing
+from calendar_builder import make_drawing
 
 from . import accounts, entries, facts, regions
 from .contests import change_phase, create_contest

@@ -18,21 +18,21 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
 from reportlab.graphics.shapes import Drawing
-from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from sqlalchemy import select
 
-from calendar_builder.render import raw_streams
-
 from . import spreadsheets
-from .certificates import FONTS, register_fonts
 from .config import DEFAULT_LANGUAGE
 from .entries import child_key, folded
 from .extensions import db
 from .models import Contest, Entry, EntryStatus, Stage
+from .pdf import ACCENT, BAR, HEADER, INK, RULE, fonts, raw_streams
+
+PAGE = landscape(A4)
+MARGIN = 15 * mm
 
 
 @dataclass
@@ -121,91 +121,104 @@ def to_xlsx(figures: YearlyFigures) -> bytes:
                                  (_("Ages"), ages, {})])
 
 
+# --- the PDF: the story says what goes on the pages; ReportLab lays it out and paints it ------
+
+
 def to_pdf(figures: YearlyFigures, language: str = DEFAULT_LANGUAGE) -> bytes:
     """A printable A4 report: totals, the table and two charts."""
-    register_fonts()
+    faces = fonts()
     out = io.BytesIO()
     with force_locale(language):
         # Landscape: a column per age category still leaves room for whole words in headers.
-        doc = SimpleDocTemplate(out, pagesize=landscape(A4), leftMargin=15 * mm,
-                                rightMargin=15 * mm, topMargin=15 * mm, bottomMargin=15 * mm,
+        doc = SimpleDocTemplate(out, pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN,
+                                topMargin=MARGIN, bottomMargin=MARGIN,
                                 title=_("Yearly report %(year)s", year=figures.contest_year),
                                 # else the canvas starts in Helvetica, left in the file unembedded
-                                initialFontName=FONTS["regular"])
-        h1 = ParagraphStyle("h1", fontName=FONTS["display"], fontSize=20, leading=24,
-                            textColor=HexColor("#1d3557"), spaceAfter=6)
-        h2 = ParagraphStyle("h2", fontName=FONTS["bold"], fontSize=13, leading=16,
-                            textColor=HexColor("#1d3557"), spaceBefore=10, spaceAfter=4,
-                            keepWithNext=1)
-        body = ParagraphStyle("body", fontName=FONTS["regular"], fontSize=10, leading=13)
-        t = figures.totals
-        story = [
-            Paragraph(_("Yearly report %(year)s", year=figures.contest_year), h1),
-            Paragraph(figures.contest_title, body),
-            Spacer(1, 4 * mm),
-            Paragraph(_("Regions: %(r)s · towns: %(t)s · institutions: %(i)s · children: %(c)s · "
-                        "entries: %(e)s (accepted %(a)s) · finalists: %(f)s · winners: %(w)s",
-                        r=figures.participating_regions, t=t.towns, i=t.institutions,
-                        c=t.children, e=t.entries, a=t.accepted, f=t.finalists, w=t.winners),
-                      body),
-            Paragraph(_("By region"), h2),
-            _pdf_table(figures),
-            Paragraph(_("Entries per region"), h2),
-            _region_chart(figures),
-            Paragraph(_("Age distribution"), h2),
-            _age_chart(figures),
-        ]
+                                initialFontName=faces.regular)
+        story = _story(figures)
         with raw_streams():
             doc.build(story)
     return out.getvalue()
 
 
+def _story(figures: YearlyFigures) -> list[Flowable]:
+    """The report's blocks in reading order, with their styles."""
+    faces = fonts()
+    h1 = ParagraphStyle("h1", fontName=faces.display, fontSize=20, leading=24, textColor=INK,
+                        spaceAfter=6)
+    h2 = ParagraphStyle("h2", fontName=faces.bold, fontSize=13, leading=16, textColor=INK,
+                        spaceBefore=10, spaceAfter=4, keepWithNext=1)
+    body = ParagraphStyle("body", fontName=faces.regular, fontSize=10, leading=13)
+    t = figures.totals
+    return [
+        Paragraph(_("Yearly report %(year)s", year=figures.contest_year), h1),
+        Paragraph(figures.contest_title, body),
+        Spacer(1, 4 * mm),
+        Paragraph(_("Regions: %(r)s · towns: %(t)s · institutions: %(i)s · children: %(c)s · "
+                    "entries: %(e)s (accepted %(a)s) · finalists: %(f)s · winners: %(w)s",
+                    r=figures.participating_regions, t=t.towns, i=t.institutions,
+                    c=t.children, e=t.entries, a=t.accepted, f=t.finalists, w=t.winners),
+                  body),
+        Paragraph(_("By region"), h2),
+        _pdf_table(figures),
+        Paragraph(_("Entries per region"), h2),
+        _region_chart(figures),
+        Paragraph(_("Age distribution"), h2),
+        _age_chart(figures),
+    ]
+
+
 def _pdf_table(figures: YearlyFigures) -> Table:
+    faces = fonts()
     data = table(figures)
     numbers = len(data[0]) - 2
-    widths = [48 * mm, 14 * mm] + [(267 * mm - 62 * mm) / numbers] * numbers
+    name_w, code_w = 48 * mm, 14 * mm
+    width = PAGE[0] - 2 * MARGIN
+    widths = [name_w, code_w] + [(width - name_w - code_w) / numbers] * numbers
     style = TableStyle([
-        ("FONT", (0, 0), (-1, -1), FONTS["regular"], 7.5),
-        ("FONT", (0, 0), (-1, 0), FONTS["bold"], 7.5),
-        ("FONT", (0, -1), (-1, -1), FONTS["bold"], 7.5),
-        ("BACKGROUND", (0, 0), (-1, 0), HexColor("#eef4fb")),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.25, HexColor("#e4ddd2")),
+        ("FONT", (0, 0), (-1, -1), faces.regular, 7.5),
+        ("FONT", (0, 0), (-1, 0), faces.bold, 7.5),
+        ("FONT", (0, -1), (-1, -1), faces.bold, 7.5),
+        ("BACKGROUND", (0, 0), (-1, 0), HEADER),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
         ("ALIGN", (2, 0), (-1, -1), "RIGHT"),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
     ])
-    header = [Paragraph(str(h), ParagraphStyle("th", fontName=FONTS["bold"], fontSize=7,
+    header = [Paragraph(str(h), ParagraphStyle("th", fontName=faces.bold, fontSize=7,
                                                leading=8.5)) for h in data[0]]
     return Table([header, *data[1:]], colWidths=widths, style=style, repeatRows=1)
 
 
 def _region_chart(figures: YearlyFigures) -> Drawing:
+    regular = fonts().regular
     names = [r.name for r in figures.regions]
     height = 18 * len(names) + 30
-    drawing = Drawing(180 * mm, height, initialFontName=FONTS["regular"])  # not Helvetica
+    drawing = Drawing(180 * mm, height, initialFontName=regular)  # not Helvetica
     chart = HorizontalBarChart()
     chart.x, chart.y, chart.width, chart.height = 60 * mm, 10, 110 * mm, height - 20
     chart.data = [[r.entries for r in figures.regions] or [0]]
     chart.categoryAxis.categoryNames = names or [""]
-    chart.categoryAxis.labels.fontName = FONTS["regular"]
+    chart.categoryAxis.labels.fontName = regular
     chart.categoryAxis.labels.fontSize = 7
     chart.categoryAxis.reverseDirection = True
-    chart.valueAxis.labels.fontName = FONTS["regular"]
+    chart.valueAxis.labels.fontName = regular
     chart.valueAxis.valueMin = 0
-    chart.bars[0].fillColor = HexColor("#2a5d8f")
+    chart.bars[0].fillColor = BAR
     drawing.add(chart)
     return drawing
 
 
 def _age_chart(figures: YearlyFigures) -> Drawing:
-    drawing = Drawing(180 * mm, 60 * mm, initialFontName=FONTS["regular"])
+    regular = fonts().regular
+    drawing = Drawing(180 * mm, 60 * mm, initialFontName=regular)
     chart = VerticalBarChart()
     chart.x, chart.y, chart.width, chart.height = 15 * mm, 10 * mm, 160 * mm, 45 * mm
     chart.data = [list(figures.ages.values()) or [0]]
     chart.categoryAxis.categoryNames = [str(a) for a in figures.ages] or [""]
     for axis in (chart.categoryAxis, chart.valueAxis):
-        axis.labels.fontName = FONTS["regular"]
+        axis.labels.fontName = regular
         axis.labels.fontSize = 8
     chart.valueAxis.valueMin = 0
-    chart.bars[0].fillColor = HexColor("#e85d04")
+    chart.bars[0].fillColor = ACCENT
     drawing.add(chart)
     return drawing

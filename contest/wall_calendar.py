@@ -23,7 +23,7 @@ from flask import current_app
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 
 from calendar_builder import (
     GOOD_DPI,
@@ -163,15 +163,24 @@ def editions() -> list[Contest]:
 
 
 def board(contest: Contest, region: Region | None = None) -> dict[int, CalendarSlot]:
-    """The thirteen pages (0 = cover) of the calendar being assembled, made on first use."""
+    """The thirteen pages (0 = cover) of the calendar being assembled.
+
+    A page never filled is an empty one that is not stored: reading the board never writes.
+    The operations that fill pages store them (``_stored_board``).
+    """
     rows = {s.slot: s for s in db.session.scalars(select(CalendarSlot).where(
         CalendarSlot.contest_id == contest.id, _region_is(region)))}
-    for slot in SLOTS:
-        if slot not in rows:
-            rows[slot] = CalendarSlot(contest_id=contest.id, region_id=_id(region), slot=slot)
-            db.session.add(rows[slot])
+    empty = {slot: CalendarSlot(contest_id=contest.id, region_id=_id(region), slot=slot)
+             for slot in SLOTS if slot not in rows}
+    return dict(sorted({**rows, **empty}.items()))
+
+
+def _stored_board(contest: Contest, region: Region | None) -> dict[int, CalendarSlot]:
+    """The board with every page stored, for an operation that fills some."""
+    pages = board(contest, region)
+    db.session.add_all(page for page in pages.values() if inspect(page).transient)
     db.session.flush()
-    return dict(sorted(rows.items()))
+    return pages
 
 
 def _region_is(region: Region | None):
@@ -188,7 +197,7 @@ def assign(contest: Contest, region: Region | None, slot: int, entry: Entry | No
     """Put a drawing on a page (or clear it); a drawing already on another page moves. Commits."""
     if slot not in SLOTS:
         raise ValueError(slot)
-    pages = board(contest, region)
+    pages = _stored_board(contest, region)
     if entry is not None:
         if entry.id not in {e.id for e in candidates(contest, region)}:
             raise ValueError("not a candidate")
@@ -204,7 +213,7 @@ def assign(contest: Contest, region: Region | None, slot: int, entry: Entry | No
 def set_fact(contest: Contest, region: Region | None, slot: int, fact: Fact | None) -> None:
     if slot not in MONTHS:
         raise ValueError(slot)
-    board(contest, region)[slot].fact_id = fact.id if fact else None
+    _stored_board(contest, region)[slot].fact_id = fact.id if fact else None
     db.session.commit()
 
 
@@ -212,7 +221,7 @@ def suggest_facts(contest: Contest, region: Region | None) -> int:
     """Give every month without a fact one from the library (a fact tied to that month first),
     never repeating one already in the calendar; commits. Returns how many pages got one."""
     facts.seed()
-    pages = board(contest, region)
+    pages = _stored_board(contest, region)
     taken = {p.fact_id for p in pages.values() if p.fact_id}
     offered = facts.suggest_for_months((m for m in MONTHS if not pages[m].fact_id), taken)
     for month, fact in offered.items():

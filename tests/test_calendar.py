@@ -6,12 +6,22 @@ from datetime import date
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from calendar_builder import Transfer
 from contest import wall_calendar
 from contest.extensions import db
-from contest.models import AuditLog, CalendarExport, EntryStatus, Fact, Job, JobStatus, Phase, Role
+from contest.models import (
+    AuditLog,
+    CalendarExport,
+    CalendarSlot,
+    EntryStatus,
+    Fact,
+    Job,
+    JobStatus,
+    Phase,
+    Role,
+)
 from contest.wall_calendar import Options
 
 
@@ -185,6 +195,38 @@ def test_overridden_rule_is_logged(make, contest, drawings):
     export = db.session.scalar(select(CalendarExport))
     assert export.overrides[0]["rule"] == "consent" and export.language == "en"
     assert json.dumps(export.report)
+
+
+@pytest.fixture
+def writes(app):
+    """Every INSERT, UPDATE and DELETE sent to the database from now on, in order."""
+    seen = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().split(None, 1)[0].upper() in ("INSERT", "UPDATE", "DELETE"):
+            seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    yield seen
+    event.remove(db.engine, "before_cursor_execute", record)
+
+
+@pytest.mark.parametrize("url", ["/calendar", "/calendar/preview/0.png",
+                                 "/calendar/preview/4.png"])
+def test_looking_at_the_calendar_writes_nothing(client, make, login, contest, drawings, writes,
+                                                url):
+    region = make.region("RU-TA")
+    login(make.user(Role.COORDINATOR, region=region))
+    wall_calendar.assign(contest, region, 4, drawings[0])
+    db.session.execute(db.delete(CalendarSlot).where(CalendarSlot.slot != 4))
+    db.session.commit()  # a board with one page stored, the others never touched
+    writes.clear()
+    response = client.get(url)
+    assert response.status_code == 200 and writes == []
+    assert db.session.scalar(select(db.func.count(CalendarSlot.id))) == 1
+    if url == "/calendar":  # the pages not stored are shown, empty
+        page = response.data.decode()
+        assert page.count('class="page-slot empty"') == 12 and 'id="slot-12"' in page
 
 
 @pytest.mark.parametrize("role", [None, Role.JUROR])

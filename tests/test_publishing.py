@@ -136,6 +136,34 @@ def test_english_certificates_write_names_and_towns_in_latin_letters(make):
     assert "Юлия Щёлокова" in russian
 
 
+def test_a_certificate_is_laid_out_in_numbers(make):
+    from flask_babel import force_locale
+    from reportlab.lib.units import mm
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from contest.pdf import JpegSource
+
+    contest = make.contest(phase=Phase.SUBMISSIONS_OPEN)
+    entry = make.entry(contest, "RU-TA", status=EntryStatus.ACCEPTED,
+                       child_first_name="Александра-Виктория",
+                       child_last_name="Константинопольская-Щёлокова")
+    with force_locale("ru"):
+        items = certificates.certificate_layout(entry, "winner", (JpegSource("d", b""), (600, 800)))
+    words = [item for item in items if isinstance(item, certificates.Words)]
+    name = next(w for w in words if w.text == certificates.child_name(entry))
+    # A long name shrinks to its column, as every line of the column does.
+    assert 12 < name.size < 34
+    for line in (w for w in words if w.x == certificates.LEFT and w.y > 40 * mm):
+        assert stringWidth(line.text, line.font, line.size) <= certificates.TEXT_WIDTH
+    # The portrait drawing is as tall as its box, in its own proportions, centred across it.
+    drawing = next(item for item in items if isinstance(item, certificates.Drawing))
+    box_x, box_y, box_w, box_h = certificates.DRAWING_BOX
+    assert (drawing.y, drawing.h, drawing.w) == pytest.approx((box_y, box_h, box_h * 3 / 4))
+    assert drawing.x + drawing.w / 2 == pytest.approx(box_x + box_w / 2)
+    issued = words[-1]
+    assert issued.align == "right" and issued.text.startswith("Выдан")
+
+
 def test_certificate_batch_for_a_region(client, make, login):
     contest = make.contest(phase=Phase.SUBMISSIONS_OPEN)
     for school in ("Школа № 1", "Школа № 1", "Лицей"):

@@ -36,7 +36,6 @@ def board():
     form = CalendarExportForm(data=session.get(_options_key(contest, region)))
     options = form.options()
     pages = wall_calendar.board(contest, region)
-    db.session.commit()
     checks = wall_calendar.check(contest, region, options)
     placed = {e.id: e for e in wall_calendar.candidates(contest, region)}
     return render_template(
@@ -138,7 +137,6 @@ def preview(slot: int):
         abort(404)
     options = CalendarExportForm(data=session.get(_options_key(contest, region))).options()
     png = wall_calendar.preview_png(contest, region, options, slot)
-    db.session.commit()
     return send_file(io.BytesIO(png), mimetype="image/png", max_age=0)
 
 
