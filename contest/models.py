@@ -393,7 +393,10 @@ class Entry(db.Model):
     age_category_id: Mapped[int] = mapped_column(ForeignKey("age_category.id"))
     status: Mapped[EntryStatus] = mapped_column(_enum(EntryStatus), default=EntryStatus.RECEIVED,
                                                 index=True)
+    # Written for the family: shown on the status page and in the e-mail.
     status_reason: Mapped[str] = mapped_column(Text, default="")
+    # The coordinator's own note for the staff: never shown to the family.
+    moderation_note: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     child_first_name: Mapped[str] = mapped_column(String(100))
     child_last_name: Mapped[str] = mapped_column(String(100))

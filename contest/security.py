@@ -39,7 +39,7 @@ from werkzeug.formparser import FormDataParser, MultiPartParser
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from . import text
+from . import codes, text
 from .errors import render_error
 from .extensions import limiter
 
@@ -333,6 +333,7 @@ def init_app(app: Flask) -> None:
     ``int`` converter applies to routes added after it)."""
     app.url_map.converters["int"] = IdConverter
     app.request_class = ContestRequest
+    codes.keep_codes_out_of_logs(app.logger)
     proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)

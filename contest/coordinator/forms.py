@@ -2,7 +2,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import FloatField, HiddenField, RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from ..models import EntryStatus
 
@@ -19,6 +19,9 @@ class ModerationForm(FlaskForm):
     reason = TextAreaField(_l("Reason, for the family"), validators=[Optional()],
                            description=_l("Needed when rejecting or asking for a new photo. "
                                           "The family sees it on the status page."))
+    note = TextAreaField(_l("Note for the staff"), validators=[Optional(), Length(max=2000)],
+                         description=_l("For coordinators and organizers only: the family never "
+                                        "sees it."))
 
 
 class RotateForm(FlaskForm):

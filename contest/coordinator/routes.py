@@ -42,7 +42,8 @@ def entry(entry_id: int, form=None, mask_form=None, status=200):
     they are allowed (``entries.moderation_closed`` says why not)."""
     entry = access.moderated_entry_or_404(entry_id)
     form = form or ModerationForm(decision=None if entry.status is EntryStatus.RECEIVED
-                                  else entry.status.value, reason=entry.status_reason)
+                                  else entry.status.value, reason=entry.status_reason,
+                                  note=entry.moderation_note)
     return render_template("coordinator/entry.html", entry=entry, form=form,
                            mask_form=mask_form or MaskForm(), rotate_form=RotateForm(),
                            closed=entries.moderation_closed(entry),
@@ -56,7 +57,8 @@ def moderate(entry_id: int):
     form = ModerationForm()
     if form.validate_on_submit():
         try:
-            entries.moderate(entry_, EntryStatus(form.decision.data), form.reason.data or "")
+            entries.moderate(entry_, EntryStatus(form.decision.data), form.reason.data or "",
+                             form.note.data or "")
         except ModerationClosed:
             return entry(entry_id, status=409)
         except EntryError as e:

@@ -91,7 +91,7 @@ def replace_image(entry: Entry, image: ProcessedImage) -> None:
                                                 Entry.image_sha256 == image.sha256)):
         raise EntryError({"image": DUPLICATE_IMAGE})
     old_prefix = entry.image_key
-    prefix = f"{old_prefix.rsplit('/', 1)[0]}/{entry.code}-{secrets.token_hex(3)}"
+    prefix = f"{old_prefix.rsplit('/', 1)[0]}/{secrets.token_hex(8)}"  # never the code
     with storing(storage(), entry_files(prefix, image)):
         entry.image_key, entry.image_sha256 = prefix, image.sha256
         entry.image_format, entry.image_bytes = image.format, len(image.original)

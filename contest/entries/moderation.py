@@ -49,15 +49,22 @@ def require_moderation_open(entry: Entry) -> None:
         raise ModerationClosed(reason)
 
 
-def moderate(entry: Entry, status: EntryStatus, reason: str = "") -> None:
-    """Accept, reject or ask for a better photo; the family is told by email. Commits."""
+def moderate(entry: Entry, status: EntryStatus, reason: str = "", note: str | None = None) -> None:
+    """Accept, reject or ask for a better photo; the family is told by email. Commits.
+
+    ``reason`` is written for the family (status page, e-mail); ``note`` is the staff's own
+    and never leaves the staff pages (None keeps the note as it is).
+    """
     require_moderation_open(entry)
     reason = reason.strip()
     if status in NEEDS_REASON and not reason:
         raise EntryError({"reason": _l("Please give the family a reason.")})
     before = entry.status
     entry.status, entry.status_reason = status, reason if status in NEEDS_REASON else ""
-    audit.record("entry.moderate", entry, before=before.value, after=status.value, reason=reason)
+    details = {"before": before.value, "after": status.value, "reason": reason}
+    if note is not None and note.strip() != entry.moderation_note:
+        entry.moderation_note = details["note"] = note.strip()
+    audit.record("entry.moderate", entry, **details)
     db.session.commit()
     notifications.status_changed(entry)
 

@@ -64,7 +64,7 @@ def erase_personal_data(entry: Entry) -> None:
     """
     for name in PERSONAL_FIELDS:
         setattr(entry, name, None if name == "birth_date" else "")
-    entry.status_reason = ""
+    entry.status_reason = entry.moderation_note = ""
     entry.personal_data_erased_at = entry.contacts_purged_at = utcnow()
     audit.forget_texts(entry)
     judging.forget_texts(entry)

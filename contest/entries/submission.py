@@ -7,6 +7,7 @@ An entry and its files are stored together or not at all.
 from __future__ import annotations
 
 import re
+import secrets
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
@@ -187,6 +188,13 @@ def check(contest: Contest, details: EntryDetails, image_sha256: str | None,
     return age, stage, category.id
 
 
+def _new_image_key(contest: Contest) -> str:
+    """A new drawing's folder in storage: a random name, never the tracking code, so that no
+    file name, backup listing or log of the storage can open the family's status page."""
+    name = secrets.token_hex(8)
+    return f"entries/{contest.year}/{name[:2]}/{name}"
+
+
 def _new_entry(contest: Contest, details: EntryDetails, image: ProcessedImage, age: int,
                stage: Stage, category_id: int, via: str) -> Entry:
     code = new_code()
@@ -200,7 +208,7 @@ def _new_entry(contest: Contest, details: EntryDetails, image: ProcessedImage, a
         locale=details.locale,
         guardian_email=details.guardian_email.strip().lower(),
         guardian_phone=details.guardian_phone.strip(),
-        image_key=f"entries/{contest.year}/{code[:2]}/{code}", image_sha256=image.sha256,
+        image_key=_new_image_key(contest), image_sha256=image.sha256,
         image_format=image.format, image_bytes=len(image.original), width=image.width,
         height=image.height, effective_dpi=image.effective_dpi, submitted_via=via,
     )

@@ -21,7 +21,7 @@ from .. import certificates, entries, notifications, security
 from ..codes import format_code
 from ..config import DEFAULT_LANGUAGE, LANGUAGES
 from ..contests import current_contest
-from ..entries import EntryDetails, EntryError
+from ..entries import EntryDetails, EntryError, family
 from ..extensions import db, limiter
 from ..i18n import language
 from ..judging import operations as judging
@@ -59,6 +59,7 @@ def submit():
             _show_errors(form, e)
         else:
             notifications.submitted(entry)
+            family.remember_sent([entry])
             for warning in image.warnings:
                 flash(str(warning), "info")
             return redirect(url_for(".done", code=entry.code))
@@ -121,8 +122,10 @@ def batch_example():
 @bp.get("/submit/done/<code>")
 @limiter.limit("120 per hour")
 def done(code: str):
+    """The receipt: in full for the browser that sent the drawing, masked for anyone else."""
     entry = _entry_or_404(code)
-    return render_template("submit/done.html", entry=entry, code=format_code(entry.code))
+    return render_template("submit/done.html", entry=entry, code=format_code(entry.code),
+                           sent_here=family.sent_here(entry), email=family.shown_email(entry))
 
 
 @bp.route("/status", methods=["GET", "POST"])
@@ -169,22 +172,26 @@ def new_photo(code: str):
 
 @bp.get("/status/<code>/drawing.jpg")
 def own_drawing(code: str):
-    """The family's own drawing, for the status page: the code is the key."""
+    """The family's drawing, for the status page: the code is the key; the unmasked drawing
+    only for the browser that sent it (``family.own_image_key``)."""
     entry = _entry_or_404(code)
-    kind = "thumb" if request.args.get("size") == "thumb" else "preview"
-    return _image_response(entry, kind)
+    size = "thumb" if request.args.get("size") == "thumb" else "preview"
+    return _image_response(family.own_image_key(entry, size))
 
 
 @bp.get("/status/<code>/certificate.pdf")
 def own_certificate(code: str):
     """The family's certificate or diploma, from the status page: the code is the key."""
     entry = _entry_or_404(code)
-    if not certificates.kind_of(entry):
+    certificate = certificates.kind_of(entry)
+    if not certificate:
         abort(404)
     wanted = request.args.get("lang", language())
     pdf = certificates.render([entry], wanted if wanted in LANGUAGES else DEFAULT_LANGUAGE)
+    # Families share certificates: the name holds no tracking code.
+    name = "certificate" if certificate == "participant" else "diploma"
     return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
-                     download_name=f"certificate-{entry.code}.pdf")
+                     download_name=f"{name}-{entry.contest.year}.pdf")
 
 
 def _status_page(entry: Entry, form: NewPhotoForm | None, status: int = 200):
@@ -211,8 +218,8 @@ def _remember_batch(stored: list[Entry]) -> str:
     return key
 
 
-def _image_response(entry: Entry, kind: str):
-    response = send_file(io.BytesIO(files.storage().read(files.image_key(entry, kind))),
+def _image_response(key: str):
+    response = send_file(io.BytesIO(files.storage().read(key)),
                          mimetype="image/jpeg", max_age=0)
     response.headers["Cache-Control"] = "private, no-store"
     return response
