@@ -29,3 +29,10 @@ PRINT = ConsentText("print", "2026-1", False, _l(
     "free of charge, with the author named as above."))
 
 ALL = (PERSONAL_DATA, SHOW_NAME, PRINT)
+
+# What each consent is called in headings and lists.
+NAMES = {
+    "personal_data": _l("Processing of personal data"),
+    "show_name": _l("The child's name next to the drawing"),
+    "print": _l("Printing and showing the drawing"),
+}

@@ -8,10 +8,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from flask_babel import force_locale
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from contest import entries
+from contest import consents, entries
 from contest.codes import format_code, redact
 from contest.entries import family
 from contest.extensions import db
@@ -157,3 +158,32 @@ def test_redact_keeps_other_paths():
     assert redact("GET /status HTTP/1.1") == "GET /status HTTP/1.1"
     assert redact("GET /gallery/2026 HTTP/1.1") == "GET /gallery/2026 HTTP/1.1"
     assert redact("GET /status/confirm/eyJ0.abc HTTP/1.1") == "GET /status/confirm/[code] HTTP/1.1"
+
+
+# --- the privacy notice ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("ru", ["Политика конфиденциальности", "Кто что видит", "версия 2026-1", "удалить"]),
+    ("en", ["Privacy notice", "Who sees what", "version 2026-1", "erased"]),
+])
+def test_the_privacy_notice_in_both_languages(client, lang, words):
+    client.post("/language", data={"lang": lang, "next": "/"})
+    page = client.get("/privacy").data.decode()
+    for word in words:
+        assert word in page
+    for consent in consents.ALL:
+        with force_locale(lang):
+            assert str(consent.text) in page
+        assert f'id="consent-{consent.kind}"' in page
+
+
+def test_the_notice_is_linked_beside_every_consent_and_everywhere_families_go(client, make,
+                                                                               contest):
+    form_page = client.get("/submit").data.decode()
+    for consent in consents.ALL:
+        assert f'href="/privacy#consent-{consent.kind}"' in form_page
+    assert 'href="/privacy#consents"' in client.get("/submit/batch").data.decode()
+    assert 'href="/privacy"' in client.get("/").data.decode()  # the footer
+    entry = make.entry(contest)
+    assert 'href="/privacy"' in client.get(f"/status/{entry.code}").data.decode()

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from .. import batch as batches
-from .. import certificates, entries, notifications, security
+from .. import certificates, consents, entries, notifications, security
 from ..codes import format_code
 from ..config import DEFAULT_LANGUAGE, LANGUAGES
 from ..contests import current_contest
@@ -192,6 +192,14 @@ def own_certificate(code: str):
     name = "certificate" if certificate == "participant" else "diploma"
     return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
                      download_name=f"{name}-{entry.contest.year}.pdf")
+
+
+@bp.get("/privacy")
+def privacy():
+    """The privacy notice: what is kept, who sees it, for how long, the consents' texts with
+    their versions, and how a family withdraws or erases."""
+    return render_template("submit/privacy.html", consents=consents.ALL,
+                           names=consents.NAMES)
 
 
 def _status_page(entry: Entry, form: NewPhotoForm | None, status: int = 200):
