@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import secrets
 from functools import cache
 
@@ -13,7 +14,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from . import audit
 from .extensions import db
-from .models import Region, Role, Stage, User, utcnow
+from .models import Region, Role, Stage, User, new_session_token, utcnow
 from .text import clean
 
 DEMO_PASSWORD = "demo-password"
@@ -89,22 +90,58 @@ def create_user(name: str, email: str, role: Role, password: str | None = None,
 
 
 def reset_password(user: User) -> str:
+    """A new password made by an organizer; the old one and every session of it stop working."""
     password = generate_password()
     user.set_password(password)
     user.must_change_password = True
+    end_sessions(user)
     audit.record("user.reset_password", user)
     return password
 
 
 def change_password(user: User, password: str) -> None:
+    """The person's own new password; every session of the account ends (the caller signs the
+    current browser in again)."""
     user.set_password(password)
     user.must_change_password = False
+    end_sessions(user)
     audit.record("user.change_password", user)
 
 
 def set_active(user: User, active: bool) -> None:
     user.active = active
+    if not active:
+        end_sessions(user)
     audit.record("user.activate" if active else "user.deactivate", user)
+
+
+def end_sessions(user: User) -> None:
+    """End every session and every "keep me signed in" cookie of ``user`` at once.
+
+    Both carry the account's session token (``User.get_id``); Flask's session is a signed
+    cookie kept by the browser, so only a token checked here, on every request
+    (``user_for_session``), can take back a copy of it.
+    """
+    user.session_token = new_session_token()
+    db.session.flush()
+
+
+def sign_out_everywhere(user: User) -> None:
+    """The "sign out everywhere" button, the person's own or an organizer's: logged."""
+    end_sessions(user)
+    audit.record("user.sign_out_everywhere", user)
+
+
+def user_for_session(session_id: str) -> User | None:
+    """The account a session or remember-me cookie names (``User.get_id``), or None when the
+    account is gone, deactivated, or has ended its sessions since the cookie was made."""
+    user_id, _, token = session_id.partition(":")
+    if not (user_id.isascii() and user_id.isdigit()) or not token:
+        return None  # also a cookie from before sessions carried a token
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active:
+        return None
+    return user if hmac.compare_digest(user.session_token.encode(), token.encode()) else None
 
 
 def note_login(user: User) -> None:

@@ -2,6 +2,7 @@
 environment (``SECRET_KEY``, ``DATABASE_URL``, ``UPLOAD_FOLDER``, ...) override them."""
 
 import os
+from datetime import timedelta
 
 from babel import Locale
 
@@ -20,6 +21,9 @@ class Defaults:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    # "Keep me signed in" for a month, not Flask-Login's year; signing out, a new password,
+    # deactivation or "sign out everywhere" end it sooner (contest/accounts.py).
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 12
     # Request bodies (contest/security.py): a school's ZIP at most; each file to its own cap;
     # forms without files to FORM_MAX_BYTES. Larger bodies are refused before they are read.

@@ -7,6 +7,7 @@ Typed SQLAlchemy 2.0 models. Every schema change comes with an Alembic migration
 from __future__ import annotations
 
 import enum
+import secrets
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -34,6 +35,10 @@ from .rules import MIN_JURORS_PER_ENTRY, OLDEST_AGE, YOUNGEST_AGE
 
 def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(32)
 
 
 def _enum(cls: type[enum.Enum]) -> Enum:
@@ -299,6 +304,9 @@ class User(UserMixin, db.Model):
     must_change_password: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    # Every session and "keep me signed in" cookie carries it (``get_id``); a new one ends them
+    # all at once (``accounts.end_sessions``).
+    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
 
     region: Mapped[Region | None] = relationship()
     juror_stages: Mapped[list[Stage]] = relationship(secondary="stage_juror",
@@ -312,6 +320,10 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login refuses sessions of deactivated accounts
         return self.active
+
+    def get_id(self) -> str:
+        """Flask-Login's alternative id: what sessions and remember-me cookies hold."""
+        return f"{self.id}:{self.session_token}"
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)

@@ -3,7 +3,8 @@
 from flask import Flask, redirect, request, url_for
 from flask_login import current_user
 
-from ..extensions import db, login_manager
+from .. import accounts
+from ..extensions import login_manager
 from ..models import User
 from .routes import bp
 
@@ -17,11 +18,12 @@ def init_app(app: Flask) -> None:
     login_manager.session_protection = "strong"
 
     @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        return db.session.get(User, int(user_id))
+    def load_user(session_id: str) -> User | None:
+        return accounts.user_for_session(session_id)
 
     # Until a generated password is replaced, it is the only page of the app one can use.
-    allowed_meanwhile = {"auth.change_password", "auth.logout", "main.set_language", "static"}
+    allowed_meanwhile = {"auth.change_password", "auth.logout", "auth.sign_out_everywhere",
+                         "main.set_language", "static"}
 
     @app.before_request
     def require_a_new_password():

@@ -1,4 +1,13 @@
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -17,6 +26,7 @@ def login():
     if form.validate_on_submit():
         user = accounts.authenticate(form.email.data, form.password.data)
         if user is not None:
+            _fresh_session()
             login_user(user, remember=form.remember.data)
             accounts.note_login(user)
             db.session.commit()
@@ -30,10 +40,39 @@ def login():
     return render_template("auth/login.html", form=form, demo_logins=demo_logins)
 
 
+def _fresh_session() -> None:
+    # Nothing from before the sign-in rides into the signed-in session but the language.
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+
+
 @bp.post("/logout")
 def logout():
+    """Sign out: this browser and every other session of the account end."""
+    if current_user.is_authenticated:
+        accounts.end_sessions(current_user)
+        db.session.commit()
     logout_user()
     return redirect(url_for("main.index"))
+
+
+@bp.get("/account")
+@login_required
+def account():
+    """The person's own account: who they are, their password, signing out everywhere."""
+    return render_template("auth/account.html")
+
+
+@bp.post("/account/sign-out-everywhere")
+@login_required
+def sign_out_everywhere():
+    accounts.sign_out_everywhere(current_user)
+    db.session.commit()
+    logout_user()
+    flash(_("You are signed out on every device."), "success")
+    return redirect(url_for("auth.login"))
 
 
 @bp.route("/password", methods=["GET", "POST"])
@@ -44,8 +83,13 @@ def change_password():
         if not current_user.check_password(form.current.data):
             form.current.errors.append(_("This is not your current password."))
         else:
+            remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
             accounts.change_password(current_user, form.new.data)
             db.session.commit()
+            # Every other session has ended; this browser goes on with a new one.
+            _fresh_session()
+            login_user(current_user._get_current_object(),
+                       remember=remembered in request.cookies)
             flash(_("Your password has been changed."), "success")
             return redirect(accounts.home_url(current_user))
     return render_template("auth/password.html", form=form)

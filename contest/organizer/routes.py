@@ -1,6 +1,6 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, logout_user
 from sqlalchemy import func, select
 from wtforms.fields.choices import SelectChoice
 
@@ -233,6 +233,21 @@ def user_active(user_id: int):
         accounts.set_active(user, not user.active)
         db.session.commit()
         flash(_("Saved."), "success")
+    return redirect(url_for(".users"))
+
+
+@bp.post("/users/<int:user_id>/sign-out")
+@organizer_required
+def user_sign_out(user_id: int):
+    """End every session of an account (a lost phone, a juror who has left)."""
+    user = db.get_or_404(User, user_id)
+    accounts.sign_out_everywhere(user)
+    db.session.commit()
+    if user.id == current_user.id:
+        logout_user()
+        flash(_("You are signed out on every device."), "success")
+        return redirect(url_for("auth.login"))
+    flash(_("%(name)s is signed out on every device.", name=user.name), "success")
     return redirect(url_for(".users"))
 
 
