@@ -1,7 +1,7 @@
 """every account has a session token: sessions and remember-me cookies end when it changes
 
 Revision ID: 5e2a7c9d1f43
-Revises: 0b7c3e5f9a21
+Revises: 5e2a7c41d9b3
 Create Date: 2026-12-01 05:00:00.000000
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5e2a7c9d1f43'
-down_revision = '0b7c3e5f9a21'
+down_revision = '5e2a7c41d9b3'
 branch_labels = None
 depends_on = None
 
