@@ -13,3 +13,16 @@ document.addEventListener("change", function (event) {
   if (reset && menu.form.elements[reset]) menu.form.elements[reset].value = "";
   menu.form.submit();
 });
+
+// The staff menu folds behind one button on a phone (the stylesheet decides when).
+(function () {
+  var toggle = document.querySelector(".menu-toggle");
+  var menu = document.getElementById("staff-menu");
+  if (!toggle || !menu) return;
+  document.documentElement.classList.add("js-menu");
+  toggle.hidden = false;
+  toggle.addEventListener("click", function () {
+    var open = menu.classList.toggle("open");
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+  });
+})();

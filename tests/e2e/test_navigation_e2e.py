@@ -1,0 +1,177 @@
+"""Every page a role may use is reached by following links from the home page, and no page of
+any role is wider than a phone (390 px): the browser walks the site as each role would."""
+
+import re
+from collections import deque
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import expect
+from werkzeug.exceptions import HTTPException
+
+from contest import access
+from contest.extensions import db
+from contest.judging import operations
+from contest.models import EntryStatus, Fact, Phase, Role, StageStatus
+
+from ..factories import PASSWORD, score
+from .conftest import ARTIFACTS, shot, sign_in
+
+PHONE = {"width": 390, "height": 844}
+# Files, not pages: they download and have no width.
+DOWNLOADS = (".pdf", ".csv", ".xlsx", ".zip", ".jpg", ".jpeg", ".png", ".webp", ".json", ".txt")
+# The first elements that stick out on the right, to say what to fix.
+OVERFLOWING = """() => {
+  const edge = document.documentElement.clientWidth, found = [];
+  for (const e of document.querySelectorAll("body *")) {
+    const box = e.getBoundingClientRect();
+    if (box.width && box.right > edge + 0.5 && found.length < 4)
+      found.push(e.tagName.toLowerCase() + (e.id ? "#" + e.id : "")
+                 + (typeof e.className === "string" && e.className ? "." + e.className.trim().split(/\\s+/).join(".") : "")
+                 + " " + Math.round(box.right) + "px");
+  }
+  return found;
+}"""
+PER_ENDPOINT = 4  # a list of 50 drawings is one page shape: a few of each are enough
+
+# Pages reached only as the answer to an action, never by a link: the page after sending a
+# drawing or a school's batch (it holds the tracking codes), a background job's progress.
+# A family's status page opens from the tracking code they type in.
+AFTER_AN_ACTION = {"submit.done", "submit.batch_done", "jobs.page", "submit.status"}
+
+
+def _walk(page, live, start: str = "/"):
+    """Follow every same-site link from ``start``; return {endpoint: [urls]} and the pages
+    wider than the phone."""
+    adapter = live.app.url_map.bind("127.0.0.1")
+    seen, reached, too_wide = set(), {}, []
+    queue = deque([start])
+    while queue:
+        path = queue.popleft()
+        if path in seen:
+            continue
+        seen.add(path)
+        try:
+            endpoint, _ = adapter.match(urlsplit(path).path, method="GET")
+        except HTTPException:
+            continue
+        if endpoint == "static" or len(reached.get(endpoint, [])) >= PER_ENDPOINT:
+            continue
+        response = page.goto(live.url + path)
+        if response is None or not response.headers.get("content-type", "").startswith("text/html"):
+            continue
+        assert response.status < 500, path
+        reached.setdefault(endpoint, []).append(path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > PHONE["width"]:
+            too_wide.append(f"{path}: {width} px ({', '.join(page.evaluate(OVERFLOWING))})")
+            page.screenshot(path=str(ARTIFACTS / f"too-wide-{endpoint}.png"), full_page=True)
+        for href in page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)"):
+            parts = urlsplit(href)
+            if f"{parts.scheme}://{parts.netloc}" != live.url:
+                continue
+            if parts.path.lower().endswith(DOWNLOADS) or parts.path.startswith("/static/"):
+                continue
+            queue.append(parts.path + (f"?{parts.query}" if parts.query else ""))
+    return reached, too_wide
+
+
+def _download(rule: str) -> bool:
+    return (rule.lower().endswith(DOWNLOADS) or rule.endswith((".<fmt>", "/download"))
+            or "<path:" in rule)
+
+
+def _pages_of(app, role: Role | None) -> set[str]:
+    """The endpoints of HTML pages ``role`` (None: a visitor) may open."""
+    pages, visitor = set(), app.test_client()
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods or rule.endpoint == "static":
+            continue
+        if _download(rule.rule):
+            continue
+        roles = access.required_roles(app.view_functions[rule.endpoint])
+        if (role is None and roles is None and not rule.arguments
+                and "/auth/login" in visitor.get(rule.rule).headers.get("Location", "")):
+            continue  # any signed-in person's page (their account)
+        if roles is None or (role is not None and role in roles):
+            pages.add(rule.endpoint)
+    return pages
+
+
+@pytest.fixture
+def season(live):
+    """A contest in regional judging: Moscow's jury is scoring (one juror has begun), Saint
+    Petersburg's has closed with a ranking; its coordinator, an organizer, a fact."""
+    make = live.make
+    contest = make.contest(phase=Phase.SUBMISSIONS_OPEN)
+    drawings = {code: [make.entry(contest, code, status=EntryStatus.ACCEPTED) for _ in range(3)]
+                for code in ("RU-MOW", "RU-SPE")}
+    contest.phase = Phase.REGIONAL_JUDGING
+    stage, closed = make.stage(contest, "RU-MOW"), make.stage(contest, "RU-SPE")
+    jurors = {s.id: [make.user(Role.JUROR, stage=s) for _ in range(3)] for s in (stage, closed)}
+    for s in (stage, closed):
+        operations.change_status(s, StageStatus.JUDGING_OPEN)
+    for juror in jurors[closed.id]:
+        for n, entry in enumerate(drawings["RU-SPE"]):
+            score(closed, juror, entry, 5 + n, 6, 7)
+    operations.change_status(closed, StageStatus.JUDGING_CLOSED)
+    jurors = jurors[stage.id]
+    score(stage, jurors[0], drawings["RU-MOW"][0], 8, 7, 9)
+    jurors[0].email = "juror@example.org"
+    make.user(Role.COORDINATOR, region=closed.region, email="coord@example.org")
+    make.user(Role.ORGANIZER, email="org@example.org")
+    db.session.add(Fact(text_ru="Кальций нужен костям.", source_ru="ВОЗ", month=10))
+    db.session.commit()
+    return contest
+
+
+def _check(browser, live, role: Role | None, email: str | None = None):
+    context = browser.new_context(locale="ru-RU", viewport=PHONE, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    if email:
+        sign_in(page, live.url, email, PASSWORD)
+    reached, too_wide = _walk(page, live)
+    context.close()
+
+    expected = _pages_of(live.app, role) - AFTER_AN_ACTION
+    if role is not None:  # staff may open the families' pages, but do not need them
+        expected -= _pages_of(live.app, None)
+    unreached = sorted(expected - set(reached))
+    assert not unreached, f"no link leads to {unreached}"
+    assert not too_wide, f"wider than a phone: {too_wide}"
+
+
+@pytest.mark.parametrize("role,email", [
+    (Role.ORGANIZER, "org@example.org"), (Role.COORDINATOR, "coord@example.org"),
+    (Role.JUROR, "juror@example.org")])
+def test_every_staff_page_is_linked_and_fits_a_phone(live, browser, season, role, email):
+    _check(browser, live, role, email)
+
+
+def test_every_public_page_is_linked_and_fits_a_phone(live, browser):
+    contest = live.make.contest(phase=Phase.SUBMISSIONS_OPEN)
+    live.make.entry(contest, "RU-TA")
+    _check(browser, live, None)
+
+
+def test_on_a_phone_the_staff_menu_folds_behind_one_button(live, browser, season):
+    context = browser.new_context(locale="ru-RU", viewport=PHONE, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    sign_in(page, live.url, "org@example.org", PASSWORD)
+    calendar = page.get_by_role("link", name="Календарь")
+    menu = page.get_by_role("button", name="Меню")
+    expect(calendar).to_be_hidden()
+    expect(menu).to_have_attribute("aria-expanded", "false")
+    header = page.locator(".site-header").bounding_box()
+    assert header["height"] < 220  # brand, languages, the public links and the button only
+    menu.click()
+    expect(menu).to_have_attribute("aria-expanded", "true")
+    expect(calendar).to_be_visible()
+    shot(page, "staff-menu-phone")
+    calendar.click()
+    expect(page).to_have_url(re.compile("/calendar"))
+    page.set_viewport_size({"width": 1280, "height": 900})  # a desktop shows the links as a row
+    expect(page.get_by_role("button", name="Меню")).to_be_hidden()
+    expect(page.get_by_role("link", name="Календарь")).to_be_visible()
+    context.close()
