@@ -23,12 +23,21 @@ DOWNLOADS = (".pdf", ".csv", ".xlsx", ".zip", ".jpg", ".jpeg", ".png", ".webp", 
 # The first elements that stick out on the right, to say what to fix.
 OVERFLOWING = """() => {
   const edge = document.documentElement.clientWidth, found = [];
+  const name = e => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "")
+    + (typeof e.className === "string" && e.className ? "." + e.className.trim().split(/\\s+/).join(".") : "");
   for (const e of document.querySelectorAll("body *")) {
     const box = e.getBoundingClientRect();
     if (box.width && box.right > edge + 0.5 && found.length < 4)
-      found.push(e.tagName.toLowerCase() + (e.id ? "#" + e.id : "")
-                 + (typeof e.className === "string" && e.className ? "." + e.className.trim().split(/\\s+/).join(".") : "")
-                 + " " + Math.round(box.right) + "px");
+      found.push(name(e) + " " + Math.round(box.right) + "px");
+  }
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const range = document.createRange();
+  while (walker.nextNode() && found.length < 4) {  // a word too long for its box
+    range.selectNodeContents(walker.currentNode);
+    const box = range.getBoundingClientRect();
+    if (box.width && box.right > edge + 0.5)
+      found.push("text in " + name(walker.currentNode.parentElement) + ": "
+                 + walker.currentNode.textContent.trim().slice(0, 40));
   }
   return found;
 }"""
