@@ -26,7 +26,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(config.from_environment())
     else:
         app.config.update(test_config)
-    from . import (  # noqa: F401  (certificates registers its background job)
+    from . import (  # noqa: F401  (certificates registers its background job, mail its task)
         access,
         auth,
         certificates,
@@ -35,6 +35,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         errors,
         i18n,
         jobs,
+        mail,
         main,
         media,
         organizer,

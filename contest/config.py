@@ -49,10 +49,24 @@ class Defaults:
     DEMO_MODE = False
     MAIL_SERVER = None  # when unset, emails are written to instance/outbox/
     MAIL_PORT = 25
-    MAIL_USE_TLS = False
+    MAIL_USE_TLS = False  # STARTTLS on a plain connection (port 587)
+    MAIL_USE_SSL = False  # TLS from the first byte (port 465)
     MAIL_USERNAME = None
     MAIL_PASSWORD = None
     MAIL_SENDER = "contest@localhost"
+    MAIL_REPLY_TO = None  # where answers go, e.g. the organizers' own mailbox
+    MAIL_TIMEOUT_SECONDS = 20
+    # Tries of a message before it is marked failed; the wait after the first failed try,
+    # four times longer after each next one (1, 4, 16, 64, 256 minutes).
+    MAIL_MAX_ATTEMPTS = 6
+    MAIL_RETRY_SECONDS = 60
+    # A failed message's content is kept this long, for the organizers' "send again".
+    MAIL_FAILED_KEEP_DAYS = 7
+    # A link to choose a password: an invitation's lifetime, a forgotten password's.
+    INVITATION_DAYS = 5
+    PASSWORD_RESET_HOURS = 2
+    # Password links, and lost tracking codes, sent to one address per hour; more are not.
+    MAIL_LINKS_PER_HOUR = 3
     PUBLIC_URL = "http://127.0.0.1:5000"  # for links in emails sent outside a request
     JOBS_URL = None  # the job queue: a SQLite file (instance/jobs.db) or redis://…
     JOBS_WORK_FOLDER = None  # scratch space of running jobs (instance/jobs-work)
@@ -69,14 +83,15 @@ class Defaults:
 def from_environment() -> dict:
     """Settings given as environment variables, for containers and production."""
     names = ("SECRET_KEY", "DATABASE_URL", "UPLOAD_FOLDER", "MAIL_SERVER", "MAIL_USERNAME",
-             "MAIL_PASSWORD", "MAIL_SENDER", "RATELIMIT_STORAGE_URI", "PUBLIC_URL", "JOBS_URL")
+             "MAIL_PASSWORD", "MAIL_SENDER", "MAIL_REPLY_TO", "RATELIMIT_STORAGE_URI",
+             "PUBLIC_URL", "JOBS_URL")
     found = {name: os.environ[name] for name in names if os.environ.get(name)}
     if "DATABASE_URL" in found:
         found["SQLALCHEMY_DATABASE_URI"] = _sqlalchemy_url(found.pop("DATABASE_URL"))
     for name in ("MAIL_PORT", "TRUSTED_PROXIES"):
         if os.environ.get(name):
             found[name] = int(os.environ[name])
-    for name in ("DEMO_MODE", "MAIL_USE_TLS", "SESSION_COOKIE_SECURE"):
+    for name in ("DEMO_MODE", "MAIL_USE_TLS", "MAIL_USE_SSL", "SESSION_COOKIE_SECURE"):
         if os.environ.get(name):
             found[name] = os.environ[name] not in ("0", "false", "no", "")
     # Behind TLS the "remember me" cookie is as secret as the session's.

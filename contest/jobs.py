@@ -50,6 +50,12 @@ from .uploads import files
 # kind -> function(job, progress) returning (storage key, download name) of the result
 HANDLERS: dict[str, Callable[[Job, Callable[[int, int, str], None]], tuple[str, str]]] = {}
 
+# name -> function(*args) run in the worker with the app's context: small tasks (one e-mail)
+# that keep their own record instead of a Job row (see ``task``)
+TASKS: dict[str, Callable[..., None]] = {}
+# functions the watchman calls with ``recover``: each puts its own lost work back on its feet
+RECOVERIES: list[Callable[[], dict[str, int]]] = []
+
 jobs_cli = AppGroup("jobs", help="The background job worker.")
 
 # The tries this process is working on (job id -> attempt), for its heartbeat.
@@ -75,6 +81,46 @@ def handler(kind: str):
     return register
 
 
+def task(name: str):
+    """Register a small task for the queue; it is started with ``enqueue(name, *args)``.
+
+    Unlike a job it has no Job row: the task keeps its own record (a ``Message`` row), so it
+    must be safe to run twice (claim the row first) and say itself what became of it.
+    """
+
+    def register(function):
+        TASKS[name] = function
+        return function
+
+    return register
+
+
+def recovery(function: Callable[[], dict[str, int]]):
+    """Register a function the watchman calls every ``JOBS_HEARTBEAT_SECONDS``."""
+    RECOVERIES.append(function)
+    return function
+
+
+def enqueue(name: str, *args, delay: float | None = None) -> None:
+    """Queue a registered task, now or in ``delay`` seconds; QueueUnavailable if the queue
+    cannot be reached. Tests (``JOBS_IMMEDIATE``) run it at once in a context of its own."""
+    app = current_app._get_current_object()
+    huey = app.extensions["huey"]
+    if huey.immediate:
+        if delay is None:
+            with app.app_context():  # a session of its own, as in the worker
+                TASKS[name](*args)
+        return  # a later try in tests: whoever tests it calls the task or the recovery
+    try:
+        if delay is None:
+            app.extensions["tasks"][name](*args)
+        else:
+            app.extensions["tasks"][name].schedule(args=args, delay=delay)
+    except Exception as error:  # redis.ConnectionError, sqlite3.OperationalError, ...
+        current_app.logger.error("Job queue unreachable: %r", error)
+        raise QueueUnavailable(str(error)) from error
+
+
 def init_app(app: Flask) -> None:
     url = app.config.get("JOBS_URL") or str(Path(app.instance_path) / "jobs.db")
     if url.startswith(("redis://", "rediss://", "unix://")):
@@ -88,8 +134,16 @@ def init_app(app: Flask) -> None:
         with app.app_context():
             run(job_id)
 
+    def make_task(name: str, function: Callable[..., None]):
+        def run_task(*args) -> None:
+            with app.app_context():
+                function(*args)
+
+        return huey.task(name=name)(run_task)
+
     app.extensions["huey"] = huey
     app.extensions["run_job"] = run_job
+    app.extensions["tasks"] = {name: make_task(name, f) for name, f in TASKS.items()}
     app.cli.add_command(jobs_cli)
     app.register_error_handler(QueueUnavailable, lambda e: errors.render_unavailable(_l(
         "The background job queue cannot be reached, so nothing was started. Please try "
@@ -295,6 +349,8 @@ class Watchman(threading.Thread):
                 try:
                     heartbeat()
                     counts = recover()
+                    for function in RECOVERIES:  # other work's own records (messages)
+                        counts |= {k: v for k, v in function().items() if v}
                     if any(counts.values()):
                         self.app.logger.warning("Job recovery: %s", counts)
                 except Exception:  # the database may be away for a while; keep watching

@@ -307,6 +307,9 @@ class User(UserMixin, db.Model):
     # Every session and "keep me signed in" cookie carries it (``get_id``); a new one ends them
     # all at once (``accounts.end_sessions``).
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
+    # The last invitation to choose a password, and when the person chose one through it.
+    invited_at: Mapped[datetime | None]
+    invitation_accepted_at: Mapped[datetime | None]
 
     region: Mapped[Region | None] = relationship()
     juror_stages: Mapped[list[Stage]] = relationship(secondary="stage_juror",
@@ -518,6 +521,55 @@ class Job(db.Model):
         if self.status is JobStatus.DONE:
             return 100
         return int(100 * self.done / self.total) if self.total else 0
+
+
+class MessageStatus(enum.Enum):
+    QUEUED = "queued"  # waiting for its (next) try
+    SENDING = "sending"  # a worker is handing it to the mail server
+    SENT = "sent"
+    FAILED = "failed"  # out of tries; logged and shown on the organizers' messages page
+
+    @property
+    def label(self) -> str:
+        return str(MESSAGE_STATUS_LABELS[self])
+
+
+MESSAGE_STATUS_LABELS = {
+    MessageStatus.QUEUED: _l("Waiting"),
+    MessageStatus.SENDING: _l("Sending"),
+    MessageStatus.SENT: _l("Sent"),
+    MessageStatus.FAILED: _l("Failed"),
+}
+
+
+class Message(db.Model):
+    """One e-mail, from the moment it is decided until the mail server took it (see ``mail``).
+
+    The content (subject, bodies, attachment) is kept only until the message is sent; a
+    failed message keeps it for ``MAIL_FAILED_KEEP_DAYS`` so an organizer can send it again.
+    What stays is what the messages page shows: kind, recipient, language, state, times.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    recipient: Mapped[str] = mapped_column(String(254), index=True)
+    language: Mapped[str] = mapped_column(String(5), default=DEFAULT_LANGUAGE)
+    status: Mapped[MessageStatus] = mapped_column(_enum(MessageStatus),
+                                                  default=MessageStatus.QUEUED, index=True)
+    subject: Mapped[str] = mapped_column(String(300), default="")
+    body_text: Mapped[str] = mapped_column(Text, default="")
+    body_html: Mapped[str] = mapped_column(Text, default="")
+    # a file in storage sent with the message (a school's list of codes), removed once sent
+    attachment_key: Mapped[str] = mapped_column(String(200), default="")
+    attachment_name: Mapped[str] = mapped_column(String(200), default="")
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    # when the next try is due (queued), or when the running try began (sending)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+    failed_at: Mapped[datetime | None]
+    content_erased_at: Mapped[datetime | None]
 
 
 class Fact(Localized, db.Model):

@@ -3,13 +3,13 @@
 Anyone may type any e-mail address into the public form, so the receipt holds only the
 contest's own text and the tracking code, never what the sender wrote, and one address gets
 at most ``MAIL_RECEIPTS_PER_DAY`` receipts a day. Subjects never hold a visitor's text.
+Every message goes through ``mail.compose`` (queued, delivered by the job worker).
 """
 
 from datetime import timedelta
 
-from flask import current_app, has_request_context, render_template, url_for
-from flask_babel import force_locale
-from flask_babel import gettext as _
+from flask import current_app, url_for
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from . import mail
@@ -25,14 +25,13 @@ def submitted(entry: Entry) -> None:
         current_app.logger.info("Receipt for entry %s not sent: daily limit of the address",
                                 entry.id)
         return
-    _send(entry, "mail/submitted.txt",
-          lambda: _("Your drawing has been received: code %(code)s",
-                    code=format_code(entry.code)))
+    _send(entry, "receipt", "submitted",
+          _l("Your drawing has been received: code %(code)s", code=format_code(entry.code)))
 
 
 def status_changed(entry: Entry) -> None:
-    _send(entry, "mail/status.txt",
-          lambda: _("News about your drawing: code %(code)s", code=format_code(entry.code)))
+    _send(entry, "status", "status",
+          _l("News about your drawing: code %(code)s", code=format_code(entry.code)))
 
 
 def _receipts_today(address: str) -> int:
@@ -44,14 +43,15 @@ def _receipts_today(address: str) -> int:
         Entry.submitted_at >= utcnow() - timedelta(days=1)))
 
 
-def _send(entry: Entry, template: str, subject) -> None:
+def _send(entry: Entry, kind: str, template: str, subject, **context) -> None:
     if not entry.guardian_email or entry.contacts_purged_at:
         return
-    if not has_request_context():  # the CLI or a background job: build links to PUBLIC_URL
-        with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
-            return _send(entry, template, subject)
-    with force_locale(entry.locale or DEFAULT_LANGUAGE):
-        body = render_template(template, entry=entry, code=format_code(entry.code),
-                               status_url=url_for("submit.status", code=entry.code,
-                                                  _external=True))
-        mail.send(entry.guardian_email, subject(), body)
+    with mail.links():
+        mail.compose(entry.guardian_email, kind, template, subject,
+                     language=entry.locale or DEFAULT_LANGUAGE, entry=entry,
+                     contest=entry.contest, code=format_code(entry.code),
+                     status_url=_status_url(entry), **context)
+
+
+def _status_url(entry: Entry) -> str:
+    return url_for("submit.status", code=entry.code, _external=True)

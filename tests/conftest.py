@@ -112,3 +112,15 @@ def login(client):
         return user
 
     return sign_in
+
+
+@pytest.fixture
+def smtp(app):
+    """A real SMTP server the app sends to; ``smtp.received`` holds the parsed messages."""
+    from .smtp import Mailbox
+
+    mailbox = Mailbox()
+    mailbox.start()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=mailbox.port)
+    yield mailbox
+    mailbox.stop()

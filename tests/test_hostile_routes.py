@@ -39,7 +39,8 @@ def world(make, client, login):
              "user_id": jurors[1].id, "category_id": contest.age_categories[0].id,
              "criterion_id": contest.criteria[0].id, "year": contest.year,
              "code": entries[0].code, "kind": "preview", "fmt": "csv", "slot": 1,
-             "key": "k", "name": "calendar.pdf", "fact_id": 1, "job_id": 1, "export_id": 1}
+             "key": "k", "name": "calendar.pdf", "fact_id": 1, "job_id": 1, "export_id": 1,
+             "message_id": 1, "token": "not-a-token"}
     return people, valid
 
 

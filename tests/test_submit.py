@@ -64,7 +64,7 @@ def test_submit_a_drawing(app, client, make, contest):
     assert len(mail) == 1
     message = email.message_from_bytes(mail[0].read_bytes(), policy=email.policy.default)
     assert message["To"] == "anna@example.org"
-    assert format_code(entry.code) in message.get_content()
+    assert format_code(entry.code) in message.get_body(preferencelist=("plain",)).get_content()
 
 
 def test_birth_date_gives_the_category(client, make, contest):

@@ -65,8 +65,8 @@ def moderate(entry: Entry, status: EntryStatus, reason: str = "", note: str | No
     if note is not None and note.strip() != entry.moderation_note:
         entry.moderation_note = details["note"] = note.strip()
     audit.record("entry.moderate", entry, **details)
+    notifications.status_changed(entry)  # leaves with the decision's commit, or not at all
     db.session.commit()
-    notifications.status_changed(entry)
 
 
 def may_send_new_photo(entry: Entry) -> bool:

@@ -4,7 +4,7 @@ from flask_login import current_user, logout_user
 from sqlalchemy import func, select
 from wtforms.fields.choices import SelectChoice
 
-from .. import accounts, audit, contests, entries
+from .. import accounts, audit, contests, entries, mail
 from ..access import organizer_required
 from ..extensions import db
 from ..judging import operations
@@ -14,6 +14,8 @@ from ..models import (
     Contest,
     Criterion,
     Entry,
+    Message,
+    MessageStatus,
     Phase,
     Region,
     Role,
@@ -320,3 +322,39 @@ def _open_stages() -> list[Stage]:
     return list(db.session.scalars(
         select(Stage).join(Contest).where(Contest.phase != Phase.CLOSED)
         .order_by(Contest.year.desc(), Stage.kind, Stage.id)))
+
+
+MESSAGES_PAGE_SIZE = 100
+
+
+@bp.get("/messages")
+@organizer_required
+def messages():
+    """Every e-mail the site sent or tries to send, newest first: kind, masked recipient,
+    state; failed ones first of all, with what the mail server said."""
+    page = max(request.args.get("page", 1, type=int), 1)
+    state = request.args.get("state", "")
+    query = select(Message).order_by(Message.id.desc())
+    if state in {s.value for s in MessageStatus}:
+        query = query.where(Message.status == MessageStatus(state))
+    rows = db.session.scalars(query.offset((page - 1) * MESSAGES_PAGE_SIZE)
+                              .limit(MESSAGES_PAGE_SIZE + 1)).all()
+    counts = dict(db.session.execute(select(Message.status, func.count(Message.id))
+                                     .group_by(Message.status)).all())
+    return render_template("organizer/messages.html", rows=rows[:MESSAGES_PAGE_SIZE],
+                           page=page, more=len(rows) > MESSAGES_PAGE_SIZE, state=state,
+                           counts=counts, statuses=list(MessageStatus), kinds=mail.KINDS,
+                           mask=mail.mask)
+
+
+@bp.post("/messages/<int:message_id>/again")
+@organizer_required
+def message_again(message_id: int):
+    """Send a failed message again, while its content is kept."""
+    message = db.get_or_404(Message, message_id)
+    if mail.send_again(message):
+        db.session.commit()
+        flash(_("The message is queued again."), "success")
+    else:
+        flash(_("This message cannot be sent again."), "error")
+    return redirect(url_for(".messages"))

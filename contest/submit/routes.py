@@ -60,6 +60,7 @@ def submit():
         else:
             notifications.submitted(entry)
             family.remember_sent([entry])
+            db.session.commit()
             for warning in image.warnings:
                 flash(str(warning), "info")
             return redirect(url_for(".done", code=entry.code))
@@ -91,6 +92,7 @@ def batch():
         else:
             for entry in stored:
                 notifications.submitted(entry)
+            db.session.commit()
             return redirect(url_for(".batch_done", key=_remember_batch(stored)))
     status = 422 if problems or form.errors else 200
     return render_template("submit/batch.html", form=form, contest=contest,
