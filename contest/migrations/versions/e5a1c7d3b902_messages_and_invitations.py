@@ -1,7 +1,7 @@
 """e-mail messages delivered by the job worker; account invitations
 
 Revision ID: e5a1c7d3b902
-Revises: 0b7c3e5f9a21
+Revises: 5e2a7c9d1f43
 Create Date: 2026-12-01 05:00:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'e5a1c7d3b902'
-down_revision = '0b7c3e5f9a21'
+down_revision = '5e2a7c9d1f43'
 branch_labels = None
 depends_on = None
 
