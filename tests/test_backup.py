@@ -139,7 +139,7 @@ def test_a_backup_taken_during_submissions_restores_the_same_site(installations,
     source_files, target_files = _files(source), _files(target)
     assert all(source_files[path] == data for path, data in target_files.items())
     for entry in target_rows["entry"].values():
-        for name in ("original", "print.jpg", "preview.jpg", "thumb.jpg"):
+        for name in ("print.jpg", "preview.jpg", "thumb.jpg"):
             assert f"{entry['image_key']}/{name}" in target_files
     # And the restored site answers with a restored family's drawing.
     code = next(iter(target_rows["entry"].values()))["code"]

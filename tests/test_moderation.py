@@ -4,7 +4,7 @@ import io
 import json
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageChops, ImageStat
 
 from contest import entries
 from contest.extensions import db
@@ -79,17 +79,26 @@ def test_save_and_next(client, make, login, contest, coordinator):
     assert response.headers["Location"] == f"/coordinator/entries/{second.id}"
 
 
-def test_rotate_keeps_the_original(client, make, login, contest, coordinator):
+def test_rotate_turns_every_copy_and_back_without_visible_loss(client, make, login, contest,
+                                                                coordinator):
     entry = make.entry(contest, size=(1200, 900))
-    original = files.storage().read(files.image_key(entry, "original"))
+
+    def stored(kind):
+        return Image.open(io.BytesIO(files.storage().read(files.image_key(entry, kind))))
+
+    before = stored("print").convert("RGB")
     login(coordinator)
     client.post(f"/coordinator/entries/{entry.id}/rotate", data={"degrees": "90"})
     assert (entry.width, entry.height, entry.rotation) == (900, 1200, 90)
-    preview = Image.open(io.BytesIO(files.storage().read(files.image_key(entry, "preview"))))
-    assert preview.height > preview.width
-    assert files.storage().read(files.image_key(entry, "original")) == original
+    assert [stored(kind).size for kind in ("print", "preview", "thumb")] == [
+        (900, 1200), (900, 1200), (300, 400)]
+    # turned clockwise: the top-left corner of the drawing is now its top-right corner
+    assert stored("print").getpixel((899, 0)) == pytest.approx(before.getpixel((0, 0)), abs=12)
     client.post(f"/coordinator/entries/{entry.id}/rotate", data={"degrees": "-90"})
-    assert entry.rotation == 0
+    assert entry.rotation == 0 and stored("print").size == (1200, 900)
+    after = stored("print").convert("RGB")
+    difference = ImageChops.difference(before, after).convert("L")
+    assert ImageStat.Stat(difference).mean[0] < 1.5  # two generations at print quality
     assert client.post(f"/coordinator/entries/{entry.id}/rotate",
                        data={"degrees": "45"}).status_code == 400
 

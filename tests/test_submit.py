@@ -8,10 +8,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from contest import entries
 from contest.codes import format_code
 from contest.extensions import db
 from contest.models import Entry, EntryStatus, Phase, StageStatus
 from contest.rules import OLDEST_AGE, YOUNGEST_AGE
+from contest.uploads.pipeline import process_image
 
 from .factories import jpeg
 
@@ -57,7 +59,7 @@ def test_submit_a_drawing(app, client, make, contest):
     assert {c.kind: c.granted for c in entry.consents} == {
         "personal_data": True, "show_name": False, "print": True}
     assert all(c.version for c in entry.consents)
-    assert len(stored_files(app)) == 4
+    assert len(stored_files(app)) == 3
     page = client.get(response.headers["Location"]).data.decode()
     assert format_code(entry.code) in page
     mail = list(Path(app.config["OUTBOX_FOLDER"]).glob("*.eml"))
@@ -129,7 +131,7 @@ def test_same_image_twice_is_refused(app, client, make, contest):
     client.post("/submit", data=form(make, image=image))
     response = client.post("/submit", data=form(make, image=image, child_first_name="Петя"))
     assert "уже присылали".encode() in response.data
-    assert entry_count() == 1 and len(stored_files(app)) == 4
+    assert entry_count() == 1 and len(stored_files(app)) == 3
 
 
 def test_same_child_twice_is_refused(client, make, contest):
@@ -218,7 +220,7 @@ def test_better_photo_when_asked(app, client, make, contest):
                            data={"image": (io.BytesIO(jpeg(seed=99)), "better.jpg")})
     assert response.status_code == 302
     assert entry.status is EntryStatus.RECEIVED and entry.image_key != old_key
-    assert len(stored_files(app)) == 4
+    assert len(stored_files(app)) == 3
 
 
 @pytest.mark.parametrize("image, filename, message", [
@@ -230,8 +232,10 @@ def test_a_refused_better_photo_is_explained_on_the_status_page(app, client, mak
                                                                 image, filename, message):
     entry = make.entry(contest, status=EntryStatus.NEEDS_PHOTO)
     old_key, files = entry.image_key, len(stored_files(app))
-    if image is None:  # the very drawing already in the contest
-        image = Path(app.config["UPLOAD_FOLDER"], old_key, "original").read_bytes()
+    if image is None:  # the very drawing already in the contest, sent for another child
+        image = jpeg(seed=4242)
+        entries.submit(contest, make.details(make.region("RU-MOW")), process_image(image))
+        files = len(stored_files(app))
     elif image == "small":
         image = jpeg((200, 150))
     response = client.post(f"/status/{entry.code}/photo",
@@ -499,5 +503,5 @@ def test_a_multi_line_cell_ends_with_the_codes_and_everything_stored(app, client
     assert all(format_code(e.code) in page for e in stored)
     kept = {str(p.relative_to(app.config["UPLOAD_FOLDER"])) for p in stored_files(app)}
     assert kept == {f"{e.image_key}/{name}" for e in stored
-                    for name in ("original", "print.jpg", "preview.jpg", "thumb.jpg")}
+                    for name in ("print.jpg", "preview.jpg", "thumb.jpg")}
     assert len(list(Path(app.config["OUTBOX_FOLDER"]).glob("*.eml"))) == 2

@@ -1,7 +1,8 @@
 """An entry's drawing after it is stored: turned, masked, or replaced by a better photo.
 
-The original stays as uploaded; every change makes the derivatives afresh from it or from the
-unmasked copies, so nothing is lost by changing one's mind.
+The uploaded file is not kept (see ``uploads.pipeline``): a turn is made on the print master
+and the web copies are made afresh from it; masks are drawn on copies of the unmasked
+preview and thumbnail, so clearing them loses nothing.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from .. import audit
 from ..extensions import db
 from ..models import Entry, EntryStatus
 from ..uploads.files import ENTRY_FILES, entry_files, image_key, storage, upload_limits
-from ..uploads.pipeline import ProcessedImage, process_image, redact, rotate
+from ..uploads.pipeline import ProcessedImage, redact, rotate, web_copies
 from ..uploads.storage import storing
 from .moderation import require_moderation_open
 from .submission import DUPLICATE_IMAGE, EntryError
@@ -25,25 +26,19 @@ MIN_MASK = 0.01
 
 
 def rotate_entry(entry: Entry, degrees: int) -> None:
-    """Turn the drawing (print, preview, thumbnail); the original stays as uploaded.
-
-    The derivatives are made afresh from the original and turned by the total angle, so
-    turning back and forth never costs quality.
-    """
+    """Turn the drawing: the print master by ``degrees``, the preview and thumbnail made
+    afresh from it (each turn re-encodes the print master once, at print quality)."""
     require_moderation_open(entry)
     store = storage()
-    total = (entry.rotation + degrees) % 360
-    image = process_image(store.read(image_key(entry, "original")), None, upload_limits())
-    made = {"print": image.print_master, "preview": image.preview, "thumb": image.thumbnail}
-    turned = {image_key(entry, kind): rotate(data, total) if total else data
-              for kind, data in made.items()}
+    print_master = rotate(store.read(image_key(entry, "print")), degrees)
+    preview, thumbnail = web_copies(print_master, upload_limits())
     if entry.jury_masks:
         entry.jury_masks = []  # the rectangles were drawn on the old orientation
         store.delete(f"{entry.image_key}/jury.jpg")
         store.delete(f"{entry.image_key}/public.jpg")
-    for key, data in turned.items():
-        store.put(key, data)
-    entry.rotation = total
+    for kind, data in (("print", print_master), ("preview", preview), ("thumb", thumbnail)):
+        store.put(image_key(entry, kind), data)
+    entry.rotation = (entry.rotation + degrees) % 360
     if degrees % 180:
         entry.width, entry.height = entry.height, entry.width
     audit.record("entry.rotate", entry, degrees=degrees)
@@ -94,7 +89,7 @@ def replace_image(entry: Entry, image: ProcessedImage) -> None:
     prefix = f"{old_prefix.rsplit('/', 1)[0]}/{secrets.token_hex(8)}"  # never the code
     with storing(storage(), entry_files(prefix, image)):
         entry.image_key, entry.image_sha256 = prefix, image.sha256
-        entry.image_format, entry.image_bytes = image.format, len(image.original)
+        entry.image_format, entry.image_bytes = image.format, image.original_bytes
         entry.width, entry.height = image.width, image.height
         entry.effective_dpi = image.effective_dpi
         entry.rotation, entry.jury_masks = 0, []

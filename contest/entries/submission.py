@@ -209,7 +209,7 @@ def _new_entry(contest: Contest, details: EntryDetails, image: ProcessedImage, a
         guardian_email=details.guardian_email.strip().lower(),
         guardian_phone=details.guardian_phone.strip(),
         image_key=_new_image_key(contest), image_sha256=image.sha256,
-        image_format=image.format, image_bytes=len(image.original), width=image.width,
+        image_format=image.format, image_bytes=image.original_bytes, width=image.width,
         height=image.height, effective_dpi=image.effective_dpi, submitted_via=via,
     )
     now = utcnow()

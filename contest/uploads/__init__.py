@@ -12,6 +12,7 @@ from .pipeline import (
     process_image,
     redact,
     rotate,
+    web_copies,
 )
 from .storage import FileSystemStorage, InvalidKey, Storage, check_key, storing
 
@@ -30,4 +31,5 @@ __all__ = [
     "redact",
     "rotate",
     "storing",
+    "web_copies",
 ]

@@ -11,15 +11,19 @@ from typing import TYPE_CHECKING
 
 from flask import current_app
 
-from .pipeline import ProcessedImage, UploadLimits
+from .pipeline import ProcessedImage, SpooledImage, UploadLimits
 from .storage import FileSystemStorage, Storage
 
 if TYPE_CHECKING:
     from ..models import Entry
 
-# Every file an entry may have under its prefix: the four the pipeline makes, and the masked
-# copies (``jury``, ``public``) the coordinator's masks make.
-ENTRY_FILES = ("original", "print.jpg", "preview.jpg", "thumb.jpg", "jury.jpg", "public.jpg")
+# Every file an entry may have under its prefix: the three the pipeline makes, the masked
+# copies (``jury``, ``public``) the coordinator's masks make, and the uploaded file as it was
+# kept before the pipeline stopped keeping it (``LEGACY_ORIGINAL``; see
+# ``flask storage strip-metadata``), so that deleting an entry's files deletes that too.
+LEGACY_ORIGINAL = "original"
+ENTRY_FILES = ("print.jpg", "preview.jpg", "thumb.jpg", "jury.jpg", "public.jpg",
+               LEGACY_ORIGINAL)
 
 
 def storage() -> Storage:
@@ -50,12 +54,11 @@ def image_key(entry: Entry, kind: str) -> str:
         kind = "preview"
     if kind == "public":
         kind = "public" if hides_signature(entry) else "thumb"
-    if kind == "original":
-        return f"{entry.image_key}/original"
     return f"{entry.image_key}/{kind}.jpg"
 
 
-def entry_files(prefix: str, image: ProcessedImage) -> dict[str, bytes]:
-    """The files of a new drawing under ``prefix`` (an entry's ``image_key``), key to bytes."""
-    return {f"{prefix}/original": image.original, f"{prefix}/print.jpg": image.print_master,
-            f"{prefix}/preview.jpg": image.preview, f"{prefix}/thumb.jpg": image.thumbnail}
+def entry_files(prefix: str, image: ProcessedImage | SpooledImage) -> dict[str, bytes]:
+    """The files of a new drawing under ``prefix`` (an entry's ``image_key``), key to bytes:
+    the derivatives only, never the uploaded file (see ``uploads.pipeline``)."""
+    return {f"{prefix}/print.jpg": image.print_master, f"{prefix}/preview.jpg": image.preview,
+            f"{prefix}/thumb.jpg": image.thumbnail}

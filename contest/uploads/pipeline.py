@@ -6,14 +6,25 @@ raises ``ImageRejected`` with a stable code and a translatable message naming wh
 
 What is kept, and why:
 
-- ``original``: the uploaded bytes unchanged, as provenance and as a fallback for print.
-  It still carries the camera's metadata (a phone photo often has the family's GPS
-  position), so it is stored privately and never served to anyone.
 - ``print_master``: the drawing upright, in sRGB, without any metadata, as a JPEG of at most
   ``print_long_edge`` pixels (default 4961 px, the long edge of A3 at 300 dpi, so that the
-  calendar, posters and reports never need the original). It embeds the sRGB profile.
+  calendar, posters and reports never need more). It embeds the sRGB profile: colour, not
+  privacy; a photo's own profile (Display P3, Adobe RGB) is converted into sRGB first, so no
+  profile of the family's device is stored either.
 - ``preview`` and ``thumbnail``: smaller JPEGs for the web, without metadata or profile
   (browsers take untagged images as sRGB).
+
+The uploaded file itself is **not kept**, only its SHA-256 (to spot the same file sent twice)
+and its length. A phone photo carries the family's GPS position, the phone's make and serial,
+times and often XMP or IPTC text, in a different place for each format (JPEG APP segments,
+trailers after the image and the further frames of an MPO, PNG ``eXIf``/``iTXt`` chunks,
+WebP ``EXIF``/``XMP`` chunks, TIFF IFD tags, HEIF items). Keeping a metadata-free copy of it
+would mean a stripper per format that must never miss one of them, and it would buy nothing
+the contest uses: the print master already serves every use (the largest print is A3 at
+300 dpi), a coordinator's quarter turn is made from the print master (``turn``), and
+provenance is the hash. So nothing the family's device wrote reaches the disk, a backup or a
+PDF; only pixels decoded by Pillow and re-encoded here do. Installations from before this
+rule remove their stored originals with ``flask storage strip-metadata``.
 """
 
 import hashlib
@@ -91,16 +102,16 @@ class UploadLimits:
 class ProcessedImage:
     """An accepted upload and everything stored from it; all derivatives are JPEG."""
 
-    original: bytes
     print_master: bytes
     preview: bytes
     thumbnail: bytes
-    sha256: str  # of the original bytes: the same file uploaded twice has the same hash
-    format: str  # Pillow's name of the original's format, e.g. "JPEG", "HEIF"
-    content_type: str  # of the original
-    extension: str  # to store the original by, from its content
+    sha256: str  # of the uploaded bytes: the same file uploaded twice has the same hash
+    original_bytes: int  # the uploaded file's length; the file itself is not kept
+    format: str  # Pillow's name of the uploaded file's format, e.g. "JPEG", "HEIF"
+    content_type: str  # of the uploaded file
+    extension: str  # of the uploaded file's format, from its content
     display_name: str  # the uploaded file's own name, made safe to show; never a path
-    width: int  # of the original, upright
+    width: int  # of the uploaded image, upright
     height: int
     print_size: tuple[int, int]
     preview_size: tuple[int, int]
@@ -109,7 +120,7 @@ class ProcessedImage:
     warnings: tuple[LazyString, ...]
 
 
-_DERIVATIVES = ("original", "print_master", "preview", "thumbnail")
+_DERIVATIVES = ("print_master", "preview", "thumbnail")
 
 
 @dataclass(frozen=True)
@@ -119,6 +130,7 @@ class SpooledImage:
 
     folder: Path
     sha256: str
+    original_bytes: int
     format: str
     content_type: str
     extension: str
@@ -139,10 +151,6 @@ class SpooledImage:
             (folder / name).write_bytes(getattr(image, name))
         return cls(folder=folder, **{f.name: getattr(image, f.name) for f in fields(cls)
                                      if f.name != "folder"})
-
-    @property
-    def original(self) -> bytes:
-        return (self.folder / "original").read_bytes()
 
     @property
     def print_master(self) -> bytes:
@@ -224,8 +232,8 @@ def process_image(
             "least %(min)d dpi is recommended. A sharper photo or a scan will print better.",
             dpi=dpi, min=limits.min_dpi),)
     return ProcessedImage(
-        original=data, print_master=print_master, preview=preview, thumbnail=thumbnail,
-        sha256=hashlib.sha256(data).hexdigest(), format=fmt.pillow,
+        print_master=print_master, preview=preview, thumbnail=thumbnail,
+        sha256=hashlib.sha256(data).hexdigest(), original_bytes=len(data), format=fmt.pillow,
         content_type=fmt.content_type, extension=fmt.extension,
         display_name=display_name(filename), width=width, height=height,
         print_size=print_image.size, preview_size=preview_image.size,
@@ -439,8 +447,8 @@ def _jpeg(im: Image.Image, quality: int, icc_profile: bytes | None = None) -> by
 def rotate(image_bytes: bytes, degrees: int, quality: int = 95) -> bytes:
     """A copy of a stored derivative turned clockwise by a multiple of 90 degrees.
 
-    Each call re-encodes the JPEG: turn the stored derivative by the total angle rather
-    than turning a turned copy again.
+    Each call re-encodes the JPEG once, at print quality with full colour resolution: a turn
+    costs one generation, invisible at that quality.
     """
     if degrees % 90:
         raise ValueError("degrees must be a multiple of 90")
@@ -449,6 +457,16 @@ def rotate(image_bytes: bytes, degrees: int, quality: int = 95) -> bytes:
     with Image.open(io.BytesIO(image_bytes)) as im:
         turned = im.transpose(turns[degrees % 360]) if degrees % 360 else im.copy()
     return _jpeg(turned.convert("RGB"), quality, icc_profile=im.info.get("icc_profile"))
+
+
+def web_copies(print_master: bytes, limits: UploadLimits = UploadLimits()) -> tuple[bytes, bytes]:
+    """The preview and the thumbnail made afresh from a (turned) print master."""
+    with Image.open(io.BytesIO(print_master)) as im:
+        # Print masters are sRGB: the untagged web copies are read as sRGB too.
+        preview_image = _shrunk(im.convert("RGB"), limits.preview_long_edge)
+    thumbnail_image = _shrunk(preview_image, limits.thumbnail_long_edge)
+    return (_jpeg(preview_image, limits.preview_quality),
+            _jpeg(thumbnail_image, limits.thumbnail_quality))
 
 
 def redact(image_bytes: bytes, boxes: list[tuple[float, float, float, float]],
