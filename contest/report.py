@@ -21,7 +21,7 @@ from reportlab.graphics.shapes import Drawing
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, SimpleDocTemplate, Spacer, Table, TableStyle
 from sqlalchemy import select
 
 from . import spreadsheets
@@ -29,7 +29,7 @@ from .config import DEFAULT_LANGUAGE
 from .entries import child_key, folded
 from .extensions import db
 from .models import Contest, Entry, EntryStatus, Stage
-from .pdf import ACCENT, BAR, HEADER, INK, RULE, fonts, raw_streams
+from .pdf import ACCENT, BAR, HEADER, INK, RULE, fonts, paragraph, raw_streams
 
 PAGE = landscape(A4)
 MARGIN = 15 * mm
@@ -151,19 +151,19 @@ def _story(figures: YearlyFigures) -> list[Flowable]:
     body = ParagraphStyle("body", fontName=faces.regular, fontSize=10, leading=13)
     t = figures.totals
     return [
-        Paragraph(_("Yearly report %(year)s", year=figures.contest_year), h1),
-        Paragraph(figures.contest_title, body),
+        paragraph(_("Yearly report %(year)s", year=figures.contest_year), h1),
+        paragraph(figures.contest_title, body),
         Spacer(1, 4 * mm),
-        Paragraph(_("Regions: %(r)s · towns: %(t)s · institutions: %(i)s · children: %(c)s · "
+        paragraph(_("Regions: %(r)s · towns: %(t)s · institutions: %(i)s · children: %(c)s · "
                     "entries: %(e)s (accepted %(a)s) · finalists: %(f)s · winners: %(w)s",
                     r=figures.participating_regions, t=t.towns, i=t.institutions,
                     c=t.children, e=t.entries, a=t.accepted, f=t.finalists, w=t.winners),
                   body),
-        Paragraph(_("By region"), h2),
+        paragraph(_("By region"), h2),
         _pdf_table(figures),
-        Paragraph(_("Entries per region"), h2),
+        paragraph(_("Entries per region"), h2),
         _region_chart(figures),
-        Paragraph(_("Age distribution"), h2),
+        paragraph(_("Age distribution"), h2),
         _age_chart(figures),
     ]
 
@@ -184,7 +184,7 @@ def _pdf_table(figures: YearlyFigures) -> Table:
         ("ALIGN", (2, 0), (-1, -1), "RIGHT"),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
     ])
-    header = [Paragraph(str(h), ParagraphStyle("th", fontName=faces.bold, fontSize=7,
+    header = [paragraph(h, ParagraphStyle("th", fontName=faces.bold, fontSize=7,
                                                leading=8.5)) for h in data[0]]
     return Table([header, *data[1:]], colWidths=widths, style=style, repeatRows=1)
 
