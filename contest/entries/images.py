@@ -62,7 +62,7 @@ def mask_box(x: float, y: float, width: float, height: float) -> tuple[float, ..
 
 def set_masks(entry: Entry, masks: list[tuple[float, float, float, float]]) -> None:
     """Hide rectangles (relative 0..1: x, y, width, height) on the jury's copy and the public
-    thumbnail; the print master and the original stay as they are."""
+    thumbnail; the print master stays as it is."""
     require_moderation_open(entry)
     clean = [mask_box(*box) for box in masks]
     store = storage()
