@@ -59,6 +59,7 @@ from calendar_builder.spec import Fact as SpecFact
 
 from . import audit, contests, entries, facts, jobs
 from .config import DEFAULT_LANGUAGE
+from .contests import RuleError
 from .extensions import db
 from .i18n import latin
 from .models import (
@@ -106,7 +107,8 @@ class RuleCheck:
     """One selection rule: passed or not, why, and which pages it concerns.
 
     A ``warning`` passes but is shown; a rule that is not ``overridable`` stops the export
-    whatever the reason given, because the calendar builder itself refuses to print it.
+    whatever the reason given (``no_exception`` says why): the calendar builder itself
+    refuses to print it, or the family did not allow it.
     """
 
     key: str
@@ -115,6 +117,7 @@ class RuleCheck:
     slots: tuple[int, ...] = ()
     warning: bool = False
     overridable: bool = True
+    no_exception: str = ""
 
 
 # --- candidates and the board ---------------------------------------------------------------
@@ -151,8 +154,21 @@ def honoured(contest: Contest, region: Region | None,
     else:
         query = query.where(Stage.region_id == region.id, Entry.award.is_not(None))
     found = [e for e in db.session.scalars(query.order_by(Entry.age_category_id, Entry.id))
-             if e.consent("print")]
-    return found or [p.entry for p in pages.values() if p.entry is not None]
+             if printable(e)]
+    return found or [p.entry for p in pages.values() if p.entry is not None and printable(p.entry)]
+
+
+def printable(entry: Entry) -> bool:
+    """Whether the family allows the drawing in the calendar: a hard rule, never overridden
+    (the same consent lets public pages show it, ``entries.drawing_shown_publicly``)."""
+    return entries.drawing_shown_publicly(entry)
+
+
+def consent_refusal(slots) -> str:
+    """Why pages whose family did not allow printing cannot be printed, in plain words."""
+    return str(_l("The family did not allow printing the drawing on %(pages)s, or withdrew "
+                  "their consent: it cannot go in the calendar and no one can make an "
+                  "exception. Choose another drawing.", pages=_page_names(slots)))
 
 
 def editions() -> list[Contest]:
@@ -194,13 +210,20 @@ def _id(region: Region | None) -> int | None:
 
 
 def assign(contest: Contest, region: Region | None, slot: int, entry: Entry | None) -> None:
-    """Put a drawing on a page (or clear it); a drawing already on another page moves. Commits."""
+    """Put a drawing on a page (or clear it); a drawing already on another page moves. Commits.
+
+    A drawing the family did not allow printing is refused (``RuleError``), whoever asks.
+    """
     if slot not in SLOTS:
         raise ValueError(slot)
     pages = _stored_board(contest, region)
     if entry is not None:
         if entry.id not in {e.id for e in candidates(contest, region)}:
             raise ValueError("not a candidate")
+        if not printable(entry):
+            raise RuleError(_l("The family of «%(title)s» did not allow printing it: it cannot "
+                               "go in the calendar, and no one can make an exception.",
+                               title=entry.title))
         for other in pages.values():
             if other.entry_id == entry.id and other.slot != slot:
                 other.entry_id = pages[slot].entry_id  # swap: the page's drawing goes there
@@ -262,10 +285,12 @@ def check(contest: Contest, region: Region | None, options: Options) -> list[Rul
     results.append(RuleCheck("one_per_child", not twice, str(
         _l("One drawing per child.") if not twice else
         _l("The same child twice: %(pages)s.", pages=_page_names(twice))), twice))
-    unconsented = tuple(s for s, e in chosen.items() if not e.consent("print"))
+    # Pages placed before a family withdrew its consent: flagged here, and never exported.
+    unconsented = tuple(s for s, e in chosen.items() if not printable(e))
     results.append(RuleCheck("consent", not unconsented, str(
         _l("Every family agreed to printing.") if not unconsented else
-        _l("No consent to print: %(pages)s.", pages=_page_names(unconsented))), unconsented))
+        _l("No consent to print: %(pages)s.", pages=_page_names(unconsented))), unconsented,
+        overridable=False, no_exception=consent_refusal(unconsented) if unconsented else ""))
     placed = placements(contest, region, options) if chosen else {}
     blurred = tuple(s for s, (dpi, _cut) in placed.items() if dpi < MIN_DPI)
     results.append(RuleCheck("resolution", not blurred, str(
@@ -273,7 +298,8 @@ def check(contest: Contest, region: Region | None, options: Options) -> list[Rul
         if not blurred else _l("Too small for %(format)s (under %(dpi)s dpi): %(pages)s.",
                                format=options.page_format, dpi=MIN_DPI,
                                pages=_page_names(blurred))),
-        blurred, overridable=False))
+        blurred, overridable=False,
+        no_exception=str(_l("No exception is possible: the printer could not use it."))))
     soft = tuple(s for s, (dpi, _cut) in placed.items() if MIN_DPI <= dpi < GOOD_DPI)
     if soft:
         results.append(RuleCheck("soft", True, str(_l(
@@ -317,8 +343,8 @@ def placements(contest: Contest, region: Region | None, options: Options
     pages = board(contest, region)
     found = {}
     for slot, layout in zip(SLOTS, layouts, strict=False):
-        if pages[slot].entry is None:
-            continue
+        if pages[slot].entry is None or not printable(pages[slot].entry):
+            continue  # an empty page, or one that shows the placeholder
         picture = next(i for i in layout.items if isinstance(i, Picture) and i.what == "drawing")
         content = layout.frame.content
         share = (picture.box.w * picture.box.h) / (content.w * content.h)
@@ -341,9 +367,9 @@ def _print_path(entry: Entry, kind: str = "print") -> Path:
 
 
 def caption(entry: Entry) -> Caption:
-    """The consented caption: the first name only with consent, age and town always."""
-    named = entry.consent("show_name") and not entry.personal_data_erased_at
-    name = entry.child_first_name if named else ""
+    """The consented caption: the first name only with consent (``entries.name_shown``, which
+    no one overrides), age and town always."""
+    name = entry.child_first_name if entries.name_shown(entry) else ""
     return Caption(first_name=Text(name, latin(name)), age=entry.age,
                    town=Text(entry.town, latin(entry.town)), title=Text(entry.title))
 
@@ -371,7 +397,9 @@ def to_spec(contest: Contest, region: Region | None, options: Options,
     """The calendar specification of the assembled pages.
 
     ``allow_gaps`` fills empty pages with a placeholder and ``kind="preview"`` uses the web
-    previews of the drawings: both for checks and previews only, never for print.
+    previews of the drawings: both for checks and previews only, never for print. A page whose
+    family did not allow printing (or withdrew consent after it was placed) is such a gap; for
+    print it stops the build (``RuleError``), since a calendar with a blank page is no calendar.
     ``link_into``: a folder where each drawing is linked as ``entry-<id>.jpg``, so that the
     preflight report names entries by number, never by the path holding a tracking code; a
     drawing whose signature stays hidden (``files.hides_signature``) is a masked copy.
@@ -394,12 +422,24 @@ def to_spec(contest: Contest, region: Region | None, options: Options,
             link.symlink_to(path)
         return link
 
+    def printed(page: CalendarSlot) -> Entry | None:
+        if page.entry is not None and not printable(page.entry):
+            if not allow_gaps:
+                raise RuleError(consent_refusal([page.slot]))
+            return None
+        return page.entry
+
     def drawing(page: CalendarSlot) -> Path:
-        if page.entry is None:
+        entry = printed(page)
+        if entry is None:
             if not allow_gaps:
                 raise ValueError(f"page {page.slot} has no drawing")
             return PLACEHOLDER
-        return source(page.entry)
+        return source(entry)
+
+    def page_caption(page: CalendarSlot) -> Caption | None:
+        entry = printed(page)
+        return caption(entry) if entry is not None else None
 
     def fact(page: CalendarSlot) -> SpecFact:
         row = fact_rows.get(page.fact_id)
@@ -429,10 +469,8 @@ def to_spec(contest: Contest, region: Region | None, options: Options,
     return CalendarSpec(
         year=calendar_year(contest),
         cover=Cover(drawing(cover_page), title, subtitle,
-                    Text(contest.motto_ru, contest.motto_en),
-                    caption(cover_page.entry) if cover_page.entry else None),
-        months=tuple(MonthPage(m, drawing(pages[m]),
-                               caption(pages[m].entry) if pages[m].entry else blank,
+                    Text(contest.motto_ru, contest.motto_en), page_caption(cover_page)),
+        months=tuple(MonthPage(m, drawing(pages[m]), page_caption(pages[m]) or blank,
                                fact(pages[m])) for m in MONTHS),
         back=BackPage(about=about, winners=winners,
                       partners=tuple(Text(p) for p in options.partners)),

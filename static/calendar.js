@@ -26,7 +26,8 @@
       e.dataTransfer.effectAllowed = "move";
     });
     card.addEventListener("keydown", function (e) {
-      if (e.key !== "Enter") return;
+      // A drawing the family did not allow printing has no place in any page's menu.
+      if (e.key !== "Enter" || card.dataset.print !== "1") return;
       // Keyboard: the drawing goes into the first empty page's menu, and the focus onto that
       // page's "Put" button: a second Enter places it (the menu stays there to pick another).
       e.preventDefault();

@@ -80,6 +80,8 @@ def test_rules(make, contest, drawings):
     wall_calendar.assign(contest, region, 5, twin)
     rules = {c.key: c for c in wall_calendar.check(contest, region, Options())}
     assert not rules["consent"].ok and rules["consent"].slots == (3,)
+    assert not rules["consent"].overridable
+    assert "Выберите другой рисунок" in rules["consent"].no_exception
     assert not rules["resolution"].ok and rules["resolution"].slots == (5,)
     assert not rules["one_per_child"].ok and rules["one_per_child"].slots == (4, 5)
 
@@ -183,17 +185,17 @@ def test_a_broken_rule_needs_an_organizers_reason(client, make, login, contest, 
 def test_overridden_rule_is_logged(make, contest, drawings):
     region = make.region("RU-TA")
     fill(contest, region, drawings)
-    drawings[0].consents[2].granted = False
-    db.session.commit()
+    panorama = make.entry(contest, "RU-TA", status=EntryStatus.ACCEPTED, size=(3600, 900))
+    wall_calendar.assign(contest, region, 7, panorama)
     with pytest.raises(ValueError):
         wall_calendar.start_export(contest, region, Options(), {}, None)
     job = wall_calendar.start_export(contest, region, Options(language="en"),
-                                     {"consent": "Written consent received by post"}, None)
+                                     {"orientation": "The artist's wish: small is fine"}, None)
     assert job.status is JobStatus.DONE, job.error
     log = db.session.scalar(select(AuditLog).where(AuditLog.action == "calendar.override"))
-    assert log.details["reason"] == "Written consent received by post"
+    assert log.details["reason"] == "The artist's wish: small is fine"
     export = db.session.scalar(select(CalendarExport))
-    assert export.overrides[0]["rule"] == "consent" and export.language == "en"
+    assert export.overrides[0]["rule"] == "orientation" and export.language == "en"
     assert json.dumps(export.report)
 
 

@@ -25,6 +25,7 @@ from .privacy import (
     caption,
     drawing_shown_publicly,
     erase_personal_data,
+    name_shown,
     personal_data,
     purge_contacts,
 )
@@ -65,6 +66,7 @@ __all__ = [
     "moderate",
     "moderation_closed",
     "moderation_queue",
+    "name_shown",
     "next_waiting",
     "personal_data",
     "purge_contacts",

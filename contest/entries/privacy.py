@@ -22,11 +22,16 @@ def drawing_shown_publicly(entry: Entry) -> bool:
     return entry.consent("print") and not entry.personal_data_erased_at
 
 
+def name_shown(entry: Entry) -> bool:
+    """Whether the child's first name may appear next to the drawing (a caption on a page, in
+    the calendar): the family agreed and the data is not erased. No one can override it."""
+    return entry.consent("show_name") and not entry.personal_data_erased_at
+
+
 def caption(entry: Entry) -> str:
     """The public caption: first name only with consent; age and town always."""
     age = ngettext("%(num)s year", "%(num)s years", entry.age)
-    named = entry.consent("show_name") and not entry.personal_data_erased_at
-    parts = [entry.child_first_name] if named else []
+    parts = [entry.child_first_name] if name_shown(entry) else []
     return ", ".join([*parts, age, entry.town])
 
 PERSONAL_FIELDS = ("child_first_name", "child_last_name", "birth_date", "institution", "teacher",

@@ -19,6 +19,7 @@ from flask_login import current_user
 
 from .. import access, entries, facts, wall_calendar
 from ..access import staff_required
+from ..contests import RuleError
 from ..extensions import db
 from ..models import Contest, Entry, Fact, Region
 from ..uploads import files
@@ -46,6 +47,7 @@ def board():
         regions=contest.regions if access.sees_all_regions(current_user) else [],
         editions=wall_calendar.editions() if access.sees_all_regions(current_user) else [],
         caption=entries.caption, page_name=wall_calendar.page_name,
+        printable=wall_calendar.printable,
         output_names=wall_calendar.OUTPUT_NAMES)
 
 
@@ -58,6 +60,10 @@ def assign():
     entry = db.session.get(Entry, entry_id) if entry_id else None
     try:
         wall_calendar.assign(contest, region, slot, entry)
+    except RuleError as error:  # a family's refusal: said plainly, never overridden
+        db.session.rollback()
+        for message in error.messages:
+            flash(message, "error")
     except ValueError:
         abort(400)
     return _back_to_board(contest, region)
@@ -118,7 +124,7 @@ def export():
     blocking = wall_calendar.failing(checks, overrides)
     if blocking:
         for check in blocking:
-            flash(check.message, "error")
+            flash(f"{check.message} {check.no_exception}".strip(), "error")
         flash(_("Fix these first, or give a reason to override each one.")
               if access.overrides_calendar_rules(current_user) else
               _("Fix these first; only an organizer can make an exception to a rule."), "error")
