@@ -41,7 +41,16 @@ def test_winners_with_consent_only(client, judged):
     assert again.status_code == 304 and again.data == b""
     assert 'loading="lazy"' in page
     assert client.get(f"/gallery/{judged.year}").status_code == 200
-    assert client.get("/gallery/1999").status_code == 404
+    missing = client.get("/gallery/1999")
+    assert missing.status_code == 404
+    page = missing.data.decode()  # the gallery's own page: what is missing and the years there are
+    assert "Галереи 1999 года пока нет" in page and f'href="/gallery/{judged.year}"' in page
+
+
+def test_a_year_without_results_says_so(client):
+    response = client.get("/gallery/2027")
+    assert response.status_code == 404
+    assert "Галереи 2027 года пока нет" in response.data.decode()
 
 
 def test_finalists_that_did_not_win_are_not_in_the_gallery(client, judged):

@@ -372,7 +372,7 @@ def test_batch_row_with_a_negative_age_is_explained(app, client, make, contest):
     rows = ["a.jpg;Аня;Петрова;-3;Солнце;Петрова М.;a@example.org;да;да"]
     response = client.post("/submit/batch", data=_batch(make, rows, {"a.jpg": jpeg(seed=1)}))
     assert response.status_code == 422
-    assert "ребёнку будет -3" in response.data.decode()
+    assert "ребёнку будет -3 лет" in response.data.decode()  # with its unit
     assert entry_count() == 0 and stored_files(app) == []
 
 

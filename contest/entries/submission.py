@@ -14,7 +14,7 @@ from datetime import date
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
+from flask_babel import lazy_ngettext, ngettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -162,7 +162,7 @@ def check(contest: Contest, details: EntryDetails, image_sha256: str | None,
         errors["birth_date" if details.birth_date else "age"] = _l(
             "The contest is for children aged %(bands)s on %(date)s; this child would be "
             "%(age)s.", bands=bands, date=contest.age_reference_date.strftime("%d.%m.%Y"),
-            age=age)
+            age=lazy_ngettext("%(num)s year", "%(num)s years", age))
     if not (details.guardian_email.strip() or details.guardian_phone.strip()):
         errors["guardian_email"] = _l("Give an email or a phone number, so we can reach you.")
     errors.update(contact_problems(details.guardian_email, details.guardian_phone))

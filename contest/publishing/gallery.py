@@ -1,6 +1,6 @@
 """The public gallery (/gallery): each year's national winners whose families allow it."""
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, render_template, request
 
 from .. import access, entries
 from ..judging import operations as judging
@@ -13,11 +13,10 @@ bp = Blueprint("gallery", __name__, url_prefix="/gallery")
 def index(year: int | None = None):
     """Winners of each year, by age category and region, with consented captions."""
     years = judging.editions_with_results(national_only=True)
-    if not years:
-        return render_template("publishing/gallery.html", contest=None, years=[], groups=[])
-    contest = next((c for c in years if c.year == year), None) if year else years[0]
-    if contest is None:
-        abort(404)
+    contest = next((c for c in years if c.year == year), None) if year else next(iter(years), None)
+    if contest is None:  # no results yet, or none that year: say so, with the years there are
+        return render_template("publishing/gallery.html", contest=None, years=years, groups=[],
+                               missing_year=year), 404 if year else 200
     winners = [entry for _placement, entry in judging.published_finalists(contest.national_stage)
                if access.drawing_shown_publicly(entry)]
     regions = sorted({e.stage.region for e in winners}, key=lambda r: r.name)

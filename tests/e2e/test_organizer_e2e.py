@@ -35,8 +35,8 @@ def test_organizer_creates_a_contest_and_the_public_sees_it(live, page):
 
     for name, low, high in [("Малыши", "5", "7"), ("Школьники", "8", "12")]:
         page.locator("#categories").get_by_label("Название (по-русски)").fill(name)
-        page.get_by_label("С возраста").fill(low)
-        page.get_by_label("По возраст").fill(high)
+        page.get_by_label("Возраст от, лет").fill(low)
+        page.get_by_label("Возраст до, лет").fill(high)
         page.locator("#categories").get_by_role("button", name="Добавить").click()
     page.locator("#criteria").get_by_label("Название (по-русски)").fill("Раскрытие темы")
     page.get_by_label("Вес").fill("2")
