@@ -269,6 +269,7 @@ def batch_job(job: Job, progress: Callable[[int, int, str], None]) -> tuple[str,
     """A ZIP of PDFs, one per institution, for a region (``stage_id``) or the whole contest."""
     params = job.params
     items = certified_entries(job.contest_id, params.get("stage_id"))
+    job.entry_ids = [e.id for e in items]  # what an erasure withdraws the ZIP for
     groups = by_institution(items)
     done, total = 0, len(items)
     progress(0, total, "")

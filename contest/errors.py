@@ -18,6 +18,7 @@ MESSAGES = {
     404: (_l("Page not found"),
           _l("There is no such page. Check the address or go to the home page.")),
     405: (_l("Not allowed"), _l("This action is not allowed here.")),
+    410: (_l("No longer available"), _l("This file is no longer available.")),
     413: (_l("File too large"),
           _l("The upload is larger than we accept. Please send a smaller file.")),
     429: (_l("Too many attempts"), _l("Too many attempts. Please wait a minute and try again.")),

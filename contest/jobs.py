@@ -17,6 +17,10 @@ makes a job happen exactly once, whatever becomes of the worker or the queue:
   writes its files under ``jobs/<id>/`` in storage (each file atomically) and scratch files
   in a folder of its own; both are cleared before a try and after a failure, and the
   result becomes visible only by the commit that marks the job done.
+- A result that holds children's data lists their entries (``Job.entry_ids``, set by the
+  handler); erasing a child's data withdraws the results that hold it
+  (``entries.erase_personal_data``), and a try that finishes after such an erasure fails
+  rather than publish.
 - If the queue cannot be reached when a job is started, no job is left behind and the
   request answers 503 with a message (:class:`QueueUnavailable`).
 """
@@ -44,7 +48,7 @@ from . import errors
 from .config import DEFAULT_LANGUAGE
 from .extensions import db
 from .i18n import language
-from .models import Job, JobStatus, utcnow
+from .models import Entry, Job, JobStatus, utcnow
 from .uploads import files
 
 # kind -> function(job, progress) returning (storage key, download name) of the result
@@ -237,6 +241,10 @@ def run(job_id: int) -> None:
     try:
         with force_locale(job.params.get("ui_locale", DEFAULT_LANGUAGE)):
             key, name = HANDLERS[job.kind](job, progress)
+            if _erased_among(job.entry_ids):
+                # The erasure withdrew the results it found; this one was not made yet.
+                raise RuntimeError(_("A child's data was erased while this job ran, so its "
+                                     "result was not kept. Please start it again."))
         # The result and whatever rows the handler added are committed here, together.
         if not _fenced(job_id, attempt, status=JobStatus.DONE, result_key=key,
                        result_name=name, done=max(total, 1), total=max(total, 1),
@@ -255,6 +263,13 @@ def run(job_id: int) -> None:
     finally:
         _running.pop(job_id, None)
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _erased_among(entry_ids: list[int] | None) -> bool:
+    ids = list(entry_ids or ())
+    return any(db.session.scalar(select(Entry.id).where(
+        Entry.id.in_(ids[start:start + 500]), Entry.personal_data_erased_at.is_not(None))
+        .limit(1)) for start in range(0, len(ids), 500))
 
 
 def heartbeat() -> None:

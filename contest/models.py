@@ -6,6 +6,7 @@ Typed SQLAlchemy 2.0 models. Every schema change comes with an Alembic migration
 
 from __future__ import annotations
 
+import calendar
 import enum
 import secrets
 from dataclasses import dataclass
@@ -166,6 +167,9 @@ class Contest(Localized, db.Model):
     scale_min: Mapped[int] = mapped_column(default=1)
     scale_max: Mapped[int] = mapped_column(default=10)
     entries_per_child: Mapped[int] = mapped_column(default=1)
+    # How long the families' contacts of entries that won nothing are kept after the results
+    # day; then the periodic purge deletes them (``entries.privacy.purge_due_contacts``).
+    contacts_kept_months: Mapped[int] = mapped_column(default=6, server_default="6")
     phase: Mapped[Phase] = mapped_column(_enum(Phase), default=Phase.DRAFT)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -181,11 +185,22 @@ class Contest(Localized, db.Model):
     __table_args__ = (
         CheckConstraint("scale_min < scale_max", name="scale_order"),
         CheckConstraint("entries_per_child >= 1", name="entries_per_child_positive"),
+        CheckConstraint("contacts_kept_months >= 1 AND contacts_kept_months <= 60",
+                        name="contacts_kept_months_range"),
     )
 
     @property
     def title(self) -> str:
         return self.local("title")
+
+    @property
+    def contacts_purged_on(self) -> date:
+        """The day the contacts of families whose child won nothing are deleted: the results
+        day plus ``contacts_kept_months`` (the privacy notice states it)."""
+        months = self.results_on.month - 1 + self.contacts_kept_months
+        year, month = self.results_on.year + months // 12, months % 12 + 1
+        last = calendar.monthrange(year, month)[1]
+        return date(year, month, min(self.results_on.day, last))
 
     @property
     def regional_stages(self) -> list[Stage]:
@@ -515,6 +530,11 @@ class Job(db.Model):
     attempts: Mapped[int] = mapped_column(default=0, server_default="0")
     # the last sign of life of the worker on it (or when it was queued again)
     heartbeat_at: Mapped[datetime | None]
+    # The entries whose data the result holds (names, drawings); None: not recorded (a job
+    # from before they were). An erasure withdraws the results that hold the child's data.
+    entry_ids: Mapped[list | None] = mapped_column(JSON)
+    # When the result was withdrawn because a child's data in it was erased: no download.
+    withdrawn_at: Mapped[datetime | None]
 
     @property
     def percent(self) -> int:
@@ -648,5 +668,10 @@ class CalendarExport(db.Model):
     overrides: Mapped[list] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    # The entries printed in it (pages and back page); None: not recorded (an older export,
+    # whose preflight names its drawings). See ``Job.entry_ids``.
+    entry_ids: Mapped[list | None] = mapped_column(JSON)
+    # Withdrawn (files deleted) because a child's data in it was erased: it needs a rebuild.
+    withdrawn_at: Mapped[datetime | None]
 
     region: Mapped[Region | None] = relationship()

@@ -481,6 +481,14 @@ def to_spec(contest: Contest, region: Region | None, options: Options,
     )
 
 
+def printed_entries(contest: Contest, region: Region | None) -> list[int]:
+    """The entries a calendar built now prints (its pages' drawings and captions, the back
+    page's names and thumbnails): what an erasure of one of them must withdraw."""
+    pages = board(contest, region)
+    return sorted({p.entry_id for p in pages.values() if p.entry_id}
+                  | {e.id for e in honoured(contest, region, pages)})
+
+
 def _without_year(title: str) -> str:
     return re.sub(r"[\s—–-]*(?:19|20)\d\d\s*$", "", title).strip() or title
 
@@ -583,8 +591,10 @@ def export_job(job: Job, progress: Callable[[int, int, str], None]) -> tuple[str
         key = f"{prefix}/page-{n:02d}.png"
         store.put(key, path.read_bytes())
         preview_keys.append(key)
+    job.entry_ids = printed_entries(contest, region)
     db.session.add(CalendarExport(
         contest_id=contest.id, region_id=_id(region), version=version, job_id=job.id,
+        entry_ids=job.entry_ids,
         language=options.language, page_format=options.page_format,
         options=options_params(options), output=options.output,
         pdf_key=f"{prefix}/{name}.pdf",

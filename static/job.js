@@ -16,7 +16,7 @@
         if (job.status === "done") {
           message.textContent = box.getAttribute("data-done-text");
           download.querySelector(".result-name").textContent = job.name;
-          download.hidden = false;
+          download.hidden = !job.download;  // a withdrawn result is not offered
           return;
         }
         setTimeout(poll, 700);

@@ -35,7 +35,7 @@ def test_winners_with_consent_only(client, judged):
     shown = next(e for e in winners if e.consent("print"))
     response = client.get(f"/results/entries/{shown.id}/thumb.jpg")
     assert response.status_code == 200 and len(response.data) < 100_000
-    assert response.headers["Cache-Control"] == "public, max-age=3600" and response.headers["ETag"]
+    assert response.headers["Cache-Control"] == "public, no-cache" and response.headers["ETag"]
     again = client.get(f"/results/entries/{shown.id}/thumb.jpg",
                        headers={"If-None-Match": response.headers["ETag"]})
     assert again.status_code == 304 and again.data == b""

@@ -4,15 +4,17 @@ stored about their child (a copy of it, its erasure, contacts deleted after the 
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from flask_babel import ngettext
 from sqlalchemy import select
 
-from .. import audit
+from .. import audit, jobs
 from ..extensions import db
 from ..judging import operations as judging
-from ..models import Contest, Entry, utcnow
+from ..models import CalendarExport, CalendarSlot, Contest, Entry, Job, JobStatus, utcnow
+from ..uploads.files import storage
 from .images import delete_files
 
 
@@ -61,21 +63,115 @@ def _plain(value):
     return value.isoformat() if isinstance(value, date) else value
 
 
-def erase_personal_data(entry: Entry) -> None:
-    """Remove the child's and guardian's data and the drawing's files, on request. Commits.
+ERASED_BY = ("staff", "family")  # who asked: an organizer, or the family themselves
 
-    The entry row stays, anonymous (age, town, category, scores), so that rankings already
-    made and the year's statistics do not change.
+
+def erase_personal_data(entry: Entry, *, by: str = "staff") -> None:
+    """Erase a child's data everywhere it is kept, on request (``by`` whom: ``ERASED_BY``).
+    Commits, then deletes the files.
+
+    - the entry's personal fields, and what people wrote about it in the log and the jury's
+      notes;
+    - its drawing: every stored file of it (original, print master, previews, thumbnails and
+      the masked copies), so no route can serve it, whatever the browser cached before:
+      the public thumbnail is revalidated on every use (``judging.routes.public_thumb``);
+    - its place on any calendar being assembled (the page is left empty);
+    - every result that holds the child's name or drawing: certificate batches (ZIPs) and
+      calendar exports (PDF, preflight, previews) are withdrawn: their files are deleted, their
+      downloads answer 410, and the export history says they need a rebuild. A job still
+      running when the erasure happens fails instead of publishing (``jobs.run``).
+
+    What is made on request (a family's certificate, the results, the report and its
+    spreadsheets) reads the erased row, so it holds nothing any more. The entry row stays,
+    anonymous (age, town, category, scores), so that rankings already made and the year's
+    statistics do not change.
     """
+    if by not in ERASED_BY:
+        raise ValueError(f"erasure by {by!r}: one of {ERASED_BY}")
+    now = utcnow()
     for name in PERSONAL_FIELDS:
         setattr(entry, name, None if name == "birth_date" else "")
     entry.status_reason = entry.moderation_note = ""
-    entry.personal_data_erased_at = entry.contacts_purged_at = utcnow()
+    entry.personal_data_erased_at = entry.contacts_purged_at = now
     audit.forget_texts(entry)
     judging.forget_texts(entry)
-    audit.record("entry.erase_personal_data", entry)
+    pages = _off_the_calendars(entry)
+    prefixes = [entry.image_key]
+    exports = _exports_holding(entry)
+    for export in exports:
+        export.withdrawn_at = now
+        prefixes.append(export.pdf_key.rsplit("/", 1)[0])
+    withdrawn_jobs = _jobs_holding(entry, {e.job_id for e in exports})
+    results = [job.result_key for job in withdrawn_jobs]
+    for job in withdrawn_jobs:
+        job.withdrawn_at = now
+        prefixes.append(jobs.output_prefix(job))
+    audit.record("entry.erase_personal_data", entry, by=by, calendar_pages=pages,
+                 exports_withdrawn=[e.id for e in exports],
+                 jobs_withdrawn=[j.id for j in withdrawn_jobs])
     db.session.commit()
     delete_files(entry.image_key)
+    store = storage()
+    for prefix in dict.fromkeys(prefixes):
+        store.delete_prefix(prefix)
+    for key in results:
+        store.delete(key)
+
+
+def _off_the_calendars(entry: Entry) -> int:
+    """Leave empty the calendar pages (any region's) that show ``entry``; how many."""
+    pages = list(db.session.scalars(select(CalendarSlot).where(CalendarSlot.entry_id == entry.id)))
+    for page in pages:
+        page.entry_id = None
+    return len(pages)
+
+
+def _exports_holding(entry: Entry) -> list[CalendarExport]:
+    """The calendar exports not yet withdrawn that print ``entry``: those whose list names it;
+    of older ones without a list, those whose preflight names its drawing, or names none."""
+    found = []
+    for export in db.session.scalars(select(CalendarExport).where(
+            CalendarExport.contest_id == entry.contest_id, CalendarExport.withdrawn_at.is_(None))):
+        ids = export.entry_ids
+        if ids is None:
+            ids = _preflight_entries(export.report)
+        if ids is None or entry.id in ids:
+            found.append(export)
+    return found
+
+
+def _preflight_entries(report: dict) -> set[int] | None:
+    """The entries whose drawings a preflight report lists (``entry-<id>.jpg``); None if it
+    lists no drawing at all (then it cannot tell)."""
+    sources = [image.get("source", "") for page in (report or {}).get("pages", [])
+               for image in page.get("images", [])]
+    ids = {int(m[1]) for m in map(_DRAWING_SOURCE.fullmatch, sources) if m}
+    return ids or None
+
+
+_DRAWING_SOURCE = re.compile(r"entry-(\d+)\.jpg")
+
+
+def _jobs_holding(entry: Entry, export_jobs: set[int | None]) -> list[Job]:
+    """The finished jobs not yet withdrawn whose result holds ``entry``: by their list, or,
+    for older ones without a list, any of the contest's (a calendar's: as its export)."""
+    found = []
+    for job in db.session.scalars(select(Job).where(
+            Job.contest_id == entry.contest_id, Job.status == JobStatus.DONE,
+            Job.withdrawn_at.is_(None), Job.result_key != "")):
+        if job.id in export_jobs:
+            found.append(job)
+        elif job.entry_ids is not None:
+            if entry.id in job.entry_ids:
+                found.append(job)
+        elif not (job.kind == "calendar" and _has_export(job)):
+            found.append(job)
+    return found
+
+
+def _has_export(job: Job) -> bool:
+    return db.session.scalar(select(CalendarExport.id).where(
+        CalendarExport.job_id == job.id).limit(1)) is not None
 
 
 def purge_contacts(contest: Contest, keep_entry_ids: set[int]) -> int:

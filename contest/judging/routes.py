@@ -376,10 +376,13 @@ def public_thumb(entry_id: int):
     """The thumbnail of a published finalist or winner whose family allowed showing it."""
     entry = access.public_drawing_or_404(entry_id)
     data = files.storage().read(files.image_key(entry, "public"))
-    # A validator, so a proxy or browser revalidates an hour-old copy with a 304 instead of
-    # the image; the thumbnail changes only when a coordinator masks it again.
-    return send_file(io.BytesIO(data), mimetype="image/jpeg", max_age=3600,
-                     etag=hashlib.sha256(data).hexdigest()[:32], conditional=True)
+    # Kept by browsers and proxies but revalidated on every use (a 304 without the image while
+    # it is unchanged), so a thumbnail masked again, withdrawn or erased is never shown from
+    # a cache.
+    response = send_file(io.BytesIO(data), mimetype="image/jpeg",
+                         etag=hashlib.sha256(data).hexdigest()[:32], conditional=True)
+    response.headers["Cache-Control"] = "public, no-cache"
+    return response
 
 
 def _contest_from_args() -> Contest | None:

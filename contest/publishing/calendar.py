@@ -17,7 +17,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import access, entries, facts, wall_calendar
+from .. import access, entries, errors, facts, wall_calendar
 from ..access import staff_required
 from ..contests import RuleError
 from ..extensions import db
@@ -154,6 +154,10 @@ def export_file(export_id: int, name: str):
     key = wall_calendar.export_file_key(export, name)
     if key is None:
         abort(404)
+    if export.withdrawn_at:
+        return errors.render_error(410, _(
+            "This export was withdrawn because a child's data in it was erased; it needs a "
+            "rebuild. Export the calendar again."))
     return send_file(io.BytesIO(files.storage().read(key)), download_name=name,
                      as_attachment=name.endswith(".pdf"))
 
