@@ -1,5 +1,5 @@
-"""Command-line tools: ``flask --app contest users create``, ``regions sync``, ``demo``;
-``backup`` lives in :mod:`contest.backup`."""
+"""Command-line tools: ``flask --app contest users create``, ``regions sync``, ``demo``,
+``storage strip-metadata``; ``backup`` lives in :mod:`contest.backup`."""
 
 import click
 from flask import Flask
@@ -12,6 +12,7 @@ from .models import Region, Role
 
 users_cli = AppGroup("users", help="Accounts of organizers, coordinators and jurors.")
 regions_cli = AppGroup("regions", help="The subjects of the Russian Federation.")
+storage_cli = AppGroup("storage", help="The files under UPLOAD_FOLDER.")
 
 
 @users_cli.command("create")
@@ -63,8 +64,43 @@ def demo_command(entries, if_empty):
     demo.load(entries_count=entries, echo=click.echo)
 
 
+@storage_cli.command("strip-metadata")
+@click.option("--dry-run", is_flag=True, help="Report what would change; change nothing.")
+def strip_metadata(dry_run):
+    """Remove the uploaded originals kept by earlier versions (they carry the camera's GPS
+    position, EXIF and XMP) and strip metadata from every stored JPEG and PNG, losslessly."""
+    from .uploads.cleaning import strip_stored_metadata
+
+    verb = {"removed": "would remove", "remade": "would make", "stripped": "would strip"}
+
+    def said(change):
+        action = verb[change.action] if dry_run else change.action
+        click.echo(f"{action} {change.key} ({_size(change.bytes_before)} → "
+                   f"{_size(change.bytes_after)})")
+
+    report = strip_stored_metadata(dry_run=dry_run, on_change=said)
+    for key, why in report.problems:
+        click.echo(f"{key}: {why}", err=True)
+    click.echo(f"Checked {report.checked} files: "
+               f"{report.count('removed')} originals removed, "
+               f"{report.count('stripped')} files stripped, "
+               f"{report.count('remade')} drawing files made from originals, "
+               f"{_size(report.bytes_freed)} freed"
+               + (" (dry run: nothing was changed)." if dry_run else "."))
+    if report.problems:
+        raise click.exceptions.Exit(1)
+
+
+def _size(count: int) -> str:
+    for unit, size in (("MB", 1024 * 1024), ("KB", 1024)):
+        if count >= size:
+            return f"{count / size:.1f} {unit}"
+    return f"{count} B"
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(regions_cli)
+    app.cli.add_command(storage_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(backup.backup_cli)

@@ -55,12 +55,23 @@ class Storage(Protocol):
     def delete_prefix(self, prefix: str) -> None:
         """Remove every file under ``prefix/``, with what interrupted writers left there."""
 
+    def keys(self) -> Iterator[str]:
+        """Every stored key, in order; files being written (temporary names) left out."""
+
 
 def check_key(key: str) -> str:
     """``key`` if it is a well-formed relative key; InvalidKey otherwise."""
     if not isinstance(key, str) or not all(_SEGMENT.fullmatch(part) for part in key.split("/")):
         raise InvalidKey(f"invalid storage key: {key!r}")
     return key
+
+
+def _is_key(key: str) -> bool:
+    try:
+        check_key(key)
+    except InvalidKey:
+        return False
+    return True
 
 
 class FileSystemStorage:
@@ -127,6 +138,14 @@ class FileSystemStorage:
     def delete_prefix(self, prefix: str) -> None:
         """Remove the folder of ``prefix`` with everything in it, temporary files included."""
         shutil.rmtree(self.path(prefix), ignore_errors=True)
+
+    def keys(self) -> Iterator[str]:
+        """Every file under the root whose path is a valid key (temporary files start with a
+        dot, so they are not), in sorted order."""
+        for path in sorted(self.root.rglob("*")):
+            key = path.relative_to(self.root).as_posix()
+            if path.is_file() and not path.is_symlink() and _is_key(key):
+                yield key
 
 
 @contextmanager

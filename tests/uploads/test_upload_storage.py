@@ -165,3 +165,11 @@ def test_delete_prefix_removes_a_folder_with_what_a_killed_writer_left(storage):
     assert all_files(storage.root) == ["jobs/70/keep.pdf"]
     with pytest.raises(InvalidKey):
         storage.delete_prefix("jobs/..")
+
+
+def test_keys_lists_stored_files_without_temporary_ones(storage):
+    storage.put("e/1/print.jpg", b"p")
+    storage.put("a/thumb.jpg", b"t")
+    (storage.root / "e" / "1" / ".print.jpg.tmp123").write_bytes(b"half")
+    (storage.root / "e" / "link.jpg").symlink_to(storage.root / "a" / "thumb.jpg")
+    assert list(storage.keys()) == ["a/thumb.jpg", "e/1/print.jpg"]
