@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import secrets
+from datetime import UTC, datetime, timedelta
 from functools import cache
 
 from email_validator import EmailNotValidError, validate_email
-from flask import url_for
+from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
+from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from . import audit
+from . import audit, mail
 from .extensions import db
 from .models import Region, Role, Stage, User, new_session_token, utcnow
 from .text import clean
@@ -56,11 +59,10 @@ def email_taken(email: str) -> bool:
 
 
 def create_user(name: str, email: str, role: Role, password: str | None = None,
-                region: Region | None = None, stage: Stage | None = None) -> tuple[User, str]:
-    """Create an account; returns it with the password to show once.
-
-    A generated password must be changed at the first sign-in.
-    """
+                region: Region | None = None, stage: Stage | None = None,
+                must_change_password: bool = False) -> User:
+    """Create an account. Without ``password`` the person is sent an invitation to choose
+    one (``invite``); with it (the command line's first organizer, the demo) it is set."""
     name, email = clean("name", name), clean("email", email).lower()
     try:
         validate_email(email, check_deliverability=False)
@@ -74,29 +76,128 @@ def create_user(name: str, email: str, role: Role, password: str | None = None,
         raise AccountError(_l("A regional coordinator needs a region."))
     if role is Role.JUROR and stage is None:
         raise AccountError(_l("A juror needs a stage to judge."))
-    generated = password is None
-    password = password or generate_password()
     user = User(name=name, email=email, role=role,
                 region=region if role is Role.COORDINATOR else None,
-                must_change_password=generated)
-    user.set_password(password)
+                must_change_password=must_change_password)
+    user.set_password(password or secrets.token_urlsafe(32))
     if role is Role.JUROR:
         user.juror_stages.append(stage)
     db.session.add(user)
     db.session.flush()
     audit.record("user.create", user, contest_id=stage.contest_id if stage else None,
                  role=role.value, email=email, stage=stage.id if stage else None)
-    return user, password
+    if password is None:
+        invite(user)
+    return user
 
 
-def reset_password(user: User) -> str:
-    """A new password made by an organizer; the old one and every session of it stop working."""
-    password = generate_password()
-    user.set_password(password)
-    user.must_change_password = True
+# --- links to choose a password ------------------------------------------------------------
+#
+# An invitation and a forgotten password's link are the same kind of token: signed with the
+# secret key, dated, and bound to a fingerprint of the account's password hash. Choosing a
+# password changes the hash, so a link works once; a new invitation changes the (unknown)
+# placeholder password, so the older link stops working too.
+
+INVITATION = "invitation"
+RESET = "reset"
+
+
+def _links() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt="password-link")
+
+
+def _fingerprint(user: User) -> str:
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:24]
+
+
+def password_link(user: User, purpose: str) -> str:
+    """The address of the page where ``user`` chooses a password (``purpose``: INVITATION
+    or RESET); it works once, until the password changes, for the purpose's lifetime."""
+    token = _links().dumps({"u": user.id, "p": purpose, "h": _fingerprint(user)})
+    return url_for("auth.set_password", token=token, _external=True)
+
+
+def link_lifetime(purpose: str) -> timedelta:
+    config = current_app.config
+    if purpose == INVITATION:
+        return timedelta(days=config["INVITATION_DAYS"])
+    return timedelta(hours=config["PASSWORD_RESET_HOURS"])
+
+
+def user_for_link(token: str) -> tuple[User, str] | None:
+    """The active account and purpose a link is for, or None when it is forged, expired,
+    used (the password changed since) or replaced by a newer invitation."""
+    try:
+        data, signed_at = _links().loads(
+            token, max_age=int(link_lifetime(INVITATION).total_seconds()), return_timestamp=True)
+        purpose, user_id = data["p"], data["u"]
+    except (BadData, KeyError, TypeError):
+        return None
+    if purpose not in (INVITATION, RESET) or not isinstance(user_id, int):
+        return None
+    if datetime.now(UTC) - signed_at > link_lifetime(purpose):
+        return None
+    user = db.session.get(User, user_id)
+    if user is None or not user.active or not hmac.compare_digest(
+            str(data.get("h", "")), _fingerprint(user)):
+        return None
+    return user, purpose
+
+
+def invite(user: User) -> None:
+    """Send (again) the invitation to choose a password; an earlier link stops working."""
+    user.set_password(secrets.token_urlsafe(32))  # nobody knows it: the link sets the real one
+    user.invited_at = utcnow()
+    user.invitation_accepted_at = None
     end_sessions(user)
-    audit.record("user.reset_password", user)
-    return password
+    audit.record("user.invite", user)
+    _send_link(user, INVITATION)
+
+
+def send_password_link(user: User) -> None:
+    """An organizer's button: an invitation again if it was never accepted, else a link to
+    choose a new password (the current one keeps working until then)."""
+    if user.invited_at and not user.invitation_accepted_at:
+        invite(user)
+    else:
+        audit.record("user.password_link", user)
+        _send_link(user, RESET)
+
+
+def forgot_password(email: str) -> None:
+    """The sign-in page's "Forgot your password?": a link to the account with this address,
+    if there is an active one and it was not sent too many already this hour. Says nothing
+    either way, to anyone."""
+    email = clean("email", email).lower()
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email))
+    if user is None or not user.active:
+        return
+    if mail.sent_recently(user.email, "password_reset", hours=1) >= current_app.config[
+            "MAIL_LINKS_PER_HOUR"]:
+        current_app.logger.info("Password link for user %s not sent: hourly limit", user.id)
+        return
+    _send_link(user, RESET)
+
+
+def _send_link(user: User, purpose: str) -> None:
+    lifetime = link_lifetime(purpose)
+    if purpose == INVITATION:
+        kind, subject = "invitation", _l("You are invited to the drawing contest's site")
+    else:
+        kind, subject = "password_reset", _l("A link to choose your password")
+    with mail.links():
+        mail.compose(user.email, kind, kind, subject, user=user,
+                     link=password_link(user, purpose),
+                     sign_in_url=url_for("auth.login", _external=True),
+                     days=lifetime.days, hours=int(lifetime.total_seconds() // 3600))
+
+
+def set_password_by_link(user: User, purpose: str, password: str) -> None:
+    """The password chosen through a link: the link and every session end; an invitation
+    is now accepted."""
+    change_password(user, password)
+    if purpose == INVITATION and user.invitation_accepted_at is None:
+        user.invitation_accepted_at = utcnow()
 
 
 def change_password(user: User, password: str) -> None:

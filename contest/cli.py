@@ -31,11 +31,13 @@ def create_user(role, email, name, region_code, password, generate):
             raise click.BadParameter(f"unknown region {region_code}", param_hint="--region")
     if Role(role) is Role.JUROR:
         raise click.UsageError("Jurors are added to a stage in the browser (Organizer → Accounts).")
-    if not password and not generate:
+    if generate:
+        password = accounts.generate_password()
+    elif not password:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
-        user, password = accounts.create_user(name, email, Role(role), password=password,
-                                              region=region)
+        user = accounts.create_user(name, email, Role(role), password=password, region=region,
+                                    must_change_password=generate)
     except accounts.AccountError as e:
         raise click.ClickException(str(e)) from e
     db.session.commit()

@@ -215,9 +215,8 @@ def _score(stage: Stage, quality: dict[int, float], rnd: random.Random) -> None:
 
 def _user(name: str, email: str, role: Role, region: Region | None = None,
           stage: Stage | None = None):
-    user, _ = accounts.create_user(name, email, role, password=PASSWORD, region=region,
-                                   stage=stage)
-    return user
+    return accounts.create_user(name, email, role, password=PASSWORD, region=region,
+                                stage=stage)
 
 
 def _contest(year: int, opens: date, closes: date, by_code: dict[str, Region]) -> Contest:

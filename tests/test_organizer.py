@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from contest import contests
 from contest.contests import RuleError
 from contest.extensions import db
-from contest.models import AuditLog, Contest, Phase, Role, User
+from contest.models import AuditLog, Contest, Message, Phase, Role, User
 from contest.rules import OLDEST_AGE, YOUNGEST_AGE
 
 
@@ -155,18 +155,19 @@ def test_phase_moves_and_is_audited(client, organizer, make):
     assert row.details == {"before": "draft", "after": "submissions_open"}
 
 
-def test_create_coordinator_shows_password_once(client, organizer, make):
+def test_create_coordinator_sends_an_invitation_and_shows_no_password(client, organizer, make):
     region = make.region("RU-TA")
     response = client.post("/organizer/users", data={
         "name": "Айгуль Хасанова", "email": "aigul@example.org", "role": "coordinator",
         "region": region.id, "stage": 0})
-    assert response.status_code == 200
-    assert response.headers["Cache-Control"] == "no-store"
+    assert response.status_code == 302
     user = db.session.scalar(select(User).where(User.email == "aigul@example.org"))
-    assert user.region == region and user.must_change_password
-    password = response.data.decode().split('class="secret">')[1].split("<")[0]
-    assert user.check_password(password)
-    assert password not in client.get("/organizer/users").data.decode()
+    assert user.region == region and not user.must_change_password
+    assert user.invited_at is not None and user.invitation_accepted_at is None
+    page = client.get("/organizer/users").data.decode()
+    assert "приглашение" in page.lower() and "не принято" in page and "secret" not in page
+    assert db.session.scalar(select(Message.kind).where(
+        Message.recipient == "aigul@example.org")) == "invitation"
 
 
 def test_create_juror_for_a_stage(client, organizer, make):
@@ -175,7 +176,7 @@ def test_create_juror_for_a_stage(client, organizer, make):
     response = client.post("/organizer/users", data={
         "name": "Juror", "email": "j@example.org", "role": "juror", "region": 0,
         "stage": stage.id})
-    assert response.status_code == 200
+    assert response.status_code == 302
     assert [u.email for u in stage.jurors] == ["j@example.org"]
 
 

@@ -227,7 +227,8 @@ def test_behind_a_proxy_the_visitors_own_address_counts(other_app, make):
         "name": "Айгуль Хасанова", "email": "aigul@example.org", "role": "organizer",
         "region": 0, "stage": 0})
     rows = db.session.scalars(db.select(AuditLog)).all()
-    assert [(r.action, r.address) for r in rows] == [("user.create", "198.51.100.2")]
+    assert [(r.action, r.address) for r in rows] == [("user.create", "198.51.100.2"),
+                                                     ("user.invite", "198.51.100.2")]
 
 
 def test_without_trusted_proxies_a_forwarded_address_is_ignored(other_app, make):

@@ -106,14 +106,17 @@ def test_password_change_ends_every_other_session_and_keeps_this_one(app, client
     assert _opens(_browser_with(app, remember_token=renewed), "/organizer/")
 
 
-def test_a_password_reset_by_an_organizer_ends_the_sessions(app, client, make, login):
+def test_a_password_chosen_through_a_link_ends_the_sessions(app, client, make, login):
     coordinator = make.user(Role.COORDINATOR)
     theirs = app.test_client()
     _sign_in(theirs, coordinator)
     copies = {"session": _cookie(theirs, "session"),
               "remember_token": _cookie(theirs, "remember_token")}
-    login(make.user(Role.ORGANIZER))
-    client.post(f"/organizer/users/{coordinator.id}/reset")
+    with app.test_request_context():
+        link = accounts.password_link(coordinator, accounts.RESET)
+    response = app.test_client().post(link, data={"new": "a brand new secret",
+                                                  "confirm": "a brand new secret"})
+    assert response.status_code == 302
     assert not _opens(theirs, "/coordinator/")
     _dead(app, copies, "/coordinator/")
 

@@ -23,6 +23,7 @@ def init_app(app: Flask) -> None:
 
     # Until a generated password is replaced, it is the only page of the app one can use.
     allowed_meanwhile = {"auth.change_password", "auth.logout", "auth.sign_out_everywhere",
+                         "auth.set_password",
                          "main.set_language", "static"}
 
     @app.before_request

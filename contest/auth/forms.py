@@ -16,3 +16,14 @@ class ChangePasswordForm(FlaskForm):
         DataRequired(), Length(min=10, message=_l("At least 10 characters, please."))])
     confirm = PasswordField(_l("Repeat the new password"), validators=[
         DataRequired(), EqualTo("new", message=_l("The passwords do not match."))])
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired()])
+
+
+class SetPasswordForm(FlaskForm):
+    new = PasswordField(_l("New password"), validators=[
+        DataRequired(), Length(min=10, message=_l("At least 10 characters, please."))])
+    confirm = PasswordField(_l("Repeat the new password"), validators=[
+        DataRequired(), EqualTo("new", message=_l("The passwords do not match."))])

@@ -12,8 +12,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from .. import accounts, security
-from ..extensions import db
-from .forms import ChangePasswordForm, LoginForm
+from ..extensions import db, limiter
+from .forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, SetPasswordForm
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -93,3 +93,39 @@ def change_password():
             flash(_("Your password has been changed."), "success")
             return redirect(accounts.home_url(current_user))
     return render_template("auth/password.html", form=form)
+
+
+@bp.route("/forgot", methods=["GET", "POST"])
+@limiter.limit("20 per hour", methods=["POST"], scope="forgot-address")
+def forgot_password():
+    """'Forgot your password?': a one-time link by e-mail. The answer is the same whether
+    or not the address has an account; each address gets a few links an hour."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        accounts.forgot_password(form.email.data)
+        db.session.commit()
+        return render_template("auth/forgot.html", form=None), 200
+    return render_template("auth/forgot.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/set-password/<token>", methods=["GET", "POST"])
+def set_password(token: str):
+    """Choose a password through an invitation's or a forgotten password's link; the link
+    works once. The person is signed in afterwards."""
+    found = accounts.user_for_link(token)
+    headers = {"Cache-Control": "no-store"}
+    if found is None:
+        return render_template("auth/set_password.html", form=None), 410, headers
+    user, purpose = found
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        accounts.set_password_by_link(user, purpose, form.new.data)
+        db.session.commit()
+        _fresh_session()
+        login_user(user)
+        accounts.note_login(user)
+        db.session.commit()
+        flash(_("Your password is saved. Welcome!"), "success")
+        return security.remember_device(redirect(accounts.home_url(user)), user.email)
+    return render_template("auth/set_password.html", form=form, user=user,
+                           purpose=purpose), 422 if form.errors else 200, headers

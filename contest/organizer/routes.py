@@ -180,7 +180,7 @@ def purge_contacts(contest_id: int):
 @bp.route("/users", methods=["GET", "POST"])
 @organizer_required
 def users():
-    """Coordinator and juror accounts; a new account's password is shown once."""
+    """Every account; a new one is sent an invitation to choose its password."""
     form = UserForm()
     form.region.choices = [SelectChoice(0, "—")] + [
         SelectChoice(r.id, r.name)
@@ -193,10 +193,9 @@ def users():
     if request.method == "GET" and request.args.get("region", type=int):
         form.region.data = request.args.get("region", type=int)
         form.role.data = Role.COORDINATOR.value
-    created = None
     if form.validate_on_submit():
         try:
-            user, password = accounts.create_user(
+            user = accounts.create_user(
                 form.name.data, form.email.data, Role(form.role.data),
                 region=db.session.get(Region, form.region.data) if form.region.data else None,
                 stage=db.session.get(Stage, form.stage.data) if form.stage.data else None)
@@ -207,22 +206,25 @@ def users():
             if user.juror_stages:  # a stage that is judging shares its entries out again
                 operations.sync_assignments(user.juror_stages[0])
             db.session.commit()
-            created = (user, password)
-            form = None
+            flash(_("%(name)s is sent an invitation to choose a password at %(email)s.",
+                    name=user.name, email=user.email), "success")
+            return redirect(url_for(".users"))
     people = db.session.scalars(select(User).order_by(User.role, User.name)).all()
-    response = render_template("organizer/users.html", form=form, users=people, created=created)
-    return response, 200, {"Cache-Control": "no-store"}
+    return render_template("organizer/users.html", form=form, users=people)
 
 
-@bp.post("/users/<int:user_id>/reset")
+@bp.post("/users/<int:user_id>/link")
 @organizer_required
-def user_reset(user_id: int):
+def user_link(user_id: int):
+    """Send the invitation again (not accepted yet) or a link to choose a new password."""
     user = db.get_or_404(User, user_id)
-    password = accounts.reset_password(user)
+    if not user.active:
+        flash(_("This account is deactivated."), "error")
+        return redirect(url_for(".users"))
+    accounts.send_password_link(user)
     db.session.commit()
-    people = db.session.scalars(select(User).order_by(User.role, User.name)).all()
-    return (render_template("organizer/users.html", form=None, users=people,
-                            created=(user, password)), 200, {"Cache-Control": "no-store"})
+    flash(_("A link to choose a password is sent to %(email)s.", email=user.email), "success")
+    return redirect(url_for(".users"))
 
 
 @bp.post("/users/<int:user_id>/active")
