@@ -276,3 +276,87 @@ def test_a_mask_past_the_edge_is_cut_there():
     assert entries.mask_box(0.9, 0.5, 0.5, 0.2) == (0.9, 0.5, 0.1, 0.2)
     with pytest.raises(entries.EntryError):
         entries.mask_box(0.2, 0.2, 0.0, 0.1)
+
+
+# --- a turn keeps the signature hidden ------------------------------------------------------
+
+SIGNATURE = (0.1, 0.7, 0.3, 0.15)  # where the child signed, as shares of the upright drawing
+
+
+def _signed_drawing() -> bytes:
+    """A drawing with a pure green signature where SIGNATURE says."""
+    from PIL import ImageDraw
+
+    im = Image.new("RGB", (1200, 900), (250, 248, 240))
+    draw = ImageDraw.Draw(im)
+    x, y, w, h = SIGNATURE
+    draw.rectangle((x * 1200, y * 900, (x + w) * 1200 - 1, (y + h) * 900 - 1), fill=(0, 200, 0))
+    out = io.BytesIO()
+    im.save(out, "JPEG", quality=95)
+    return out.getvalue()
+
+
+def _where(image: Image.Image, *tests) -> Image.Image:
+    """A black-and-white map of the pixels whose channels (R, G, B) pass each test."""
+    found = None
+    for channel, test in zip(image.convert("RGB").split(), tests, strict=True):
+        passed = channel.point(lambda v, test=test: 255 if test(v) else 0)
+        found = passed if found is None else ImageChops.multiply(found, passed)
+    return found
+
+
+def _green(image):
+    return _where(image, lambda r: r < 90, lambda g: g > 150, lambda b: b < 90)
+
+
+def _grey(image):
+    return _where(image, *[lambda v: abs(v - 128) < 16] * 3)
+
+
+def _count(found: Image.Image) -> int:
+    return found.histogram()[255]
+
+
+@pytest.mark.parametrize("turns", [["90"], ["180"], ["-90"], ["90", "90", "90"]],
+                         ids=["90", "180", "270", "3x90"])
+def test_a_turn_keeps_the_signature_mask_over_the_signature(client, make, login, contest,
+                                                            coordinator, turns):
+    from contest.uploads.pipeline import process_image, redact
+
+    details = make.details(make.region("RU-MOW"),
+                           consents={"personal_data": True, "show_name": False, "print": True})
+    entry = entries.submit(contest, details, process_image(_signed_drawing()))
+    login(coordinator)
+    x, y, w, h = SIGNATURE  # the coordinator's mask: the signature and a little around it
+    client.post(f"/coordinator/entries/{entry.id}/masks", data={
+        "x": (x - 0.02) * 100, "y": (y - 0.02) * 100, "w": (w + 0.04) * 100,
+        "h": (h + 0.04) * 100})
+    assert entry.jury_masks
+    for degrees in turns:
+        response = client.post(f"/coordinator/entries/{entry.id}/rotate", data={"degrees": degrees})
+        assert response.status_code == 302
+    assert entry.jury_masks, "the turn dropped the mask"
+
+    def stored(name):
+        return Image.open(io.BytesIO(files.storage().read(f"{entry.image_key}/{name}.jpg")))
+
+    # The derived copies that hide the signature: the public thumbnail (the page a visitor
+    # sees), the jury's preview, and the print master as the calendar masks it.
+    print_master = files.storage().read(files.image_key(entry, "print"))
+    masked_print = Image.open(io.BytesIO(redact(print_master, entry.jury_masks)))
+    assert files.image_key(entry, "public").endswith("/public.jpg")  # what visitors get
+    for plain, masked in [(stored("thumb"), stored("public")), (stored("preview"), stored("jury")),
+                          (Image.open(io.BytesIO(print_master)), masked_print)]:
+        signature = _green(plain)  # where the signature is after the turn
+        assert _count(signature) > 0.02 * plain.width * plain.height
+        grey = _grey(masked)
+        assert _count(ImageChops.subtract(signature, grey)) == 0, "signature pixels show"
+        assert _count(_green(masked)) == 0
+        # ...and the mask is where the signature is, not elsewhere: its box is the
+        # signature's with the coordinator's margin (2 % of the drawing, plus rounding).
+        margin = 0.02 * max(plain.size) + 3
+        for got, want in zip(grey.getbbox(), signature.getbbox(), strict=True):
+            assert abs(got - want) <= margin, (grey.getbbox(), signature.getbbox())
+    assert entry.rotation == sum(int(d) for d in turns) % 360
+    turned = db.session.scalars(db.select(AuditLog).where(AuditLog.action == "entry.rotate"))
+    assert [row.details["masks"] for row in turned] == [1] * len(turns)

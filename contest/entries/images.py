@@ -16,7 +16,7 @@ from .. import audit
 from ..extensions import db
 from ..models import Entry, EntryStatus
 from ..uploads.files import ENTRY_FILES, entry_files, image_key, storage, upload_limits
-from ..uploads.pipeline import ProcessedImage, redact, rotate, web_copies
+from ..uploads.pipeline import ProcessedImage, redact, rotate, rotate_boxes, web_copies
 from ..uploads.storage import storing
 from .moderation import require_moderation_open
 from .submission import DUPLICATE_IMAGE, EntryError
@@ -27,22 +27,30 @@ MIN_MASK = 0.01
 
 def rotate_entry(entry: Entry, degrees: int) -> None:
     """Turn the drawing: the print master by ``degrees``, the preview and thumbnail made
-    afresh from it (each turn re-encodes the print master once, at print quality)."""
+    afresh from it (each turn re-encodes the print master once, at print quality). The
+    signature masks turn with it and cover the same part of the drawing."""
     require_moderation_open(entry)
     store = storage()
     print_master = rotate(store.read(image_key(entry, "print")), degrees)
     preview, thumbnail = web_copies(print_master, upload_limits())
-    if entry.jury_masks:
-        entry.jury_masks = []  # the rectangles were drawn on the old orientation
-        store.delete(f"{entry.image_key}/jury.jpg")
-        store.delete(f"{entry.image_key}/public.jpg")
-    for kind, data in (("print", print_master), ("preview", preview), ("thumb", thumbnail)):
-        store.put(image_key(entry, kind), data)
+    masks = rotate_boxes(entry.jury_masks or [], degrees)
+    written = {"print": print_master, "preview": preview, "thumb": thumbnail,
+               **_masked_copies(masks, preview, thumbnail)}
+    for kind, data in written.items():  # every copy made before any is replaced
+        store.put(f"{entry.image_key}/{kind}.jpg", data)
+    entry.jury_masks = [list(box) for box in masks]
     entry.rotation = (entry.rotation + degrees) % 360
     if degrees % 180:
         entry.width, entry.height = entry.height, entry.width
-    audit.record("entry.rotate", entry, degrees=degrees)
+    audit.record("entry.rotate", entry, degrees=degrees, masks=len(masks))
     db.session.commit()
+
+
+def _masked_copies(masks, preview: bytes, thumbnail: bytes) -> dict[str, bytes]:
+    """The jury's copy and the public thumbnail with ``masks`` drawn on them (none without)."""
+    if not masks:
+        return {}
+    return {"jury": redact(preview, masks), "public": redact(thumbnail, masks)}
 
 
 def mask_box(x: float, y: float, width: float, height: float) -> tuple[float, ...]:
@@ -66,10 +74,11 @@ def set_masks(entry: Entry, masks: list[tuple[float, float, float, float]]) -> N
     require_moderation_open(entry)
     clean = [mask_box(*box) for box in masks]
     store = storage()
-    for masked, source in (("jury", "preview"), ("public", "thumb")):
-        if clean:
-            store.put(f"{entry.image_key}/{masked}.jpg",
-                      redact(store.read(f"{entry.image_key}/{source}.jpg"), clean))
+    copies = _masked_copies(clean, store.read(f"{entry.image_key}/preview.jpg"),
+                            store.read(f"{entry.image_key}/thumb.jpg"))
+    for masked in ("jury", "public"):
+        if masked in copies:
+            store.put(f"{entry.image_key}/{masked}.jpg", copies[masked])
         else:
             store.delete(f"{entry.image_key}/{masked}.jpg")
     entry.jury_masks = [list(box) for box in clean]

@@ -12,6 +12,7 @@ from .pipeline import (
     process_image,
     redact,
     rotate,
+    rotate_boxes,
     web_copies,
 )
 from .storage import FileSystemStorage, InvalidKey, Storage, check_key, storing
@@ -30,6 +31,7 @@ __all__ = [
     "process_image",
     "redact",
     "rotate",
+    "rotate_boxes",
     "storing",
     "web_copies",
 ]

@@ -459,6 +459,19 @@ def rotate(image_bytes: bytes, degrees: int, quality: int = 95) -> bytes:
     return _jpeg(turned.convert("RGB"), quality, icc_profile=im.info.get("icc_profile"))
 
 
+def rotate_boxes(boxes, degrees: int) -> list[tuple[float, float, float, float]]:
+    """Boxes (``x, y, width, height`` as fractions, as ``redact`` takes them) turned clockwise
+    with their image by ``rotate(…, degrees)``, so they cover the same part of the drawing."""
+    if degrees % 90:
+        raise ValueError("degrees must be a multiple of 90")
+    turned = []
+    for x, y, width, height in boxes:
+        for _ in range(degrees % 360 // 90):  # a quarter turn clockwise: (u, v) -> (1 - v, u)
+            x, y, width, height = 1 - (y + height), x, height, width
+        turned.append(tuple(round(min(max(v, 0.0), 1.0), 6) for v in (x, y, width, height)))
+    return turned
+
+
 def web_copies(print_master: bytes, limits: UploadLimits = UploadLimits()) -> tuple[bytes, bytes]:
     """The preview and the thumbnail made afresh from a (turned) print master."""
     with Image.open(io.BytesIO(print_master)) as im:

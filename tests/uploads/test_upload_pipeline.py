@@ -23,6 +23,7 @@ from contest.uploads import (
     process_image,
     redact,
     rotate,
+    rotate_boxes,
 )
 from contest.uploads.formats import sniff
 from contest.uploads.pipeline import RefusalCode
@@ -438,6 +439,17 @@ def test_rotate_turns_clockwise():
     assert near(pixel(rotate(image.preview, 180), 0.2, 0.5), BLUE)
     with pytest.raises(ValueError):
         rotate(image.preview, 45)
+
+
+def test_boxes_turn_with_their_image():
+    box = (0.1, 0.7, 0.3, 0.15)  # bottom left, wide
+    assert rotate_boxes([box], 90) == [pytest.approx((0.15, 0.1, 0.15, 0.3))]  # top left, tall
+    assert rotate_boxes([box], 180) == [pytest.approx((0.6, 0.15, 0.3, 0.15))]
+    assert rotate_boxes([box], -90) == [pytest.approx((0.7, 0.6, 0.15, 0.3))]
+    assert rotate_boxes(rotate_boxes([box], 90), 270) == [pytest.approx(box)]
+    assert rotate_boxes([box], 360) == [pytest.approx(box)] and rotate_boxes([], 90) == []
+    with pytest.raises(ValueError):
+        rotate_boxes([box], 45)
 
 
 # --- bombs: refused before decoding, in bounded memory ------------------------------------
