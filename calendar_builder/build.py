@@ -87,7 +87,8 @@ def build_calendar(
         report(len(placements) + number, total, f"page {number} of {len(layouts)}")
 
     title = f"{spec.cover.title.get(spec.language)} {spec.year}"
-    render_pdf(layouts, images, out_path, checked.fonts, title=title,
+    author = spec.publisher.get(spec.language) or spec.cover.title.get(spec.language)
+    render_pdf(layouts, images, out_path, checked.fonts, title=title, author=author,
                language=spec.language, crop_marks=spec.crop_marks,
                deterministic=deterministic, on_page=on_page,
                paint=output.palette(spec.colours), registration=output.registration())

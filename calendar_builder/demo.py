@@ -154,6 +154,8 @@ def demo_spec(
         language=language,  # type: ignore[arg-type]
         page_format=page_format,
         orientation=orientation,
+        publisher=Text("Общество пациентов: профилактика остеопороза",
+                       "Patient society for osteoporosis prevention"),
         cover=Cover(
             drawing=cover_drawing,
             title=Text("Крепкие кости — с детства", "Strong bones from childhood"),

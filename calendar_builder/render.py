@@ -63,6 +63,7 @@ def render_pdf(
     title: str,
     language: str,
     crop_marks: bool,
+    author: str = "",
     deterministic: bool,
     on_page: Callable[[int], None] = lambda number: None,
     paint: Paint = HexColor,
@@ -84,6 +85,7 @@ def render_pdf(
             lang=language,
         )
         canvas.setTitle(title)
+        canvas.setAuthor(author)
         canvas.setCreator("calendar_builder")
         canvas.setTrimBox(_corners(frame.trim))
         canvas.setBleedBox(_corners(frame.bleed))

@@ -191,6 +191,8 @@ class CalendarSpec:
     fonts: Fonts = field(default_factory=Fonts)
     transfers: tuple[Transfer, ...] | None = None
     holidays_confirmed: bool = False
+    # who publishes the calendar: the PDF's author (its metadata), never "anonymous"
+    publisher: Text = Text("")
 
     def __post_init__(self) -> None:
         problems = spec_problems(self)
@@ -312,7 +314,7 @@ def _shown(value: object) -> str:
 KEYS = {
     "spec": ("year", "language", "page_format", "orientation", "bleed_mm", "crop_marks",
              "safe_mm", "binding_mm", "cover", "months", "back", "marked_days", "colours",
-             "fonts", "transfers", "holidays_confirmed"),
+             "fonts", "transfers", "holidays_confirmed", "publisher"),
     "cover": ("drawing", "title", "subtitle", "motto", "caption"),
     "month": ("drawing", "caption", "fact"),
     "caption": ("first_name", "age", "town", "title"),
@@ -419,6 +421,8 @@ class _Reader:
         for key in ("crop_marks", "holidays_confirmed"):
             if key in data:
                 values[key] = self.boolean(data[key], "", key)
+        if "publisher" in data:
+            values["publisher"] = self.text(data["publisher"], "", "publisher")
         values["cover"] = self.cover(self.required(data, "cover", "cover", "cover"))
         values["months"] = self.months(self.required(data, "months", "", "months"))
         values["back"] = self.back(self.required(data, "back", "back", "back"))

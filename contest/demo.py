@@ -65,7 +65,9 @@ TITLES = ["Молоко для крепких костей", "Солнце и в
           "Прыгаем через скакалку"]
 INSTITUTIONS = ["Детский сад № 12 «Солнышко»", "Школа № 5", "Гимназия № 2", "Лицей № 131",
                 "Детская художественная школа № 1", "Студия «Радуга»", "Школа № 44", ""]
-PARENTS = ["Анна", "Елена", "Ольга", "Ирина", "Сергей", "Алексей"]
+# (name, a mother?): the guardian's surname takes the parent's gender, not the child's
+PARENTS = [("Анна", True), ("Елена", True), ("Ольга", True), ("Ирина", True),
+           ("Сергей", False), ("Алексей", False)]
 REJECTIONS = ["Рисунок скопирован из интернета.", "Работа не соответствует теме конкурса."]
 PHOTO_REQUESTS = ["На фотографии блик от вспышки, рисунок плохо виден. Сфотографируйте, "
                   "пожалуйста, при дневном свете.",
@@ -260,12 +262,17 @@ def _contest(year: int, opens: date, closes: date, by_code: dict[str, Region]) -
     return contest
 
 
+def _guardian(surname: str, name: str, mother: bool) -> str:
+    return f"{surname}{'а' if mother else ''} {name}"
+
+
 def _plan(rnd: random.Random, n: int, by_code: dict[str, Region],
           code: str | None = None) -> dict:
     code = code or rnd.choice(list(REGIONS))
     girl = rnd.random() < 0.55
     first = rnd.choice(GIRLS if girl else BOYS)
-    last = rnd.choice(SURNAMES) + ("а" if girl else "")
+    surname = rnd.choice(SURNAMES)
+    last = surname + ("а" if girl else "")
     age = rnd.randint(5, 15)
     status = rnd.choices(list(EntryStatus), weights=[25, 60, 8, 7])[0]
     portrait = rnd.random() < 0.35
@@ -273,7 +280,7 @@ def _plan(rnd: random.Random, n: int, by_code: dict[str, Region],
         region_id=by_code[code].id, town=rnd.choice(REGIONS[code][1]),
         child_first_name=first, child_last_name=last, age=age,
         institution=rnd.choice(INSTITUTIONS), title=rnd.choice(TITLES),
-        guardian_name=f"{last} {rnd.choice(PARENTS)}",
+        guardian_name=_guardian(surname, *rnd.choice(PARENTS)),
         guardian_email=f"parent{n}@demo.example",
         consents={"personal_data": True, "show_name": rnd.random() < 0.8,
                   "print": rnd.random() < 0.9},

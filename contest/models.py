@@ -540,7 +540,8 @@ class Job(db.Model):
     def percent(self) -> int:
         if self.status is JobStatus.DONE:
             return 100
-        return int(100 * self.done / self.total) if self.total else 0
+        # The last item done is not the job done (the file is still being written): 99 at most.
+        return min(99, int(100 * self.done / self.total)) if self.total else 0
 
 
 class MessageStatus(enum.Enum):

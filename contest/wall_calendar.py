@@ -478,6 +478,7 @@ def to_spec(contest: Contest, region: Region | None, options: Options,
         orientation=options.orientation, bleed_mm=options.bleed_mm,
         crop_marks=options.crop_marks, marked_days=marked_days(calendar_year(contest), options),
         transfers=decree_transfers(calendar_year(contest)), holidays_confirmed=holidays_confirmed,
+        publisher=PUBLISHER,
     )
 
 
@@ -487,6 +488,10 @@ def printed_entries(contest: Contest, region: Region | None) -> list[int]:
     pages = board(contest, region)
     return sorted({p.entry_id for p in pages.values() if p.entry_id}
                   | {e.id for e in honoured(contest, region, pages)})
+
+
+PUBLISHER = Text("Общественная организация пациентов для профилактики остеопороза",
+                 "Patient society for osteoporosis prevention")
 
 
 def _without_year(title: str) -> str:

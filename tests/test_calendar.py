@@ -116,6 +116,7 @@ def test_export_a_regional_calendar(client, make, login, contest, drawings):
     with client.get(f"/calendar/exports/{export.id}/{export.pdf_key.rsplit('/', 1)[1]}") as pdf:
         reader = PdfReader(io.BytesIO(pdf.data))
     assert len(reader.pages) == 14
+    assert reader.metadata["/Author"].startswith("Общественная организация пациентов")
     trim = [round(float(v) / 72 * 25.4, 1) for v in reader.pages[1].trimbox]
     bleed = [round(float(v) / 72 * 25.4, 1) for v in reader.pages[1].bleedbox]
     assert (trim[2] - trim[0], trim[3] - trim[1]) == (210.0, 297.0)

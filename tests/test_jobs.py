@@ -238,3 +238,12 @@ def test_a_worker_killed_mid_job_and_the_job_completes_exactly_once(app_config, 
         names = archive.namelist()
         assert len(names) == len(set(names)) == schools
         assert f"Job {job.id}: its worker died during try 1; queued again" in log.read_text()
+
+
+def test_a_job_shows_100_percent_only_when_it_is_done():
+    from contest.models import Job, JobStatus
+
+    running = Job(kind="calendar", status=JobStatus.RUNNING, done=13, total=13)
+    assert running.percent == 99  # the last page is drawn, the file still being written
+    assert Job(kind="calendar", status=JobStatus.RUNNING, done=1, total=2).percent == 50
+    assert Job(kind="calendar", status=JobStatus.DONE, done=13, total=13).percent == 100

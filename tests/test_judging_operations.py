@@ -261,9 +261,9 @@ def test_results_export_as_csv_and_xlsx(make):
     text = operations.to_csv(stage).decode("utf-8-sig")
     header, first, *_ = text.splitlines()
     assert "Член жюри A: сумма" in header and header.endswith("Член жюри C: скорректированная сумма")
-    assert first.split(";")[2] == str(a.id) and ";7,0;" in first  # Russian Excel reads a number
+    assert first.split(";")[2] == str(a.id) and ";7,00;" in first  # Russian Excel reads a number, two decimals in every figure
     with force_locale("en"):
-        assert ";7.0;" in operations.to_csv(stage).decode("utf-8-sig").splitlines()[1]
+        assert ";7.00;" in operations.to_csv(stage).decode("utf-8-sig").splitlines()[1]
     assert a.code not in text  # the tracking code opens the family's status page
     assert "'=HYPERLINK" in first  # a text, never a formula
     book = load_workbook(io.BytesIO(operations.to_xlsx(stage)))

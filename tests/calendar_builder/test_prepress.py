@@ -106,6 +106,7 @@ def test_x4_identification_and_xmp(x4: tuple[Path, BuildReport]) -> None:
     assert info["/GTS_PDFXVersion"] == "PDF/X-4"
     assert info["/Trapped"] == "/False"
     assert info["/Title"].startswith("Крепкие кости")
+    assert info["/Author"] == "Общество пациентов: профилактика остеопороза"  # not "anonymous"
     xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data()
     root = ElementTree.fromstring(xmp)  # it parses
     values = _xmp_values(root)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -66,6 +68,8 @@ def to_xlsx(stage: Stage) -> bytes:
     return spreadsheets.to_xlsx([(_("Results"), table(stage), {"D": 36})])
 
 
+CENTS = Decimal("0.01")
+
 DECIDED_LABELS = {
     "adjusted": _l("adjusted mean"),
     "raw": _l("raw mean (equal adjusted means)"),
@@ -87,5 +91,6 @@ def decided_label(decided_by: str | None) -> str:
     return str(DECIDED_LABELS[decided_by]) if decided_by else ""
 
 
-def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, 2)
+def _round(value: float | None) -> Decimal | None:
+    """Two decimals always (6.50, not 6.5 beside 7.46), for reading down a column."""
+    return None if value is None else Decimal(repr(value)).quantize(CENTS)
