@@ -96,8 +96,16 @@ DETAILS = {
     "finalists": _l("finalists"), "version": _l("version"), "slot": _l("page"),
     "region": _l("region"), "rule": _l("rule"), "message": _l("rule"),
     "finalists_per_category": _l("finalists per category"),
+    "by": _l("at the request of"), "calendar_pages": _l("calendar pages emptied"),
+    "exports_withdrawn": _l("calendar exports withdrawn"),
+    "jobs_withdrawn": _l("generated files withdrawn"),
+    "scheduled": _l("by the retention schedule"),
     "jurors_per_entry": _l("jurors per entry"),
 }
+
+
+# who asked for an erasure (``entries.ERASED_BY``)
+REQUESTED_BY = {"staff": _l("an organizer"), "family": _l("the family")}
 
 
 def action_label(action: str) -> str:
@@ -111,8 +119,12 @@ def object_label(row: AuditLog) -> str:
 
 def details_text(row: AuditLog) -> str:
     """The row's details as people read them: "before: Draft; after: Submissions open"."""
-    return "; ".join(f"{DETAILS.get(key, key)}: {_value(value)}"
+    return "; ".join(f"{DETAILS.get(key, key)}: {_value(_worded(key, value))}"
                      for key, value in row.details.items() if value not in (None, "", []))
+
+
+def _worded(key: str, value):
+    return REQUESTED_BY.get(value, value) if key == "by" else value
 
 
 def _value(value) -> str:

@@ -21,6 +21,8 @@ makes a job happen exactly once, whatever becomes of the worker or the queue:
   handler); erasing a child's data withdraws the results that hold it
   (``entries.erase_personal_data``), and a try that finishes after such an erasure fails
   rather than publish.
+- Periodic tasks (``periodic``): work done on a schedule, such as deleting the contacts
+  whose keeping period ended; the worker's scheduler queues them.
 - If the queue cannot be reached when a job is started, no job is left behind and the
   request answers 503 with a message (:class:`QueueUnavailable`).
 """
@@ -32,7 +34,9 @@ import shutil
 import threading
 import traceback
 from collections.abc import Callable
-from datetime import timedelta
+from contextlib import suppress
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import click
@@ -41,7 +45,7 @@ from flask.cli import AppGroup
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from huey import RedisHuey, SqliteHuey
+from huey import RedisHuey, SqliteHuey, crontab
 from sqlalchemy import func, select, update
 
 from . import errors
@@ -61,6 +65,29 @@ TASKS: dict[str, Callable[..., None]] = {}
 RECOVERIES: list[Callable[[], dict[str, int]]] = []
 
 jobs_cli = AppGroup("jobs", help="The background job worker.")
+
+
+@dataclass(frozen=True)
+class Periodic:
+    """Work the worker does on a schedule (see ``periodic``)."""
+
+    name: str
+    function: Callable[[datetime], str]
+    schedule: dict[str, str]
+
+    def due(self, at: datetime) -> bool:
+        """Whether the schedule starts the task in the minute of ``at`` (naive UTC)."""
+        return crontab(**self.schedule)(at)
+
+    @property
+    def when(self) -> str:
+        """The schedule as cron writes it: minute hour day month day-of-week (UTC)."""
+        return " ".join(self.schedule.get(field, "*") for field in CRONTAB_FIELDS)
+
+
+CRONTAB_FIELDS = ("minute", "hour", "day", "month", "day_of_week")
+# name -> the work ``flask jobs worker`` does on a schedule (see ``periodic``)
+PERIODIC: dict[str, Periodic] = {}
 
 # The tries this process is working on (job id -> attempt), for its heartbeat.
 _running: dict[int, int] = {}
@@ -105,6 +132,48 @@ def recovery(function: Callable[[], dict[str, int]]):
     return function
 
 
+def periodic(name: str, **schedule: str):
+    """Register a function the worker runs on a schedule, given as huey's ``crontab`` fields
+    in UTC (``minute``, ``hour``, ``day``, ``month``, ``day_of_week``; a field left out is
+    ``*``)::
+
+        @jobs.periodic("purge-contacts", hour="3", minute="17")
+        def purge(now: datetime) -> str:
+            ...
+            return "3 entries"
+
+    The function is given the time it runs for (naive UTC; tests pass a fixed one, never the
+    clock) and returns a line for the log. It runs in an app context of its own and commits
+    its own work. It must do whatever is due by ``now`` and be safe to run twice: a run
+    missed while no worker was up is not made up for, and with several workers each one's
+    scheduler starts it. ``flask jobs periodic`` lists the tasks, ``flask jobs run-periodic
+    NAME`` runs one now (``run_periodic``).
+    """
+    unknown = set(schedule) - set(CRONTAB_FIELDS)
+    if unknown:
+        raise ValueError(f"not crontab fields: {sorted(unknown)}")
+
+    def register(function: Callable[[datetime], str]):
+        PERIODIC[name] = Periodic(name, function, dict(schedule))
+        return function
+
+    return register
+
+
+def run_periodic(name: str, now: datetime | None = None) -> str:
+    """Run a periodic task for ``now`` (the clock if not given) and log what it did; a failure
+    is logged with its traceback and raised."""
+    task = PERIODIC[name]
+    try:
+        summary = task.function(now or utcnow())
+    except Exception:
+        db.session.rollback()
+        current_app.logger.exception("Periodic task %s failed", name)
+        raise
+    current_app.logger.info("Periodic task %s: %s", name, summary)
+    return summary
+
+
 def enqueue(name: str, *args, delay: float | None = None) -> None:
     """Queue a registered task, now or in ``delay`` seconds; QueueUnavailable if the queue
     cannot be reached. Tests (``JOBS_IMMEDIATE``) run it at once in a context of its own."""
@@ -145,8 +214,17 @@ def init_app(app: Flask) -> None:
 
         return huey.task(name=name)(run_task)
 
+    def make_periodic(task: Periodic):
+        def run_scheduled() -> None:
+            # A failure is logged by run_periodic; the next time may do better.
+            with app.app_context(), suppress(Exception):
+                run_periodic(task.name)
+
+        return huey.periodic_task(task.due, name=f"periodic-{task.name}")(run_scheduled)
+
     app.extensions["huey"] = huey
     app.extensions["run_job"] = run_job
+    app.extensions["periodic"] = {name: make_periodic(t) for name, t in PERIODIC.items()}
     app.extensions["tasks"] = {name: make_task(name, f) for name, f in TASKS.items()}
     app.cli.add_command(jobs_cli)
     app.register_error_handler(QueueUnavailable, lambda e: errors.render_unavailable(_l(
@@ -382,14 +460,15 @@ class Watchman(threading.Thread):
 
 
 def work(workers: int) -> None:
-    """Run the queue's consumer with the watchman until stopped (SIGINT lets running jobs
-    finish; SIGTERM or a crash leaves them to be run again)."""
+    """Run the queue's consumer, its scheduler of periodic tasks and the watchman until
+    stopped (SIGINT lets running jobs finish; SIGTERM or a crash leaves them to be run
+    again)."""
     app = current_app._get_current_object()
     huey = app.extensions["huey"]
     watchman = Watchman(app)
     watchman.start()
     try:
-        huey.create_consumer(workers=workers, worker_type="thread", periodic=False).run()
+        huey.create_consumer(workers=workers, worker_type="thread", periodic=True).run()
     finally:
         watchman.stop()
 
@@ -401,3 +480,19 @@ def worker(workers: int) -> None:
     huey = current_app.extensions["huey"]
     click.echo(f"Job worker: {workers} threads on {huey.storage.__class__.__name__}")
     work(workers)
+
+
+@jobs_cli.command("periodic")
+def list_periodic() -> None:
+    """List the tasks the worker runs on a schedule (cron fields, UTC)."""
+    for task in sorted(PERIODIC.values(), key=lambda t: t.name):
+        click.echo(f"{task.name}\t{task.when}")
+
+
+@jobs_cli.command("run-periodic")
+@click.argument("name")
+def run_periodic_now(name: str) -> None:
+    """Run one periodic task now, as the worker would (see ``flask jobs periodic``)."""
+    if name not in PERIODIC:
+        raise click.BadParameter(f"no periodic task {name!r}", param_hint="NAME")
+    click.echo(f"{name}: {run_periodic(name)}")

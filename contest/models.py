@@ -6,7 +6,6 @@ Typed SQLAlchemy 2.0 models. Every schema change comes with an Alembic migration
 
 from __future__ import annotations
 
-import calendar
 import enum
 import secrets
 from dataclasses import dataclass
@@ -31,7 +30,13 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from .config import DEFAULT_LANGUAGE
 from .extensions import db
 from .i18n import language
-from .rules import MIN_JURORS_PER_ENTRY, OLDEST_AGE, YOUNGEST_AGE
+from .rules import (
+    CONTACTS_KEPT_MONTHS,
+    MAX_CONTACTS_KEPT_MONTHS,
+    MIN_JURORS_PER_ENTRY,
+    OLDEST_AGE,
+    YOUNGEST_AGE,
+)
 
 
 def utcnow() -> datetime:
@@ -167,9 +172,11 @@ class Contest(Localized, db.Model):
     scale_min: Mapped[int] = mapped_column(default=1)
     scale_max: Mapped[int] = mapped_column(default=10)
     entries_per_child: Mapped[int] = mapped_column(default=1)
-    # How long the families' contacts of entries that won nothing are kept after the results
-    # day; then the periodic purge deletes them (``entries.privacy.purge_due_contacts``).
-    contacts_kept_months: Mapped[int] = mapped_column(default=6, server_default="6")
+    # How long the families' contacts of entries that won nothing are kept once the national
+    # results are published; then the periodic purge deletes them (``entries.privacy``), and
+    # the privacy notice states the period.
+    contacts_kept_months: Mapped[int] = mapped_column(default=CONTACTS_KEPT_MONTHS,
+                                                      server_default=str(CONTACTS_KEPT_MONTHS))
     phase: Mapped[Phase] = mapped_column(_enum(Phase), default=Phase.DRAFT)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -185,22 +192,13 @@ class Contest(Localized, db.Model):
     __table_args__ = (
         CheckConstraint("scale_min < scale_max", name="scale_order"),
         CheckConstraint("entries_per_child >= 1", name="entries_per_child_positive"),
-        CheckConstraint("contacts_kept_months >= 1 AND contacts_kept_months <= 60",
-                        name="contacts_kept_months_range"),
+        CheckConstraint(f"contacts_kept_months >= 1 AND contacts_kept_months <= "
+                        f"{MAX_CONTACTS_KEPT_MONTHS}", name="contacts_kept_months_range"),
     )
 
     @property
     def title(self) -> str:
         return self.local("title")
-
-    @property
-    def contacts_purged_on(self) -> date:
-        """The day the contacts of families whose child won nothing are deleted: the results
-        day plus ``contacts_kept_months`` (the privacy notice states it)."""
-        months = self.results_on.month - 1 + self.contacts_kept_months
-        year, month = self.results_on.year + months // 12, months % 12 + 1
-        last = calendar.monthrange(year, month)[1]
-        return date(year, month, min(self.results_on.day, last))
 
     @property
     def regional_stages(self) -> list[Stage]:

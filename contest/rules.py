@@ -12,3 +12,9 @@ AGES_OUTSIDE_LIMITS = _l("Ages must be between %(min)s and %(max)s.")
 # A stage that shares its entries out gives each entry to at least this many jurors.
 MIN_JURORS_PER_ENTRY = 3
 TOO_FEW_JURORS = _l("Each entry needs at least %(min)s jurors.")
+
+# How long the contacts of families whose child won nothing are kept once the national
+# results are published, in months: an edition's default, and the most it may choose.
+CONTACTS_KEPT_MONTHS = 6
+MAX_CONTACTS_KEPT_MONTHS = 60
+CONTACTS_KEPT_OUTSIDE_LIMITS = _l("Between %(min)s and %(max)s months, please.")

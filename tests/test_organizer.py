@@ -23,7 +23,7 @@ def contest_form(**overrides):
         "submissions_open_on": "2027-02-01", "submissions_close_on": "2027-04-30",
         "regional_judging_until": "2027-05-31", "national_judging_until": "2027-06-30",
         "results_on": "2027-07-15", "age_reference_date": "2027-04-30",
-        "scale_min": "1", "scale_max": "10", "entries_per_child": "1",
+        "scale_min": "1", "scale_max": "10", "entries_per_child": "1", "contacts_kept_months": "6",
     }
     data.update(overrides)
     return data

@@ -4,7 +4,8 @@
   files (``submit``, ``submit_many`` for a school's batch, ``store_many`` outside the window).
 - ``moderation``: the coordinator's decisions while the region's moderation lasts.
 - ``images``: the stored drawing turned, masked, or replaced by the family's better photo.
-- ``privacy``: what public pages may show, and a family's copy or erasure of their data.
+- ``privacy``: what public pages may show, a family's copy or erasure of their data, and how
+  long their contacts are kept.
 
 Where the files live (the storage, the image keys) is ``contest.uploads.files``. Views, the
 batch, the demo and the command line call the names below as ``entries.submit`` and so on.
@@ -22,12 +23,16 @@ from .moderation import (
     status_counts,
 )
 from .privacy import (
+    ERASED_BY,
     caption,
+    contacts_kept,
+    contacts_purged_on,
     drawing_shown_publicly,
     erase_personal_data,
     name_shown,
     personal_data,
     purge_contacts,
+    purge_due_contacts,
 )
 from .submission import (
     DUPLICATE_IMAGE,
@@ -47,6 +52,7 @@ from .submission import (
 
 __all__ = [
     "DUPLICATE_IMAGE",
+    "ERASED_BY",
     "MIN_MASK",
     "EntryDetails",
     "EntryError",
@@ -56,6 +62,8 @@ __all__ = [
     "check_all",
     "child_key",
     "contact_problems",
+    "contacts_kept",
+    "contacts_purged_on",
     "delete_files",
     "drawing_shown_publicly",
     "erase_personal_data",
@@ -70,6 +78,7 @@ __all__ = [
     "next_waiting",
     "personal_data",
     "purge_contacts",
+    "purge_due_contacts",
     "replace_image",
     "require_moderation_open",
     "rotate_entry",

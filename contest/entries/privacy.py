@@ -4,8 +4,9 @@ stored about their child (a copy of it, its erasure, contacts deleted after the 
 
 from __future__ import annotations
 
+import calendar
 import re
-from datetime import date
+from datetime import date, datetime
 
 from flask_babel import ngettext
 from sqlalchemy import select
@@ -174,20 +175,70 @@ def _has_export(job: Job) -> bool:
         CalendarExport.job_id == job.id).limit(1)) is not None
 
 
-def purge_contacts(contest: Contest, keep_entry_ids: set[int]) -> int:
-    """After the contest: delete guardians' contacts except for ``keep_entry_ids`` (winners).
+def contacts_kept(entry: Entry) -> bool:
+    """Whose contacts outlive the contest: the finalists' and winners' families, who are
+    contacted about the awards."""
+    return entry.public_status.key in ("finalist", "winner")
 
-    Returns how many entries were purged. Commits.
+
+def purge_contacts(contest: Contest, keep_entry_ids: set[int] | None = None, *,
+                   scheduled: bool = False) -> int:
+    """Delete guardians' contacts except for ``keep_entry_ids`` (by default the families
+    ``contacts_kept`` keeps). ``scheduled``: by the retention schedule, not a person.
+
+    Returns how many entries were purged; audit-logged. Commits.
     """
     purged = 0
     for entry in db.session.scalars(select(Entry).where(
             Entry.contest_id == contest.id, Entry.contacts_purged_at.is_(None))):
-        if entry.id in keep_entry_ids:
+        kept = entry.id in keep_entry_ids if keep_entry_ids is not None else contacts_kept(entry)
+        if kept:
             continue
         for name in CONTACT_FIELDS:
             setattr(entry, name, "")
         entry.contacts_purged_at = utcnow()
         purged += 1
-    audit.record("contest.purge_contacts", contest, entries=purged)
+    audit.record("contest.purge_contacts", contest, entries=purged,
+                 **({"scheduled": True} if scheduled else {}))
     db.session.commit()
     return purged
+
+
+def contacts_purged_on(contest: Contest) -> date | None:
+    """The day the contacts of families whose child won nothing are deleted: the contest's
+    ``contacts_kept_months`` after its national results were published; None before."""
+    national = contest.national_stage
+    published = judging.published_at(national) if national else None
+    if published is None:
+        return None
+    return add_months(published.date(), contest.contacts_kept_months)
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later (the month's last day when it is shorter)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def purge_due_contacts(now: datetime) -> dict[int, int]:
+    """The retention schedule: in every edition whose keeping period has ended by ``now``
+    (``contacts_purged_on``), delete the contacts that are not kept. Returns {year: entries
+    purged} of the editions that had any left; each purge is audit-logged. Commits."""
+    done = {}
+    for contest in db.session.scalars(select(Contest).order_by(Contest.year)):
+        due = contacts_purged_on(contest)
+        if due is None or due > now.date():
+            continue
+        waiting = db.session.scalars(select(Entry).where(
+            Entry.contest_id == contest.id, Entry.contacts_purged_at.is_(None)))
+        if any(not contacts_kept(e) for e in waiting):
+            done[contest.year] = purge_contacts(contest, scheduled=True)
+    return done
+
+
+@jobs.periodic("purge-contacts", hour="3", minute="17")
+def scheduled_purge(now: datetime) -> str:
+    """Every night: the contacts whose keeping period ended (``purge_due_contacts``)."""
+    done = purge_due_contacts(now)
+    return ", ".join(f"{year}: {n} entries" for year, n in done.items()) or "nothing due"

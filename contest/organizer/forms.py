@@ -19,7 +19,14 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 
 from ..contests import DEADLINE_FIELDS, deadline_problems
 from ..models import ROLE_LABELS, Role
-from ..rules import AGES_OUTSIDE_LIMITS, OLDEST_AGE, YOUNGEST_AGE
+from ..rules import (
+    AGES_OUTSIDE_LIMITS,
+    CONTACTS_KEPT_MONTHS,
+    CONTACTS_KEPT_OUTSIDE_LIMITS,
+    MAX_CONTACTS_KEPT_MONTHS,
+    OLDEST_AGE,
+    YOUNGEST_AGE,
+)
 
 NOT_EMPTY = DataRequired(message=_l("Please fill this in."))
 # For dates: a typed but invalid date gets "not a valid date", not "please fill this in".
@@ -53,6 +60,13 @@ class ContestForm(FlaskForm):
     entries_per_child = IntegerField(_l("Drawings per child"), default=1, validators=[
         InputRequired(message=_l("Please fill this in.")),
         NumberRange(1, 10, message=_l("Between 1 and 10, please."))])
+    contacts_kept_months = IntegerField(
+        _l("Contacts kept after the results, months"), default=CONTACTS_KEPT_MONTHS,
+        validators=[InputRequired(message=_l("Please fill this in.")), NumberRange(
+            1, MAX_CONTACTS_KEPT_MONTHS, message=CONTACTS_KEPT_OUTSIDE_LIMITS)],
+        description=_l("The email addresses and phone numbers of families whose child is "
+                       "neither a finalist nor a winner are deleted this many months after the "
+                       "national results are published. The privacy notice says so."))
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)

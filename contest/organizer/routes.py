@@ -89,6 +89,7 @@ def contest(contest_id: int, category_form=None, criterion_form=None, status=200
         categories_locked=contests.categories_locked(contest),
         criteria_locked=contests.criteria_locked(contest),
         coordinators=_coordinators_by_region(), entry_counts=_entry_counts(contest.id),
+        contacts_purged_on=entries.contacts_purged_on(contest),
     ), status
 
 
@@ -170,9 +171,7 @@ def purge_contacts(contest_id: int):
     if contest.phase is not Phase.CLOSED:
         flash(_("Contacts can be deleted once the contest is closed."), "error")
     else:
-        keep = {e.id for e in db.session.scalars(select(Entry).where(
-            Entry.contest_id == contest.id)) if e.public_status.key in ("finalist", "winner")}
-        purged = entries.purge_contacts(contest, keep)
+        purged = entries.purge_contacts(contest)
         flash(_("Contacts deleted for %(n)s entries.", n=purged), "success")
     return redirect(url_for(".contest", contest_id=contest_id))
 

@@ -26,6 +26,7 @@ from ..extensions import db, limiter
 from ..i18n import language
 from ..judging import operations as judging
 from ..models import Entry
+from ..rules import CONTACTS_KEPT_MONTHS
 from ..uploads import files
 from ..uploads.pipeline import ImageRejected, process_image
 from .forms import BatchForm, NewPhotoForm, StatusForm, SubmissionForm
@@ -200,8 +201,10 @@ def own_certificate(code: str):
 def privacy():
     """The privacy notice: what is kept, who sees it, for how long, the consents' texts with
     their versions, and how a family withdraws or erases."""
+    contest = current_contest()
     return render_template("submit/privacy.html", consents=consents.ALL,
-                           names=consents.NAMES)
+                           names=consents.NAMES, contacts_kept_months=(
+                               contest.contacts_kept_months if contest else CONTACTS_KEPT_MONTHS))
 
 
 def _status_page(entry: Entry, form: NewPhotoForm | None, status: int = 200):
