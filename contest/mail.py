@@ -84,12 +84,6 @@ def deliverable(address: str) -> bool:
     return True
 
 
-def mask(address: str) -> str:
-    """The address as the messages page shows it: ``m***@example.org``."""
-    local, _, domain = address.partition("@")
-    return f"{local[:1]}***@{domain}" if domain else "***"
-
-
 def send(to: str, subject: str, body: str, *, html_body: str = "", kind: str = "notice",
          language: str = DEFAULT_LANGUAGE, attachment: tuple[str, bytes] | None = None
          ) -> Message | None:

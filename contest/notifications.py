@@ -17,6 +17,7 @@ from .codes import format_code
 from .config import DEFAULT_LANGUAGE
 from .extensions import db
 from .models import Entry, utcnow
+from .text import clean
 
 
 def submitted(entry: Entry) -> None:
@@ -32,6 +33,30 @@ def submitted(entry: Entry) -> None:
 def status_changed(entry: Entry) -> None:
     _send(entry, "status", "status",
           _l("News about your drawing: code %(code)s", code=format_code(entry.code)))
+
+
+def lost_codes(address: str) -> None:
+    """'Lost your code?': the tracking codes of the drawings sent with ``address``, to that
+    address. Says nothing to whoever asked (the page answers the same either way); an
+    address gets ``MAIL_LINKS_PER_HOUR`` such messages an hour at most. The message holds
+    the codes and the contest's own text only, never what the sender typed."""
+    address = clean("email", address).lower()
+    if not mail.deliverable(address):
+        return
+    found = db.session.scalars(select(Entry).where(
+        func.lower(Entry.guardian_email) == address, Entry.contacts_purged_at.is_(None),
+        Entry.personal_data_erased_at.is_(None)).order_by(Entry.submitted_at.desc())).all()
+    if not found:
+        return
+    if mail.sent_recently(address, "codes", hours=1) >= current_app.config["MAIL_LINKS_PER_HOUR"]:
+        current_app.logger.info("Lost codes not sent: hourly limit of the address")
+        return
+    with mail.links():
+        drawings = [(format_code(e.code), e.contest.year, e.submitted_at, _status_url(e))
+                    for e in found]
+        mail.compose(address, "codes", "lost_codes", _l("Your drawings' tracking codes"),
+                     language=found[0].locale or DEFAULT_LANGUAGE, drawings=drawings,
+                     contest=found[0].contest)
 
 
 def _receipts_today(address: str) -> int:

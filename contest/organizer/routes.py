@@ -6,6 +6,7 @@ from wtforms.fields.choices import SelectChoice
 
 from .. import accounts, audit, contests, entries, mail
 from ..access import organizer_required
+from ..entries import family
 from ..extensions import db
 from ..judging import operations
 from ..models import (
@@ -345,7 +346,7 @@ def messages():
     return render_template("organizer/messages.html", rows=rows[:MESSAGES_PAGE_SIZE],
                            page=page, more=len(rows) > MESSAGES_PAGE_SIZE, state=state,
                            counts=counts, statuses=list(MessageStatus), kinds=mail.KINDS,
-                           mask=mail.mask)
+                           mask=family.mask_email)
 
 
 @bp.post("/messages/<int:message_id>/again")

@@ -70,3 +70,8 @@ class BatchForm(FlaskForm):
         "I confirm that the parents of every child in the list have signed the consents marked "
         "in it, and that I keep the signed forms."),
         validators=[DataRequired(message=_l("This confirmation is needed."))])
+
+
+class LostCodeForm(FlaskForm):
+    email = EmailField(_l("The e-mail address given with the drawing"), validators=[
+        REQUIRED, Length(max=254), Email(message=_l("This does not look like an email address."))])

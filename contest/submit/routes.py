@@ -29,7 +29,7 @@ from ..models import Entry
 from ..rules import CONTACTS_KEPT_MONTHS
 from ..uploads import files
 from ..uploads.pipeline import ImageRejected, process_image
-from .forms import BatchForm, NewPhotoForm, StatusForm, SubmissionForm
+from .forms import BatchForm, LostCodeForm, NewPhotoForm, StatusForm, SubmissionForm
 
 bp = Blueprint("submit", __name__)
 
@@ -142,6 +142,19 @@ def find_status():
             return redirect(url_for(".status", code=entry.code))
         form.code.errors.append(_("No drawing has this code. Check it in the confirmation email."))
     return render_template("submit/find.html", form=form)
+
+
+@bp.route("/status/lost-code", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"], scope="lost-code-address")
+def lost_code():
+    """'Lost your code?': the codes of the drawings sent with an e-mail address, by e-mail
+    to that address. The page answers the same whether or not there are any."""
+    form = LostCodeForm()
+    if form.validate_on_submit():
+        notifications.lost_codes(form.email.data)
+        db.session.commit()
+        return render_template("submit/lost_code.html", form=None)
+    return render_template("submit/lost_code.html", form=form), 422 if form.errors else 200
 
 
 @bp.get("/status/<code>")

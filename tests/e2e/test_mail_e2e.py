@@ -65,3 +65,25 @@ def test_an_invited_juror_chooses_a_password_and_scores(live, page, mailbox):
 
     page.goto(link)  # used: it works no more
     expect(page.get_by_text("Ссылка больше не действует")).to_be_visible()
+
+
+def test_a_family_recovers_its_code_by_email(live, phone, mailbox):
+    from contest.codes import format_code
+    from contest.models import Phase
+
+    contest = live.make.contest(phase=Phase.SUBMISSIONS_OPEN)
+    entry = live.make.entry(contest, guardian_email="mama@example.org")
+    page = phone
+    page.goto(f"{live.url}/status")
+    page.get_by_role("link", name="Потеряли код?").click()
+    page.get_by_label("Адрес почты, указанный при отправке рисунка").fill("mama@example.org")
+    page.get_by_role("button", name="Прислать коды").click()
+    expect(page.get_by_text("их коды уже в пути")).to_be_visible()
+    shot(page, "mail-lost-code")
+
+    message = _wait_for_mail(mailbox, "mama@example.org")
+    text = Mailbox.text(message)
+    assert format_code(entry.code) in text
+    (link,) = re.findall(r"http\S+/status/\S+", text)
+    page.goto(link)
+    expect(page.get_by_text(format_code(entry.code)).first).to_be_visible()
