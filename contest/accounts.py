@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import time
 from datetime import UTC, datetime, timedelta
 from functools import cache
 
@@ -233,16 +234,29 @@ def sign_out_everywhere(user: User) -> None:
     audit.record("user.sign_out_everywhere", user)
 
 
-def user_for_session(session_id: str) -> User | None:
+def user_for_session(session_id: str, now: float | None = None) -> User | None:
     """The account a session or remember-me cookie names (``User.get_id``), or None when the
-    account is gone, deactivated, or has ended its sessions since the cookie was made."""
-    user_id, _, token = session_id.partition(":")
-    if not (user_id.isascii() and user_id.isdigit()) or not token:
+    account is gone, deactivated, has ended its sessions since the cookie was made, or signed
+    in longer ago than ``REMEMBER_COOKIE_DURATION`` (the browser's expiry of the cookie is the
+    browser's to keep; this one a copied cookie cannot escape)."""
+    user_id, token, signed_in = (session_id.split(":") + ["", ""])[:3]
+    if not all(part.isascii() and part.isdigit() for part in (user_id, signed_in)) or not token:
         return None  # also a cookie from before sessions carried a token
+    age = (time.time() if now is None else now) - int(signed_in)
+    if not -CLOCK_SKEW <= age <= _seconds(current_app.config["REMEMBER_COOKIE_DURATION"]):
+        return None
     user = db.session.get(User, int(user_id))
     if user is None or not user.active:
         return None
     return user if hmac.compare_digest(user.session_token.encode(), token.encode()) else None
+
+
+# Seconds a sign-in's time may lie ahead of this process's clock (another worker's).
+CLOCK_SKEW = 300
+
+
+def _seconds(duration: timedelta | int) -> float:
+    return duration.total_seconds() if isinstance(duration, timedelta) else float(duration)
 
 
 def note_login(user: User) -> None:

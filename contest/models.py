@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -338,8 +339,9 @@ class User(UserMixin, db.Model):
         return self.active
 
     def get_id(self) -> str:
-        """Flask-Login's alternative id: what sessions and remember-me cookies hold."""
-        return f"{self.id}:{self.session_token}"
+        """Flask-Login's alternative id, what a sign-in's session and remember-me cookie hold:
+        the account, its session token and when it signed in (``accounts.user_for_session``)."""
+        return f"{self.id}:{self.session_token}:{int(time.time())}"
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)

@@ -90,7 +90,7 @@ def test_sign_in_starts_a_fresh_session_keeping_only_the_language(client, make):
     with client.session_transaction() as after:
         assert "planted" not in after
         assert after["lang"] == "en"
-        assert after["_user_id"] == f"{user.id}:{user.session_token}"
+        assert after["_user_id"].startswith(f"{user.id}:{user.session_token}:")
 
 
 def test_password_change_ends_every_other_session_and_keeps_this_one(app, client, signed_in):
@@ -197,11 +197,43 @@ def test_only_organizers_sign_out_other_accounts(app, client, make, login):
 
 def test_cookies_from_before_sessions_carried_a_token_are_refused(app, make):
     user = make.user(Role.ORGANIZER)
-    assert accounts.user_for_session(str(user.id)) is None
-    assert accounts.user_for_session(f"{user.id}:") is None
-    assert accounts.user_for_session(f"{user.id}:{user.session_token}x") is None
-    assert accounts.user_for_session(f"²:{user.session_token}") is None
-    assert accounts.user_for_session(f"{user.id}:{user.session_token}") is user
+    now = 1_800_000_000
+    assert accounts.user_for_session(str(user.id), now) is None
+    assert accounts.user_for_session(f"{user.id}:", now) is None
+    assert accounts.user_for_session(f"{user.id}:{user.session_token}", now) is None
+    assert accounts.user_for_session(f"{user.id}:{user.session_token}x:{now}", now) is None
+    assert accounts.user_for_session(f"²:{user.session_token}:{now}", now) is None
+    assert accounts.user_for_session(f"{user.id}:{user.session_token}:²", now) is None
+    assert accounts.user_for_session(f"{user.id}:{user.session_token}:{now}", now) is user
+
+
+def test_a_sign_in_lasts_at_most_the_remember_duration(app, make):
+    """Whatever the browser does with the cookie's expiry, a copy dies 30 days after the
+    sign-in it was made by."""
+    user = make.user(Role.ORGANIZER)
+    signed_in = 1_800_000_000
+    session_id = f"{user.id}:{user.session_token}:{signed_in}"
+    day = 86400
+    assert accounts.user_for_session(session_id, signed_in + 29 * day) is user
+    assert accounts.user_for_session(session_id, signed_in + 30 * day + 1) is None
+    assert accounts.user_for_session(session_id, signed_in - 60) is user  # another worker's clock
+    assert accounts.user_for_session(session_id, signed_in - day) is None  # made in the future
+
+
+def test_a_dead_remember_cookie_is_removed_from_the_browser(app, client, signed_in):
+    user, copies = signed_in
+    client.post("/auth/logout")
+    other = _browser_with(app, remember_token=copies["remember_token"])
+    response = other.get("/")
+    cleared = [h for h in response.headers.getlist("Set-Cookie")
+               if h.startswith("remember_token=")]
+    assert cleared and "Expires=Thu, 01 Jan 1970" in cleared[0]
+    assert other.get_cookie("remember_token") is None
+    # a live one stays
+    _sign_in(client, user)
+    assert not [h for h in client.get("/").headers.getlist("Set-Cookie")
+                if h.startswith("remember_token=")]
+    assert client.get_cookie("remember_token") is not None
 
 
 def test_the_remember_cookie_lasts_a_month_and_is_kept_from_scripts(app, client, make):

@@ -1,6 +1,6 @@
 """Signing in and out for organizers, coordinators and jurors."""
 
-from flask import Flask, redirect, request, url_for
+from flask import Flask, redirect, request, session, url_for
 from flask_login import current_user
 
 from .. import accounts
@@ -25,6 +25,14 @@ def init_app(app: Flask) -> None:
     allowed_meanwhile = {"auth.change_password", "auth.logout", "auth.sign_out_everywhere",
                          "auth.set_password",
                          "main.set_language", "static"}
+
+    @app.before_request
+    def forget_a_dead_remember_cookie():
+        # A "keep me signed in" cookie whose sessions have ended opens nothing; Flask-Login
+        # would still read it on every request until it expires. It removes it.
+        if (app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+                and not current_user.is_authenticated):
+            session["_remember"] = "clear"
 
     @app.before_request
     def require_a_new_password():
