@@ -101,13 +101,21 @@ def column_name(field: str) -> str:
     return russian if language() == "ru" else english
 
 
+# The example list's row, written as a school in that language would (both are read the same).
+EXAMPLE_ROWS = {
+    "ru": ["masha.jpg", "Маша", "Иванова", "14.03.2017", "", "Молоко и солнце", "",
+           "Иванова Анна Петровна", "anna@example.ru", "", "да", "да", "да"],
+    "en": ["masha.jpg", "Masha", "Ivanova", "14.03.2017", "", "Milk and sunshine", "",
+           "Anna Ivanova", "anna@example.org", "", "yes", "yes", "yes"],
+}
+
+
 def template_csv() -> bytes:
     """An example list to fill in, with one row; the columns in the user's language."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
     writer.writerow([column_name(field) for field in HEADERS])
-    writer.writerow(["masha.jpg", "Маша", "Иванова", "14.03.2017", "", "Молоко и солнце", "",
-                     "Иванова Анна Петровна", "anna@example.ru", "", "да", "да", "да"])
+    writer.writerow(EXAMPLE_ROWS.get(language(), EXAMPLE_ROWS["ru"]))
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 

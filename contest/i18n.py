@@ -58,6 +58,15 @@ def in_language(text: str) -> str:
     return latin(text) if language() == "en" else text
 
 
+QUOTES = {"ru": ("«", "»"), "en": ("\u201c", "\u201d")}
+
+
+def quoted(text: str) -> str:
+    """``text`` in the current language's quotation marks: «…» in Russian, “…” in English."""
+    opening, closing = QUOTES.get(language(), QUOTES["ru"])
+    return f"{opening}{text}{closing}"
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories="translations")
@@ -65,6 +74,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["date"] = lambda d, fmt="long": format_date(d, fmt) if d else ""
     app.jinja_env.filters["format_datetime"] = format_datetime
     app.jinja_env.filters["zip"] = zip
+    app.jinja_env.filters["quoted"] = quoted
     app.jinja_env.filters["format_number"] = format_number
     app.jinja_env.filters["format_decimal"] = format_decimal
 

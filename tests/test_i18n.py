@@ -108,3 +108,15 @@ def test_markdown_lists_right_under_a_line_and_headings_below_the_page():
 def test_markdown_fetches_no_outside_images():
     html = render_markdown('![x](https://tracker.example/p.gif) <img src="https://t.example/a">')
     assert "<img" not in html and "tracker.example" not in html
+
+
+def test_titles_are_quoted_as_each_language_quotes(client, make):
+    from contest.models import Phase
+
+    contest = make.contest(phase=Phase.SUBMISSIONS_OPEN)
+    entry = make.entry(contest, title="Солнце <и> молоко")
+    russian = client.get(f"/status/{entry.code}").data.decode()
+    assert "«Солнце &lt;и&gt; молоко»" in russian  # quoted, and still escaped
+    client.post("/language", data={"lang": "en"})
+    english = client.get(f"/status/{entry.code}").data.decode()
+    assert "\u201cСолнце &lt;и&gt; молоко\u201d" in english and "«Солнце" not in english

@@ -3,6 +3,7 @@
 import email
 import email.policy
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -276,6 +277,21 @@ def test_batch_example_list(client, contest):
     client.post("/language", data={"lang": "en"})
     english = client.get("/submit/batch/example.csv").data.decode("utf-8-sig")
     assert english.startswith("file;first_name;last_name;birth_date;")
+    assert english.rstrip().endswith(";yes;yes;yes")
+    assert not re.search("[а-яё]", english, re.IGNORECASE)  # no Russian values in English
+
+
+def test_the_english_example_list_is_read_back_as_it_is(app, client, make, contest):
+    client.post("/language", data={"lang": "en"})
+    listing = client.get("/submit/batch/example.csv").data
+    data = {"region": make.region("RU-SPE").id, "town": "Saint Petersburg",
+            "institution": "School 239", "teacher": "O. Petrova", "confirm": "y",
+            "sheet": (io.BytesIO(listing), "example.csv"),
+            "archive": (io.BytesIO(_zip({"masha.jpg": jpeg(seed=7)})), "drawings.zip")}
+    response = client.post("/submit/batch", data=data)
+    assert response.status_code == 302, response.data.decode()[-2000:]
+    entry = db.session.scalar(select(Entry))
+    assert entry.child_first_name == "Masha" and entry.consent("print") and entry.consent("show_name")
 
 
 def _zip(files: dict[str, bytes]) -> bytes:
