@@ -73,6 +73,10 @@ ACTIONS = {
     "entry.rotate": _l("Drawing turned"), "entry.masks": _l("Jury copy masked"),
     "entry.new_photo": _l("New photo from the family"),
     "entry.erase_personal_data": _l("Child's data erased"),
+    "entry.family_request": _l("Family's request, link sent"),
+    "entry.withdraw": _l("Drawing withdrawn by the family"),
+    "entry.consent_change": _l("Consent changed by the family"),
+    "entry.family_erase": _l("Erasure asked for by the family"),
     "sheet.conflict": _l("Conflict of interest declared"),
     "sheet.conflict_withdrawn": _l("Conflict of interest withdrawn"),
     "stage.juror_add": _l("Juror added"), "stage.juror_remove": _l("Juror removed"),
@@ -101,6 +105,8 @@ DETAILS = {
     "jobs_withdrawn": _l("generated files withdrawn"),
     "scheduled": _l("by the retention schedule"),
     "jurors_per_entry": _l("jurors per entry"),
+    "what": _l("request"), "kind": _l("consent"), "consents": _l("consents"),
+    "exports": _l("in calendar exports"),
 }
 
 

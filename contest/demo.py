@@ -65,6 +65,9 @@ TITLES = ["Молоко для крепких костей", "Солнце и в
           "Прыгаем через скакалку"]
 INSTITUTIONS = ["Детский сад № 12 «Солнышко»", "Школа № 5", "Гимназия № 2", "Лицей № 131",
                 "Детская художественная школа № 1", "Студия «Радуга»", "Школа № 44", ""]
+# The coordinators' decisions a demo drawing may have had (families withdraw none).
+DEMO_STATUSES = [EntryStatus.RECEIVED, EntryStatus.ACCEPTED, EntryStatus.NEEDS_PHOTO,
+                 EntryStatus.REJECTED]
 # (name, a mother?): the guardian's surname takes the parent's gender, not the child's
 PARENTS = [("Анна", True), ("Елена", True), ("Ольга", True), ("Ирина", True),
            ("Сергей", False), ("Алексей", False)]
@@ -274,7 +277,7 @@ def _plan(rnd: random.Random, n: int, by_code: dict[str, Region],
     surname = rnd.choice(SURNAMES)
     last = surname + ("а" if girl else "")
     age = rnd.randint(5, 15)
-    status = rnd.choices(list(EntryStatus), weights=[25, 60, 8, 7])[0]
+    status = rnd.choices(DEMO_STATUSES, weights=[25, 60, 8, 7])[0]
     portrait = rnd.random() < 0.35
     details = EntryDetails(
         region_id=by_code[code].id, town=rnd.choice(REGIONS[code][1]),

@@ -62,6 +62,7 @@ KINDS = {
     "reminder": _l("Reminder to a juror"),
     "stage_published": _l("Stage published, to a juror"),
     "batch_codes": _l("A school's list of codes"),
+    "family_request": _l("A family's request to confirm"),
 }
 
 _PENDING = "mail_pending"  # session.info: messages to queue when the transaction commits

@@ -375,6 +375,8 @@ class EntryStatus(enum.Enum):
     ACCEPTED = "accepted"
     NEEDS_PHOTO = "needs_photo"
     REJECTED = "rejected"
+    # The family took the drawing back before judging: out of moderation and every jury.
+    WITHDRAWN = "withdrawn"
 
     @property
     def label(self) -> str:
@@ -386,6 +388,7 @@ ENTRY_STATUS_LABELS = {
     EntryStatus.ACCEPTED: _l("Accepted"),
     EntryStatus.NEEDS_PHOTO: _l("Needs a better photo"),
     EntryStatus.REJECTED: _l("Rejected"),
+    EntryStatus.WITHDRAWN: _l("Withdrawn by the family"),
 }
 
 

@@ -19,6 +19,10 @@ from .extensions import db
 from .models import Entry, utcnow
 from .text import clean
 
+REQUEST_SUBJECTS = {"withdraw": _l("Confirm: withdraw the drawing from the contest"),
+                    "consents": _l("Confirm: change the consents"),
+                    "erase": _l("Confirm: erase the child's data")}
+
 
 def submitted(entry: Entry) -> None:
     """Confirm receipt, with the tracking code and the status page's address."""
@@ -57,6 +61,13 @@ def lost_codes(address: str) -> None:
         mail.compose(address, "codes", "lost_codes", _l("Your drawings' tracking codes"),
                      language=found[0].locale or DEFAULT_LANGUAGE, drawings=drawings,
                      contest=found[0].contest)
+
+
+def confirm_request(entry: Entry, action: str, link: str, days: int) -> None:
+    """A family asked, from the status page, to withdraw the drawing, change the consents or
+    erase the child's data: the link that confirms it (``contest.entries.family``)."""
+    _send(entry, "family_request", "confirm_request", REQUEST_SUBJECTS[action], action=action,
+          link=link, days=days)
 
 
 def _receipts_today(address: str) -> int:

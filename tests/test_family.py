@@ -2,21 +2,35 @@
 own entry in full only from the browser that sent it, and the staff's notes stay with the staff.
 """
 
+import email
+import email.policy
 import io
 import logging
+import time
 import zipfile
 from pathlib import Path
 
 import pytest
 from flask_babel import force_locale
+from itsdangerous import TimestampSigner
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from contest import consents, entries
+from contest import audit, consents, entries
 from contest.codes import format_code, redact
 from contest.entries import family
 from contest.extensions import db
-from contest.models import Entry, EntryStatus, Job, JobStatus, Phase, Role
+from contest.judging.operations.pool import in_pool
+from contest.models import (
+    CalendarExport,
+    Entry,
+    EntryStatus,
+    Job,
+    JobStatus,
+    Phase,
+    Role,
+    StageStatus,
+)
 from contest.uploads import files
 
 from .factories import jpeg
@@ -187,3 +201,210 @@ def test_the_notice_is_linked_beside_every_consent_and_everywhere_families_go(cl
     assert 'href="/privacy"' in client.get("/").data.decode()  # the footer
     entry = make.entry(contest)
     assert 'href="/privacy"' in client.get(f"/status/{entry.code}").data.decode()
+
+
+# --- the family's requests from the status page ---------------------------------------------
+
+
+def mails(app) -> list:
+    folder = Path(app.config["OUTBOX_FOLDER"])
+    found = sorted(folder.glob("*.eml"), key=lambda p: p.stat().st_mtime_ns) if folder.exists() else []
+    return [email.message_from_bytes(p.read_bytes(), policy=email.policy.default) for p in found]
+
+
+def confirmation_link(app) -> str:
+    """The path of the link in the newest message that holds one."""
+    for message in reversed(mails(app)):
+        for line in message.get_content().splitlines():
+            if "/status/confirm/" in line:
+                return "/" + line.strip().split("/", 3)[3]
+    raise AssertionError("no confirmation link was mailed")
+
+
+def actions(entry: Entry) -> list[str]:
+    return [row.action for row in audit.about_entry(entry)]
+
+
+def test_withdraw_by_the_mailed_link(app, client, make, contest, login):
+    entry = make.entry(contest, guardian_email="anna@example.org")
+    response = client.post(f"/status/{entry.code}/withdraw")
+    assert response.status_code == 302
+    assert "a•••@example.org" in client.get(response.headers["Location"]).data.decode()
+    assert entry.status is EntryStatus.RECEIVED  # nothing until the link is opened
+    message = mails(app)[-1]
+    assert message["To"] == "anna@example.org"
+    assert "Подтвердите" in message["Subject"] and entry.code not in message["Subject"]
+    link = confirmation_link(app)
+    page = client.get(link)
+    assert page.status_code == 200 and "Отозвать рисунок" in page.data.decode()
+    assert entry.status is EntryStatus.RECEIVED  # a GET changes nothing (mail scanners open links)
+    assert client.post(link).status_code == 302
+    assert entry.status is EntryStatus.WITHDRAWN
+    assert actions(entry)[-2:] == ["entry.family_request", "entry.withdraw"]
+    assert client.post(link).status_code == 410  # a used link fails
+    assert "уже использована" in client.get(link).data.decode()
+    login(make.user(Role.COORDINATOR, region=entry.stage.region))
+    queue = client.get(f"/coordinator/?stage={entry.stage_id}&status=all").data.decode()
+    assert "Отозвана семьёй" in queue
+    with pytest.raises(entries.ModerationClosed):
+        entries.moderate(entry, EntryStatus.ACCEPTED)
+
+
+def test_a_withdrawn_drawing_is_in_no_jury_pool(make, contest):
+    entry = make.entry(contest, status=EntryStatus.ACCEPTED)
+    stage = entry.stage
+    assert entry.id in pool_ids(stage)
+    family.carry_out(family.Request(entry, family.WITHDRAW, {}))
+    assert entry.id not in pool_ids(stage)
+    assert entries.status_counts(contest.id, stage.id)[EntryStatus.WITHDRAWN] == 1
+    # The child may send another drawing: a withdrawn one does not count against the limit.
+    again = make.details(make.region("RU-MOW"), child_first_name=entry.child_first_name,
+                         child_last_name=entry.child_last_name, age=entry.age)
+    entries.check(contest, again, None)
+
+
+def pool_ids(stage) -> set[int]:
+    return set(db.session.scalars(select(Entry.id).where(in_pool(stage))))
+
+
+def test_withdrawal_is_refused_once_judging_opens(app, client, make, contest):
+    entry = make.entry(contest, status=EntryStatus.ACCEPTED)
+    entry.stage.status = StageStatus.JUDGING_OPEN
+    db.session.commit()
+    page = client.get(f"/status/{entry.code}").data.decode()
+    assert "больше нельзя отозвать" in page and f"/status/{entry.code}/withdraw" not in page
+    client.post(f"/status/{entry.code}/withdraw")
+    assert mails(app) == [] or all("/status/confirm/" not in m.get_content() for m in mails(app))
+    assert entry.status is EntryStatus.ACCEPTED
+    assert "больше нельзя отозвать" in client.get(f"/status/{entry.code}").data.decode()
+
+
+def test_a_link_made_before_judging_opened_fails_after(app, client, make, contest):
+    entry = make.entry(contest, status=EntryStatus.ACCEPTED)
+    client.post(f"/status/{entry.code}/withdraw")
+    link = confirmation_link(app)
+    entry.stage.status = StageStatus.JUDGING_OPEN
+    db.session.commit()
+    assert client.post(link).status_code == 410
+    assert entry.status is EntryStatus.ACCEPTED
+
+
+def test_change_the_consents_by_the_link(app, client, make, contest):
+    entry = make.entry(contest)  # the factory's families agreed to everything
+    client.post(f"/status/{entry.code}/consents", data={"print": "y"})  # show_name unticked
+    link = confirmation_link(app)
+    assert "Имя ребёнка рядом с рисунком" in client.get(link).data.decode()
+    assert entry.consent("show_name")
+    client.post(link)
+    assert not entry.consent("show_name") and entry.consent("print")
+    row = next(c for c in entry.consents if c.kind == "show_name")
+    assert row.version == consents.SHOW_NAME.version
+    last = audit.about_entry(entry)[-1]
+    assert last.action == "entry.consent_change"
+    assert last.details == {"kind": "show_name", "after": False, "version": "2026-1",
+                            "via": "email"}
+    assert client.post(link).status_code == 410
+
+
+def test_the_same_consents_are_no_change(app, client, make, contest):
+    entry = make.entry(contest)
+    response = client.post(f"/status/{entry.code}/consents", data={"print": "y", "show_name": "y"},
+                           follow_redirects=True)
+    assert "менять нечего" in response.data.decode()
+    assert mails(app) == []
+
+
+def test_print_withdrawn_after_an_export_is_shown_to_organizers(app, client, make, login):
+    contest = make.contest(phase=Phase.SUBMISSIONS_OPEN)
+    entry = make.entry(contest, status=EntryStatus.ACCEPTED)
+    contest.phase = Phase.CALENDAR
+    export = CalendarExport(contest_id=contest.id, version=1, language="ru", page_format="A4",
+                            report={"pages": [{"images": [{"source": f"entry-{entry.id}.jpg"}]}]})
+    other = CalendarExport(contest_id=contest.id, version=2, language="ru", page_format="A4",
+                           report={"pages": [{"images": [{"source": "entry-999999.jpg"}]}]})
+    db.session.add_all([export, other])
+    db.session.commit()
+    client.post(f"/status/{entry.code}/consents", data={"show_name": "y"})  # print unticked
+    client.post(confirmation_link(app))
+    assert not entry.consent("print")
+    last = audit.about_entry(entry)[-1]
+    assert (last.action, last.details["exports"]) == ("entry.consent_change", [export.id])
+    login(make.user(Role.ORGANIZER))
+    page = client.get(f"/calendar?contest={contest.id}").data.decode()
+    assert "Согласие на печать отозвано после выгрузки" in page
+    assert f"Рисунок №{entry.id}" in page and "v1" in page
+    log = client.get("/organizer/audit").data.decode()
+    assert "Согласие изменено семьёй" in log
+
+
+def test_erase_by_the_link(app, client, make, contest):
+    entry = make.entry(contest)
+    client.post(f"/status/{entry.code}/erase")
+    link = confirmation_link(app)
+    assert client.get(link).status_code == 200
+    response = client.post(link)
+    assert response.status_code == 200 and "удалены" in response.data.decode()
+    assert entry.personal_data_erased_at is not None and entry.child_first_name == ""
+    assert {"entry.family_erase", "entry.erase_personal_data"} <= set(actions(entry))
+    assert client.get(f"/status/{entry.code}").status_code == 404
+    assert client.post(link).status_code == 410
+
+
+def test_tampered_expired_and_foreign_links_fail(app, client, make, contest, monkeypatch):
+    entry = make.entry(contest)
+    client.post(f"/status/{entry.code}/withdraw")
+    link = confirmation_link(app)
+    head, token = link.rsplit("/", 1)
+    payload, rest = token.split(".", 1)
+    tampered = f"{head}/{payload[:-2]}{'A' if payload[-2] != 'A' else 'B'}{payload[-1]}.{rest}"
+    assert client.post(tampered).status_code == 410
+    assert "недействительна" in client.get(tampered).data.decode()
+    # A link made four days ago (the signature's own timestamp, not the test's clock).
+    monkeypatch.setattr(TimestampSigner, "get_timestamp",
+                        lambda self: int(time.time()) - 4 * 86400)
+    old = family._token(family.Request(entry, family.WITHDRAW, {}))
+    monkeypatch.undo()
+    assert client.post(f"/status/confirm/{old}").status_code == 410
+    assert "истёк" in client.get(f"/status/confirm/{old}").data.decode()
+    assert entry.status is EntryStatus.RECEIVED
+    # A link signed with another key (another installation) means nothing here.
+    with app.test_request_context():
+        app.secret_key, key = "another-secret-key", app.secret_key
+        forged = family._token(family.Request(entry, family.WITHDRAW, {}))
+        app.secret_key = key
+    assert client.post(f"/status/confirm/{forged}").status_code == 410
+    assert client.post(link).status_code == 302 and entry.status is EntryStatus.WITHDRAWN
+
+
+def test_without_an_email_the_childs_names_confirm(app, client, make, contest):
+    entry = make.entry(contest, guardian_email="", guardian_phone="+7 900 123-45-67",
+                       child_first_name="Ёжик", child_last_name="Петров")
+    page = client.get(f"/status/{entry.code}").data.decode()
+    assert 'name="child_last_name"' in page
+    wrong = client.post(f"/status/{entry.code}/withdraw",
+                        data={"child_first_name": "Ёжик", "child_last_name": "Иванов"},
+                        follow_redirects=True)
+    assert "не те имя и фамилия" in wrong.data.decode()
+    assert entry.status is EntryStatus.RECEIVED
+    response = client.post(f"/status/{entry.code}/withdraw",
+                           data={"child_first_name": " ежик ", "child_last_name": "ПЕТРОВ"})
+    assert response.status_code == 302 and entry.status is EntryStatus.WITHDRAWN
+    last = audit.about_entry(entry)[-1]
+    assert (last.action, last.details["via"]) == ("entry.withdraw", "names")
+    assert mails(app) == []
+
+
+def test_a_family_that_wrote_in_english_gets_english(app, client, make, contest):
+    entry = make.entry(contest, locale="en")
+    client.post(f"/status/{entry.code}/erase")
+    message = mails(app)[-1]
+    assert message["Subject"] == "Confirm: erase the child's data"
+    assert "To confirm, open this link within 3 days" in message.get_content()
+
+
+def test_requests_are_throttled(other_app, make):
+    contest = make.contest(phase=Phase.SUBMISSIONS_OPEN)
+    entry = make.entry(contest)
+    client = other_app(RATELIMIT_ENABLED=True).test_client()
+    codes = [client.post(f"/status/{entry.code}/consents").status_code for _ in range(11)]
+    assert codes[:10] == [302] * 10 and codes[10] == 429

@@ -24,7 +24,7 @@ AREAS = {
 }
 # Open pages. Those that show a child's data check each object and answer 404 (an entry's
 # images, a status page by its code); /auth/password asks only that someone is signed in.
-OPEN = ("/static/", "/auth/", "/language", "/submit", "/status", "/gallery", "/results",
+OPEN = ("/static/", "/auth/", "/language", "/submit", "/status", "/privacy", "/gallery", "/results",
         "/media/")
 WHO = [None, *Role]  # None: not signed in
 

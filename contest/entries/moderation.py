@@ -32,6 +32,8 @@ def moderation_closed(entry: Entry) -> str | None:
     if entry.personal_data_erased_at:
         return str(_l("The child's personal data has been erased; this entry can no longer "
                       "be changed."))
+    if entry.status is EntryStatus.WITHDRAWN:
+        return str(_l("The family withdrew this drawing from the contest."))
     if entry.stage.status is not StageStatus.MODERATION:
         return str(_l("Moderation in this region is over (the jury stage: %(stage)s); "
                       "decisions and images can no longer be changed.",

@@ -109,11 +109,12 @@ def child_key(entry: Entry) -> tuple:
 
 
 def _same_child(contest: Contest, key: tuple) -> list[Entry]:
-    """Entries of the contest, not rejected, by the child with this ``_child`` key."""
+    """Entries of the contest, not rejected or withdrawn, by the child with this ``_child``
+    key."""
     region_id, *_, age = key
     query = select(Entry).join(Stage).where(
         Entry.contest_id == contest.id, Stage.region_id == region_id, Entry.age == age,
-        Entry.status != EntryStatus.REJECTED)
+        Entry.status.not_in((EntryStatus.REJECTED, EntryStatus.WITHDRAWN)))
     return [e for e in db.session.scalars(query) if child_key(e) == key]
 
 

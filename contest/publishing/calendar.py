@@ -20,6 +20,7 @@ from flask_login import current_user
 from .. import access, entries, errors, facts, wall_calendar
 from ..access import staff_required
 from ..contests import RuleError
+from ..entries import family
 from ..extensions import db
 from ..models import Contest, Entry, Fact, Region
 from ..uploads import files
@@ -44,6 +45,8 @@ def board():
         candidates=list(placed.values()), used={p.entry_id for p in pages.values()},
         facts=facts.library(active_only=True), checks=checks, form=form,
         history=wall_calendar.history(contest, region),
+        print_withdrawn=family.print_withdrawn_after_export(contest.id,
+                                                            region.id if region else None),
         regions=contest.regions if access.sees_all_regions(current_user) else [],
         editions=wall_calendar.editions() if access.sees_all_regions(current_user) else [],
         caption=entries.caption, page_name=wall_calendar.page_name,

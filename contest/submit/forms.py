@@ -75,3 +75,22 @@ class BatchForm(FlaskForm):
 class LostCodeForm(FlaskForm):
     email = EmailField(_l("The e-mail address given with the drawing"), validators=[
         REQUIRED, Length(max=254), Email(message=_l("This does not look like an email address."))])
+
+
+class FamilyRequestForm(FlaskForm):
+    """A request from the status page. Without an address on file, the child's names (as
+    given with the drawing) confirm it instead of a mailed link."""
+
+    child_first_name = StringField(_l("Child's first name"), validators=[Optional(),
+                                                                       Length(max=100)])
+    child_last_name = StringField(_l("Child's last name"), validators=[Optional(),
+                                                                     Length(max=100)])
+
+
+class ConsentChangeForm(FamilyRequestForm):
+    show_name = BooleanField(consents.SHOW_NAME.text)
+    print = BooleanField(consents.PRINT.text)
+
+
+class ConfirmForm(FlaskForm):
+    """The button on a confirmation link's page: a GET never changes anything."""

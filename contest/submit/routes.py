@@ -13,6 +13,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
@@ -29,7 +30,16 @@ from ..models import Entry
 from ..rules import CONTACTS_KEPT_MONTHS
 from ..uploads import files
 from ..uploads.pipeline import ImageRejected, process_image
-from .forms import BatchForm, LostCodeForm, NewPhotoForm, StatusForm, SubmissionForm
+from .forms import (
+    BatchForm,
+    ConfirmForm,
+    ConsentChangeForm,
+    FamilyRequestForm,
+    LostCodeForm,
+    NewPhotoForm,
+    StatusForm,
+    SubmissionForm,
+)
 
 bp = Blueprint("submit", __name__)
 
@@ -210,6 +220,86 @@ def own_certificate(code: str):
                      download_name=f"{name}-{entry.contest.year}.pdf")
 
 
+# --- the family's requests: withdraw, change the consents, erase ----------------------------
+
+# Each mails a link (or checks the child's names): a few an hour from one address is plenty.
+FAMILY_REQUESTS = "10 per hour"
+
+
+@bp.post("/status/<code>/withdraw")
+@limiter.limit(FAMILY_REQUESTS)
+def ask_withdraw(code: str):
+    return _ask(code, family.WITHDRAW, FamilyRequestForm())
+
+
+@bp.post("/status/<code>/erase")
+@limiter.limit(FAMILY_REQUESTS)
+def ask_erase(code: str):
+    return _ask(code, family.ERASE, FamilyRequestForm())
+
+
+@bp.post("/status/<code>/consents")
+@limiter.limit(FAMILY_REQUESTS)
+def ask_consents(code: str):
+    form = ConsentChangeForm()
+    return _ask(code, family.CONSENTS, form, {"show_name": form.show_name.data,
+                                               "print": form.print.data})
+
+
+def _ask(code: str, action: str, form: FamilyRequestForm, wanted: dict | None = None):
+    entry = _entry_or_404(code)
+    if not form.validate_on_submit():
+        flash(_("The request could not be read. Please try again."), "error")
+        return redirect(url_for(".status", code=entry.code, _anchor="choices"))
+    try:
+        mailed = family.ask(entry, action, wanted, form.child_first_name.data or "",
+                            form.child_last_name.data or "")
+    except family.FamilyRequestError as e:
+        flash(e.message, "error")
+        return redirect(url_for(".status", code=entry.code, _anchor="choices"))
+    if mailed:
+        flash(ngettext("We have sent a link to %(email)s. Open it within %(num)s day to "
+                       "confirm; until then nothing changes.",
+                       "We have sent a link to %(email)s. Open it within %(num)s days to "
+                       "confirm; until then nothing changes.", family.LINK_DAYS,
+                       email=family.mask_email(entry.guardian_email)), "success")
+        return redirect(url_for(".status", code=entry.code, _anchor="choices"))
+    return _done(entry, action)
+
+
+@bp.get("/status/confirm/<token>")
+@limiter.limit("60 per hour")
+def confirm(token: str):
+    """What a confirmation link will do, with the button that does it."""
+    try:
+        asked = family.read_link(token)
+    except family.FamilyRequestError as e:
+        return render_template("submit/confirm.html", problem=e.message), 410
+    return render_template("submit/confirm.html", asked=asked, form=ConfirmForm(),
+                           names=consents.NAMES)
+
+
+@bp.post("/status/confirm/<token>")
+@limiter.limit(FAMILY_REQUESTS)
+def confirmed(token: str):
+    try:
+        asked = family.read_link(token)
+    except family.FamilyRequestError as e:
+        return render_template("submit/confirm.html", problem=e.message), 410
+    if not ConfirmForm().validate_on_submit():
+        return redirect(url_for(".confirm", token=token))
+    family.carry_out(asked)
+    return _done(asked.entry, asked.action)
+
+
+def _done(entry: Entry, action: str):
+    if action == family.ERASE:
+        return render_template("submit/erased.html")
+    flash(_("The drawing has been withdrawn from the contest.") if action == family.WITHDRAW
+          else _("The consents have been changed."), "success")
+    return redirect(url_for(".status", code=entry.code))
+
+
 @bp.get("/privacy")
 def privacy():
     """The privacy notice: what is kept, who sees it, for how long, the consents' texts with
@@ -224,7 +314,12 @@ def _status_page(entry: Entry, form: NewPhotoForm | None, status: int = 200):
     """The family's status page, with the better-photo form when one may be sent."""
     return render_template("submit/status.html", entry=entry, code=format_code(entry.code),
                            form=form, certificate=certificates.kind_of(entry),
-                           juries_done=judging.juries_done(entry)), status
+                           juries_done=judging.juries_done(entry),
+                           request_form=FamilyRequestForm(),
+                           consent_form=ConsentChangeForm(data=family.current_consents(entry)),
+                           by_mail=family.by_mail(entry),
+                           email=family.mask_email(entry.guardian_email),
+                           withdraw_refused=family.withdraw_refused(entry)), status
 
 
 def _remember_batch(stored: list[Entry]) -> str:
