@@ -2,6 +2,7 @@
 
 import email
 import email.policy
+import time
 from pathlib import Path
 
 from playwright.sync_api import expect
@@ -21,12 +22,15 @@ def _fits(page) -> bool:
 
 
 def _link(outbox: Path) -> str:
-    for path in outbox.glob("*.eml"):
-        body = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-        for line in body.get_content().splitlines():
-            if "/status/confirm/" in line:
-                return line.strip()
-    raise AssertionError("no confirmation link in the outbox")
+    """The confirmation link, once the job worker has delivered the message to the outbox."""
+    for _ in range(300):
+        for path in outbox.glob("*.eml"):
+            message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+            for line in message.get_body(preferencelist=("plain",)).get_content().splitlines():
+                if "/status/confirm/" in line:
+                    return line.strip()
+        time.sleep(0.05)
+    raise AssertionError("no confirmation link reached the outbox")
 
 
 def test_a_family_withdraws_the_consent_to_print_by_the_link(live, phone):
