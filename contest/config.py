@@ -25,9 +25,12 @@ class Defaults:
     # deactivation or "sign out everywhere" end it sooner (contest/accounts.py).
     REMEMBER_COOKIE_DURATION = timedelta(days=30)
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 12
-    # Request bodies (contest/security.py): a school's ZIP at most; each file to its own cap;
-    # forms without files to FORM_MAX_BYTES. Larger bodies are refused before they are read.
+    # Request bodies (contest/security.py): MAX_CONTENT_LENGTH at most, a school's batch
+    # BATCH_MAX_BYTES (300 phone photos of 3 MB; spooled to disk, processed one at a time);
+    # each file to its own cap; forms without files to FORM_MAX_BYTES. Larger bodies are
+    # refused before they are read.
     MAX_CONTENT_LENGTH = 200 * 1024 * 1024
+    BATCH_MAX_BYTES = 1024 * 1024 * 1024
     UPLOAD_MAX_BYTES = 25 * 1024 * 1024
     SHEET_MAX_BYTES = 5 * 1024 * 1024
     FORM_MAX_BYTES = 1024 * 1024

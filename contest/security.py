@@ -18,7 +18,8 @@
 - Request bodies are refused by their declared length (``Content-Length``) before anything is
   read, and by their actual length while they are read: a view takes files only when it says
   so (``accepts_files``), each file up to its own cap, written to a temporary file 64 KB at a
-  time; every other request up to ``FORM_MAX_BYTES``.
+  time, the whole body within ``MAX_CONTENT_LENGTH`` (a school's batch: ``BATCH_MAX_BYTES``);
+  every other request up to ``FORM_MAX_BYTES``.
 """
 
 from __future__ import annotations
@@ -111,12 +112,17 @@ class BoundedMultiDict(ImmutableMultiDict):
 MB = 1024 * 1024
 
 
-def accepts_files(**caps: str | int):
+def accepts_files(*, max_body: str | int = "MAX_CONTENT_LENGTH", **caps: str | int):
     """Declare the files a view takes: field name -> the most bytes of that file, as a number
-    or the name of a setting (``image="UPLOAD_MAX_BYTES"``). Any other file is refused."""
+    or the name of a setting (``image="UPLOAD_MAX_BYTES"``). Any other file is refused.
+
+    ``max_body`` is the whole body's ceiling (a number or a setting's name): the school's batch
+    alone is given more than ``MAX_CONTENT_LENGTH``, as its files are spooled to disk and its
+    images processed one at a time."""
 
     def decorator(view):
         view.accepted_files = caps
+        view.max_body = max_body
         return view
 
     return decorator
@@ -190,18 +196,20 @@ class ContestRequest(Request):
 
     parameter_storage_class = BoundedMultiDict
 
+    def _view(self):
+        return current_app.view_functions.get(self.endpoint or "")
+
     def file_caps(self) -> dict[str, int]:
         """The files this request's view accepts: field name -> most bytes."""
-        view = current_app.view_functions.get(self.endpoint or "")
-        config = current_app.config
-        return {name: int(config[cap] if isinstance(cap, str) else cap)
-                for name, cap in getattr(view, "accepted_files", {}).items()}
+        return {name: _setting(cap)
+                for name, cap in getattr(self._view(), "accepted_files", {}).items()}
 
     @property
     def max_content_length(self) -> int:
-        config = current_app.config
-        caps = self.file_caps()
-        return min(config["MAX_CONTENT_LENGTH"], sum(caps.values()) + config["FORM_MAX_BYTES"])
+        """The most bytes this request's body may have: its view's files and a form, within
+        the view's ``max_body`` (``MAX_CONTENT_LENGTH`` unless it says otherwise)."""
+        ceiling = _setting(getattr(self._view(), "max_body", "MAX_CONTENT_LENGTH"))
+        return min(ceiling, sum(self.file_caps().values()) + current_app.config["FORM_MAX_BYTES"])
 
     def make_form_data_parser(self) -> FormDataParser:
         return _CappedFormDataParser(
@@ -213,6 +221,10 @@ class ContestRequest(Request):
     def _load_form_data(self) -> None:
         super()._load_form_data()
         self.__dict__["form"] = self.parameter_storage_class(text.clean_form(self.form))
+
+
+def _setting(cap: str | int) -> int:
+    return int(current_app.config[cap] if isinstance(cap, str) else cap)
 
 
 def local_url(url: object) -> str | None:

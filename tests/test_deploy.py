@@ -60,6 +60,8 @@ http {{
     assert "proxy_request_buffering on;" in site
     limit = re.search(r"client_max_body_size (\d+)m;", site)
     assert int(limit[1]) * 1024 * 1024 == Defaults.MAX_CONTENT_LENGTH
+    batch = re.search(r"location = /submit/batch \{[^}]*client_max_body_size (\d+)m;", site)
+    assert int(batch[1]) * 1024 * 1024 == Defaults.BATCH_MAX_BYTES
     assert re.search(r"listen 443 ssl", site) and "return 301 https://" in site
     assert "alias /srv/contest/app/static/;" in site
     assert "X-Forwarded-Proto $scheme" in site and "X-Forwarded-For" in site

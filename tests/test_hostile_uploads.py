@@ -141,11 +141,83 @@ def test_a_body_over_its_declared_cap_is_refused_unread(app, client, contest):
 
     for url, content_type, length in [
             ("/submit", "multipart/form-data; boundary=x", 300 * 1024 * 1024),
-            ("/submit/batch", "multipart/form-data; boundary=x", 201 * 1024 * 1024),
+            ("/submit/batch", "multipart/form-data; boundary=x", 1025 * 1024 * 1024),
             ("/language", "application/x-www-form-urlencoded", 2 * 1024 * 1024)]:
         response = client.post(url, input_stream=Untouchable(), content_type=content_type,
                                environ_overrides={"CONTENT_LENGTH": str(length)})
         assert response.status_code == 413, url
+
+
+def _class_of(count: int, seed: int = 0) -> tuple[bytes, bytes]:
+    """A valid batch of ``count`` children: (list as CSV, ZIP of their drawings)."""
+    import zipfile
+
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as out:
+        for n in range(count):
+            out.writestr(f"{n}.jpg", jpeg((1200, 900), seed=seed + n))
+    sheet = ";".join(hostile_files.HEADER) + "\n" + "".join(
+        f"{n}.jpg;Ребёнок{n};Петров;8;Рисунок {n};Петров П.;p{n}@example.org;да;да\n"
+        for n in range(count))
+    return sheet.encode(), archive.getvalue()
+
+
+def _send_batch(client, make, sheet: bytes, archive: bytes):
+    return client.post("/submit/batch", data={
+        "region": make.region("RU-SPE").id, "town": "Санкт-Петербург", "institution": "Лицей 239",
+        "teacher": "Петрова О. И.", "confirm": "y", "sheet": (io.BytesIO(sheet), "class.csv"),
+        "archive": (io.BytesIO(archive), "drawings.zip")})
+
+
+def test_a_batch_has_its_own_larger_body_cap(app, client, make, contest, spool):
+    """A class's photos are larger than any other request may be: the batch alone is held to
+    BATCH_MAX_BYTES, every other request still to MAX_CONTENT_LENGTH."""
+    from .test_submit import form
+
+    sheet, archive = _class_of(4)
+    app.config.update(MAX_CONTENT_LENGTH=len(archive) // 2, BATCH_MAX_BYTES=len(archive) * 2)
+    response = _send_batch(client, make, sheet, archive)
+    response.request.input_stream.close()
+    assert response.status_code == 302, response.status_code
+    assert db.session.scalar(select(func.count(Entry.id))) == 4
+    single = form(make, image=jpeg((1200, 900), seed=99) + b"\x00" * len(archive))
+    assert client.post("/submit", data=single).status_code == 413
+    app.config.update(BATCH_MAX_BYTES=len(archive) // 2)
+    response = _send_batch(client, make, *_class_of(4, seed=10))
+    response.request.input_stream.close()
+    assert response.status_code == 413
+    assert db.session.scalar(select(func.count(Entry.id))) == 4
+    assert list(spool.iterdir()) == []
+
+
+def test_a_batch_failing_while_stored_leaves_no_file_and_no_entry(app, make, contest, spool,
+                                                                    monkeypatch):
+    """The disk fills up at the third drawing: the files already stored are deleted again and
+    no entry is kept."""
+    from werkzeug.datastructures import FileStorage
+
+    from contest.uploads.storage import FileSystemStorage
+
+    put, calls = FileSystemStorage.put, []
+
+    def failing_put(self, key, data):
+        calls.append(key)
+        if len(calls) > 2 * 3:  # three files a drawing: the third drawing fails
+            raise OSError(28, "No space left on device")
+        return put(self, key, data)
+
+    monkeypatch.setattr(FileSystemStorage, "put", failing_put)
+    sheet, archive = _class_of(5)
+    with pytest.raises(OSError):
+        batch.submit(contest, FileStorage(io.BytesIO(sheet), "class.csv"),
+                     FileStorage(io.BytesIO(archive), "drawings.zip"),
+                     {"region_id": make.region("RU-SPE").id, "town": "Тверь",
+                      "institution": "Школа", "teacher": "Петрова", "locale": "ru"},
+                     pipeline.UploadLimits())
+    db.session.rollback()
+    assert len(calls) == 7
+    assert db.session.scalar(select(func.count(Entry.id))) == 0
+    assert _leftovers(app, spool) == []
 
 
 def test_a_body_without_a_length_is_cut_at_its_cap(app, client):

@@ -80,7 +80,8 @@ def submit():
 
 
 @bp.route("/submit/batch", methods=["GET", "POST"])
-@security.accepts_files(sheet="SHEET_MAX_BYTES", archive="MAX_CONTENT_LENGTH")
+@security.accepts_files(sheet="SHEET_MAX_BYTES", archive="BATCH_MAX_BYTES",
+                        max_body="BATCH_MAX_BYTES")
 @limiter.limit("20 per hour", methods=["POST"])
 def batch():
     """A teacher sends a whole class: a ZIP of images and the list of children."""
