@@ -38,6 +38,6 @@ def test_staff_pages(live, page):
                  f"/organizer/contests/{contest.id}/edit", "/organizer/users",
                  "/organizer/audit", "/organizer/facts", "/coordinator/",
                  f"/coordinator/entries/{entry.id}", "/certificates",
-                 f"/organizer/contests/{contest.id}/report", "/calendar"):
+                 f"/organizer/contests/{contest.id}/report", "/calendar", "/auth/account"):
         page.goto(live.url + path)
         assert violations(page) == [], path
