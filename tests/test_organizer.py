@@ -244,3 +244,13 @@ def test_moving_a_phase_asks_first_and_warns_of_an_early_close(client, organizer
     page = client.get(f"/organizer/contests/{contest.id}").data.decode()
     assert 'data-confirm="Перевести конкурс в фазу «Региональное жюри»? Срок приёма рисунков' \
         in page.replace("&#34;", '"')
+
+
+def test_back_to_draft_is_offered_only_while_it_can_happen(client, organizer, make):
+    contest = make.contest(phase=Phase.SUBMISSIONS_OPEN)
+    page = client.get(f"/organizer/contests/{contest.id}").data.decode()
+    assert 'name="target" value="draft"' in page  # no entries yet: it can go back
+    make.entry(contest)
+    page = client.get(f"/organizer/contests/{contest.id}").data.decode()
+    assert 'name="target" value="draft"' not in page
+    assert "конкурс нельзя вернуть в черновик" in page  # and why
