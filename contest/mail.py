@@ -56,7 +56,6 @@ KINDS = {
     "password_reset": _l("Password link"),
     "codes": _l("Lost tracking codes"),
     "results": _l("Results for a family"),
-    "certificate": _l("Certificate ready"),
     "juror_added": _l("Juror added to a stage"),
     "judging_open": _l("Judging opens"),
     "reminder": _l("Reminder to a juror"),

@@ -16,7 +16,7 @@ from . import mail
 from .codes import format_code
 from .config import DEFAULT_LANGUAGE
 from .extensions import db
-from .models import Entry, utcnow
+from .models import Award, Entry, Stage, StageKind, utcnow
 from .text import clean
 
 REQUEST_SUBJECTS = {"withdraw": _l("Confirm: withdraw the drawing from the contest"),
@@ -35,8 +35,52 @@ def submitted(entry: Entry) -> None:
 
 
 def status_changed(entry: Entry) -> None:
-    _send(entry, "status", "status",
-          _l("News about your drawing: code %(code)s", code=format_code(entry.code)))
+    """A coordinator's decision; an accepted drawing's participation certificate is ready."""
+    from .certificates import kind_of
+
+    with mail.links():
+        certificate = kind_of(entry)
+        _send(entry, "status", "status",
+              _l("News about your drawing: code %(code)s", code=format_code(entry.code)),
+              certificate=certificate,
+              certificate_url=url_for("submit.own_certificate", code=entry.code,
+                                      _external=True) if certificate else "")
+
+
+def results_published(stage: Stage) -> None:
+    """A stage's results are out: each family of its drawings learns what became of theirs,
+    with the link to the status page and, when one is ready, to the certificate or diploma
+    (a link, never the file); each juror of the stage gets a note."""
+    from .certificates import kind_of
+    from .judging.models import Placement
+
+    national = stage.kind is StageKind.NATIONAL
+    for entry in db.session.scalars(select(Entry).join(Placement, Placement.entry_id == Entry.id)
+                                    .where(Placement.stage_id == stage.id).order_by(Entry.id)):
+        if entry.award is Award.WINNER:
+            outcome = "winner"
+        elif entry.award is Award.FINALIST:
+            outcome = "national_finalist" if national else "finalist"
+        else:
+            outcome = "participant"
+        with mail.links():
+            certificate = kind_of(entry)
+            _send(entry, "results", "results",
+                  _l("The national results are out: code %(code)s", code=format_code(entry.code))
+                  if national else
+                  _l("The regional results are out: code %(code)s", code=format_code(entry.code)),
+                  outcome=outcome, national=national, certificate=certificate,
+                  certificate_url=url_for("submit.own_certificate", code=entry.code,
+                                          _external=True) if certificate else "")
+    for juror in stage.jurors:
+        if not juror.active:
+            continue
+        with mail.links():
+            mail.compose(juror.email, "stage_published", "stage_published",
+                         _l("Results published: %(stage)s", stage=stage.name), juror=juror,
+                         stage=stage, contest=stage.contest,
+                         results_url=url_for("judging.public_results", year=stage.contest.year,
+                                             _external=True))
 
 
 def lost_codes(address: str) -> None:

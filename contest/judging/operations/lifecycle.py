@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import and_, delete, false, func, select, true
 
-from ... import audit
+from ... import audit, notifications
 from ...contests import RuleError
 from ...extensions import db
 from ...models import (
@@ -183,6 +183,7 @@ def _publish(stage: Stage) -> None:
             entry.calendar_candidate = True
     audit.record("stage.publish", stage, version=stored.version, finalists=finalists)
     db.session.flush()
+    notifications.results_published(stage)  # leaves with the publication's commit
 
 
 def _calendar_proposals(stage: Stage):
