@@ -77,6 +77,7 @@ ACTIONS = {
     "entry.withdraw": _l("Drawing withdrawn by the family"),
     "entry.consent_change": _l("Consent changed by the family"),
     "entry.family_erase": _l("Erasure asked for by the family"),
+    "entry.withdraw_after_erasure": _l("Files withdrawn after an erasure"),
     "sheet.conflict": _l("Conflict of interest declared"),
     "sheet.conflict_withdrawn": _l("Conflict of interest withdrawn"),
     "stage.juror_add": _l("Juror added"), "stage.juror_remove": _l("Juror removed"),

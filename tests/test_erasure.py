@@ -3,6 +3,7 @@ pages, calendar exports (PDF, preflight, previews), certificates and their ZIPs.
 
 import io
 import zipfile
+from datetime import datetime, timedelta
 
 import pytest
 from flask import url_for
@@ -15,6 +16,7 @@ from contest.models import (
     AuditLog,
     Award,
     CalendarExport,
+    CalendarSlot,
     Contest,
     Entry,
     EntryStatus,
@@ -329,3 +331,37 @@ def test_every_page_works_after_an_erasure_for_everyone_and_names_no_one(
                         text = _text(response)
                         assert FIRST not in text and LAST not in text, (who, url)
     assert seen > 100  # the walk did open pages, not only refusals
+
+
+def test_the_hourly_sweep_withdraws_what_an_erasure_missed(make, contest):
+    """A result published in the moment of an erasure, a calendar page set meanwhile: the
+    periodic task withdraws them (run here with a fixed clock)."""
+    entry = make.entry(contest, status=EntryStatus.ACCEPTED)
+    entries.erase_personal_data(entry)
+    assert jobs.run_periodic("withdraw-erased", datetime(2027, 1, 1, 3, 7)) == (
+        "nothing to withdraw")
+    late = Job(kind="certificates", contest_id=contest.id, status=JobStatus.DONE,
+               entry_ids=[entry.id], result_key="jobs/late/certificates.zip",
+               result_name="certificates.zip")
+    after = Job(kind="certificates", contest_id=contest.id, status=JobStatus.DONE,
+                result_key="jobs/after/certificates.zip", result_name="certificates.zip",
+                created_at=entry.personal_data_erased_at + timedelta(minutes=1))
+    db.session.add_all([late, after, CalendarSlot(contest_id=contest.id, slot=3,
+                                                  entry_id=entry.id)])
+    db.session.commit()
+    for job in (late, after):
+        files.storage().put(job.result_key, b"PK")
+    assert jobs.run_periodic("withdraw-erased", datetime(2027, 1, 1, 4, 7)) == (
+        "1 erased entries had results withdrawn")
+    assert late.withdrawn_at == datetime(2027, 1, 1, 4, 7)
+    assert not files.storage().exists(late.result_key)
+    # Made after the erasure without a list: it cannot hold the child (batches leave erased
+    # entries out), so it stays.
+    assert after.withdrawn_at is None and files.storage().exists(after.result_key)
+    assert wall_calendar.board(contest, None)[3].entry_id is None
+    row = db.session.scalar(select(AuditLog).where(
+        AuditLog.action == "entry.withdraw_after_erasure"))
+    assert row.details["jobs_withdrawn"] == [late.id] and row.details["calendar_pages"] == 1
+    assert jobs.run_periodic("withdraw-erased", datetime(2027, 1, 1, 5, 7)) == (
+        "nothing to withdraw")
+    assert jobs.PERIODIC["withdraw-erased"].when == "7 * * * *"

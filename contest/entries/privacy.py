@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask_babel import ngettext
@@ -80,7 +81,9 @@ def erase_personal_data(entry: Entry, *, by: str = "staff") -> None:
     - every result that holds the child's name or drawing: certificate batches (ZIPs) and
       calendar exports (PDF, preflight, previews) are withdrawn: their files are deleted, their
       downloads answer 410, and the export history says they need a rebuild. A job still
-      running when the erasure happens fails instead of publishing (``jobs.run``).
+      running when the erasure happens fails instead of publishing (``jobs.run``); what
+      slips through in the moment between is withdrawn within the hour
+      (``withdraw_after_erasures``).
 
     What is made on request (a family's certificate, the results, the report and its
     spreadsheets) reads the erased row, so it holds nothing any more. The entry row stays,
@@ -96,27 +99,80 @@ def erase_personal_data(entry: Entry, *, by: str = "staff") -> None:
     entry.personal_data_erased_at = entry.contacts_purged_at = now
     audit.forget_texts(entry)
     judging.forget_texts(entry)
-    pages = _off_the_calendars(entry)
-    prefixes = [entry.image_key]
-    exports = _exports_holding(entry)
-    for export in exports:
-        export.withdrawn_at = now
-        prefixes.append(export.pdf_key.rsplit("/", 1)[0])
-    withdrawn_jobs = _jobs_holding(entry, {e.job_id for e in exports})
-    results = [job.result_key for job in withdrawn_jobs]
-    for job in withdrawn_jobs:
-        job.withdrawn_at = now
-        prefixes.append(jobs.output_prefix(job))
-    audit.record("entry.erase_personal_data", entry, by=by, calendar_pages=pages,
-                 exports_withdrawn=[e.id for e in exports],
-                 jobs_withdrawn=[j.id for j in withdrawn_jobs])
+    withdrawal = _withdraw(entry, now)
+    audit.record("entry.erase_personal_data", entry, by=by, **withdrawal.details())
     db.session.commit()
     delete_files(entry.image_key)
-    store = storage()
-    for prefix in dict.fromkeys(prefixes):
-        store.delete_prefix(prefix)
-    for key in results:
-        store.delete(key)
+    withdrawal.delete_files(entry)
+
+
+@dataclass
+class _Withdrawal:
+    """What was taken away because it holds an erased child, and the files to delete once
+    that is committed."""
+
+    pages: int = 0
+    exports: list[int] = field(default_factory=list)
+    jobs: list[int] = field(default_factory=list)
+    prefixes: list[str] = field(default_factory=list)
+    keys: list[str] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.pages or self.exports or self.jobs)
+
+    def details(self) -> dict:
+        return {"calendar_pages": self.pages, "exports_withdrawn": self.exports,
+                "jobs_withdrawn": self.jobs}
+
+    def delete_files(self, entry: Entry) -> None:
+        store = storage()
+        for prefix in dict.fromkeys([entry.image_key, *self.prefixes]):
+            store.delete_prefix(prefix)
+        for key in self.keys:
+            store.delete(key)
+
+
+def _withdraw(entry: Entry, now: datetime) -> _Withdrawal:
+    """Empty the calendar pages that show ``entry`` and withdraw the results holding it."""
+    done = _Withdrawal(pages=_off_the_calendars(entry))
+    erased = entry.personal_data_erased_at
+    exports = _exports_holding(entry, erased)
+    for export in exports:
+        export.withdrawn_at = now
+        done.exports.append(export.id)
+        done.prefixes.append(export.pdf_key.rsplit("/", 1)[0])
+    for job in _jobs_holding(entry, erased, {e.job_id for e in exports}):
+        job.withdrawn_at = now
+        done.jobs.append(job.id)
+        done.prefixes.append(jobs.output_prefix(job))
+        done.keys.append(job.result_key)
+    return done
+
+
+def withdraw_after_erasures(now: datetime) -> int:
+    """What an erasure may have missed, put right: a result published in the moment of an
+    erasure (a job that checked before the erasure was committed, and finished after the
+    erasure looked), a drawing's file whose deletion failed, data from before erasures reached
+    every artefact. For every erased entry, its files are deleted again and whatever still
+    holds it is withdrawn as by ``erase_personal_data``. Returns how many entries had
+    something withdrawn; each is audit-logged. Commits."""
+    count = 0
+    for entry in db.session.scalars(select(Entry).where(
+            Entry.personal_data_erased_at.is_not(None)).order_by(Entry.id)).all():
+        withdrawal = _withdraw(entry, now)
+        if withdrawal:
+            audit.record("entry.withdraw_after_erasure", entry, **withdrawal.details())
+            count += 1
+        db.session.commit()
+        withdrawal.delete_files(entry)
+    return count
+
+
+@jobs.periodic("withdraw-erased", minute="7")
+def scheduled_withdrawal(now: datetime) -> str:
+    """Every hour: what erasures missed (``withdraw_after_erasures``)."""
+    count = withdraw_after_erasures(now)
+    return f"{count} erased entries had results withdrawn" if count else "nothing to withdraw"
 
 
 def _off_the_calendars(entry: Entry) -> int:
@@ -127,14 +183,17 @@ def _off_the_calendars(entry: Entry) -> int:
     return len(pages)
 
 
-def _exports_holding(entry: Entry) -> list[CalendarExport]:
+def _exports_holding(entry: Entry, erased: datetime) -> list[CalendarExport]:
     """The calendar exports not yet withdrawn that print ``entry``: those whose list names it;
-    of older ones without a list, those whose preflight names its drawing, or names none."""
+    of older ones without a list and made before the erasure, those whose preflight names its
+    drawing, or names none."""
     found = []
     for export in db.session.scalars(select(CalendarExport).where(
             CalendarExport.contest_id == entry.contest_id, CalendarExport.withdrawn_at.is_(None))):
         ids = export.entry_ids
         if ids is None:
+            if export.created_at > erased:
+                continue
             ids = _preflight_entries(export.report)
         if ids is None or entry.id in ids:
             found.append(export)
@@ -153,9 +212,10 @@ def _preflight_entries(report: dict) -> set[int] | None:
 _DRAWING_SOURCE = re.compile(r"entry-(\d+)\.jpg")
 
 
-def _jobs_holding(entry: Entry, export_jobs: set[int | None]) -> list[Job]:
+def _jobs_holding(entry: Entry, erased: datetime, export_jobs: set[int | None]) -> list[Job]:
     """The finished jobs not yet withdrawn whose result holds ``entry``: by their list, or,
-    for older ones without a list, any of the contest's (a calendar's: as its export)."""
+    for older ones without a list, any of the contest's made before the erasure (a
+    calendar's: as its export)."""
     found = []
     for job in db.session.scalars(select(Job).where(
             Job.contest_id == entry.contest_id, Job.status == JobStatus.DONE,
@@ -165,7 +225,7 @@ def _jobs_holding(entry: Entry, export_jobs: set[int | None]) -> list[Job]:
         elif job.entry_ids is not None:
             if entry.id in job.entry_ids:
                 found.append(job)
-        elif not (job.kind == "calendar" and _has_export(job)):
+        elif job.created_at <= erased and not (job.kind == "calendar" and _has_export(job)):
             found.append(job)
     return found
 
