@@ -206,7 +206,7 @@ def carry_out(request: Request, via: str = "email") -> None:
         db.session.commit()
     elif request.action == ERASE:
         audit.record("entry.family_erase", entry, via=via)
-        erase_personal_data(entry)  # commits, with its own log row
+        erase_personal_data(entry, by="family")  # commits, with its own log row
 
 
 def _change_consents(entry: Entry, wanted: dict[str, bool], via: str) -> None:
