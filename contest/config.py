@@ -73,6 +73,7 @@ class Defaults:
     PUBLIC_URL = "http://127.0.0.1:5000"  # for links in emails sent outside a request
     JOBS_URL = None  # the job queue: a SQLite file (instance/jobs.db) or redis://…
     JOBS_WORK_FOLDER = None  # scratch space of running jobs (instance/jobs-work)
+    HELD_PHOTOS_FOLDER = None  # photos kept an hour between tries of the form (instance/…)
     JOBS_MAX_ATTEMPTS = 3  # tries of a job whose worker keeps dying, before it is failed
     JOBS_HEARTBEAT_SECONDS = 10  # how often a worker says it is alive and looks for dead ones
     JOBS_STALE_SECONDS = 60  # a running job silent this long has lost its worker

@@ -26,3 +26,9 @@ document.addEventListener("change", function (event) {
     toggle.setAttribute("aria-expanded", open ? "true" : "false");
   });
 })();
+
+// After a refused form, the first field to fix gets the focus (and is scrolled to).
+(function () {
+  var first = document.querySelector(".has-error input, .has-error select, .has-error textarea");
+  if (first) first.focus();
+})();

@@ -42,6 +42,7 @@ def app_config(tmp_path):
         # Background jobs run in the request; tests/e2e and tests/test_jobs.py run real workers.
         "JOBS_IMMEDIATE": True,
         "JOBS_WORK_FOLDER": str(tmp_path / "jobs-work"),
+        "HELD_PHOTOS_FOLDER": str(tmp_path / "held-photos"),
     }
 
 

@@ -521,3 +521,69 @@ def test_a_multi_line_cell_ends_with_the_codes_and_everything_stored(app, client
     assert kept == {f"{e.image_key}/{name}" for e in stored
                     for name in ("print.jpg", "preview.jpg", "thumb.jpg")}
     assert len(list(Path(app.config["OUTBOX_FOLDER"]).glob("*.eml"))) == 2
+
+
+def held_photos(app) -> list[Path]:
+    return [p for p in Path(app.config["HELD_PHOTOS_FOLDER"]).rglob("*") if p.is_file()]
+
+
+def test_the_photo_is_kept_across_a_mistake_elsewhere(app, client, make, contest):
+    response = client.post("/submit", data=form(make, consent_personal_data=""))
+    assert response.status_code == 422
+    page = response.data.decode()
+    assert "Фотография сохранена" in page and 'src="/submit/photo.jpg"' in page
+    assert entry_count() == 0 and stored_files(app) == []  # nothing stored as an entry yet
+    thumb = client.get("/submit/photo.jpg")
+    assert thumb.status_code == 200 and thumb.mimetype == "image/jpeg"
+    assert thumb.headers["Cache-Control"] == "private, no-store"
+    assert app.test_client().get("/submit/photo.jpg").status_code == 404  # another browser
+
+    retry = form(make)
+    del retry["image"]  # the family fixes the consent and sends no photo again
+    response = client.post("/submit", data=retry)
+    assert response.status_code == 302, response.data.decode()[-2000:]
+    entry = db.session.scalar(select(Entry))
+    assert entry.image_sha256 and stored_files(app)
+    assert held_photos(app) == []  # forgotten once stored
+    assert client.get("/submit/photo.jpg").status_code == 404
+
+
+def test_a_new_file_replaces_the_kept_photo(app, client, make, contest):
+    client.post("/submit", data=form(make, image=jpeg(seed=1), age=""))
+    first = client.get("/submit/photo.jpg").data
+    client.post("/submit", data=form(make, image=jpeg(seed=2), age=""))
+    assert client.get("/submit/photo.jpg").data != first
+    assert len({p.parent for p in held_photos(app)}) == 1  # the first one is gone
+    response = client.post("/submit", data=form(make, image=b"not an image", filename="x.jpg"))
+    assert response.status_code == 422 and held_photos(app) == []  # a refused file: nothing kept
+
+
+def test_without_a_photo_or_a_kept_one_the_form_asks_for_it(client, make, contest):
+    data = form(make)
+    del data["image"]
+    response = client.post("/submit", data=data)
+    assert response.status_code == 422
+    assert "Выберите фотографию рисунка" in response.data.decode()
+    assert entry_count() == 0
+
+
+def test_kept_photos_are_swept_after_an_hour(app, client, make, contest):
+    import time
+
+    from contest.uploads import held
+
+    client.post("/submit", data=form(make, age=""))
+    assert held_photos(app)
+    with app.test_request_context():
+        assert held.sweep(now=time.time() + 600) == 0
+        assert held.sweep(now=time.time() + held.HOLD_SECONDS + 1) == 1
+    assert held_photos(app) == []
+    data = form(make)
+    del data["image"]
+    assert client.post("/submit", data=data).status_code == 422  # it has to be sent again
+
+
+def test_the_contact_rule_is_marked_on_the_form(client, contest):
+    page = client.get("/submit").data.decode()
+    assert "Электронная почта или телефон, хотя бы одно" in page
+    assert 'aria-describedby="contact-rule' in page

@@ -19,6 +19,16 @@ from ..rules import OLDEST_AGE, YOUNGEST_AGE
 REQUIRED = DataRequired(message=_l("Please fill this in."))
 
 
+class PhotoRequired:
+    """Marks the photo as required (the asterisk, the ``required`` flag). Whether one was given
+    is for the view to say: a photo kept from the form's previous try counts (uploads.held)."""
+
+    field_flags = {"required": True}
+
+    def __call__(self, form, field) -> None:
+        pass
+
+
 class SubmissionForm(FlaskForm):
     region = SelectField(_l("Region"), coerce=int, validators=[REQUIRED])
     town = StringField(_l("Town or village"), validators=[REQUIRED, Length(max=120)])
@@ -35,8 +45,7 @@ class SubmissionForm(FlaskForm):
     title = StringField(_l("Title of the drawing"), validators=[REQUIRED, Length(max=200)])
     description = TextAreaField(_l("A few words about the drawing"),
                                 validators=[Optional(), Length(max=1000)])
-    image = FileField(_l("Photo or scan of the drawing"), validators=[
-        FileRequired(message=_l("Please choose the photo of the drawing."))])
+    image = FileField(_l("Photo or scan of the drawing"), validators=[PhotoRequired()])
     guardian_name = StringField(_l("Parent's or guardian's full name"),
                                 validators=[REQUIRED, Length(max=200)])
     guardian_email = EmailField(_l("Email"), validators=[

@@ -28,8 +28,8 @@ from ..i18n import language
 from ..judging import operations as judging
 from ..models import Entry
 from ..rules import CONTACTS_KEPT_MONTHS
-from ..uploads import files
-from ..uploads.pipeline import ImageRejected, process_image
+from ..uploads import files, held
+from ..uploads.pipeline import ImageRejected, ProcessedImage, SpooledImage, process_image
 from .forms import (
     BatchForm,
     ConfirmForm,
@@ -58,25 +58,56 @@ def submit():
     form = SubmissionForm()
     form.region.choices = [SelectChoice(0, "—")] + [
         SelectChoice(r.id, r.name) for r in contest.regions]
-    if form.validate_on_submit():
-        details = _details(form)
-        upload = form.image.data
-        try:
-            image = process_image(upload.read(), upload.filename, files.upload_limits())
-            entry = entries.submit(contest, details, image)
-        except ImageRejected as e:
-            form.image.errors.append(str(e))
-        except EntryError as e:
-            _show_errors(form, e)
-        else:
-            notifications.submitted(entry)
-            family.remember_sent([entry])
-            db.session.commit()
-            for warning in image.warnings:
-                flash(str(warning), "info")
-            return redirect(url_for(".done", code=entry.code))
-    return render_template("submit/form.html", form=form, contest=contest), (
+    if form.is_submitted():
+        form.validate()
+        image = _photo(form)  # checked whatever else is wrong, so that it can be kept
+        if image is not None and not form.errors:
+            try:
+                entry = entries.submit(contest, _details(form), image)
+            except EntryError as e:
+                _show_errors(form, e)
+            else:
+                held.release()
+                notifications.submitted(entry)
+                family.remember_sent([entry])
+                db.session.commit()
+                for warning in image.warnings:
+                    flash(str(warning), "info")
+                return redirect(url_for(".done", code=entry.code))
+        if isinstance(image, ProcessedImage):  # a mistake elsewhere: keep the photo for next time
+            held.hold(image)
+    kept = held.held()
+    form.image.flags.required = kept is None
+    return render_template("submit/form.html", form=form, contest=contest, kept=kept), (
         422 if form.errors else 200)
+
+
+def _photo(form: SubmissionForm) -> ProcessedImage | SpooledImage | None:
+    """The drawing's photo: the file just chosen, else the one kept from the previous try; None
+    (with the reason on the field) when there is neither or the new one cannot be used."""
+    upload = form.image.data
+    if upload and upload.filename:
+        held.release()
+        try:
+            return process_image(upload.read(), upload.filename, files.upload_limits())
+        except ImageRejected as e:
+            form.image.errors = [*form.image.errors, str(e)]
+            return None
+    kept = held.held()
+    if kept is None:
+        form.image.errors = [*form.image.errors, _("Please choose the photo of the drawing.")]
+    return kept
+
+
+@bp.get("/submit/photo.jpg")
+@limiter.limit("600 per hour")
+def kept_photo():
+    """The thumbnail of the photo kept for this browser's form, to show it is not lost."""
+    kept = held.held()
+    if kept is None:
+        abort(404)
+    return send_file(io.BytesIO(kept.thumbnail), mimetype="image/jpeg", max_age=0), 200, {
+        "Cache-Control": "private, no-store"}
 
 
 @bp.route("/submit/batch", methods=["GET", "POST"])

@@ -54,6 +54,41 @@ def test_parent_submits_on_a_phone_and_checks_status(live, phone, tmp_path):
     shot(phone, "status-phone")
 
 
+def test_a_mistake_keeps_the_photo_and_shows_where_it_is(live, phone, tmp_path):
+    """A missing consent on a phone: the page focuses the consent, keeps it readable and keeps
+    the photo, so the parent ticks the box and sends without uploading again."""
+    live.make.contest(phase=Phase.SUBMISSIONS_OPEN)
+    drawing = tmp_path / "IMG_2042.JPG"
+    drawing.write_bytes(jpeg((2400, 1800), seed=6))
+    phone.goto(live.url + "/submit")
+    expect(phone.get_by_text("Электронная почта или телефон, хотя бы одно")).to_be_visible()
+    phone.get_by_label("Фотография или скан рисунка").set_input_files(str(drawing))
+    phone.get_by_label("Название рисунка").fill("Зарядка")
+    phone.get_by_label("Имя ребёнка").fill("Оля")
+    phone.get_by_label("Фамилия ребёнка").fill("Орлова")
+    phone.get_by_label("Возраст", exact=True).fill("7")
+    phone.get_by_label("Регион").select_option(label="Республика Татарстан")
+    phone.get_by_label("Город, посёлок или село").fill("Казань")
+    phone.get_by_label("ФИО родителя или законного представителя").fill("Орлова Мария")
+    phone.get_by_label("Телефон").fill("+7 900 123-45-67")
+    phone.get_by_role("button", name="Отправить рисунок").click()  # no consent ticked
+
+    consent = phone.get_by_label(re.compile("согласен"))
+    expect(consent).to_be_focused()
+    expect(phone.get_by_text("Фотография сохранена.")).to_be_visible()
+    expect(phone.get_by_role("img", name="Ваша фотография")).to_be_visible()
+    label = phone.locator("label[for=consent_personal_data]").bounding_box()
+    assert label["width"] > 250  # the consent's text keeps the line, the error goes below it
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(phone, "submit-phone-kept-photo")
+
+    consent.check()
+    phone.get_by_role("button", name="Отправить рисунок").click()
+    expect(phone.get_by_role("heading", name="Спасибо! Рисунок получен.")).to_be_visible()
+    entry = db.session.scalar(select(Entry))
+    assert entry.title == "Зарядка" and entry.image_sha256
+
+
 def test_coordinator_rejects_and_the_family_sees_why(live, page, phone):
     contest = live.make.contest(phase=Phase.SUBMISSIONS_OPEN)
     live.make.user(Role.COORDINATOR, region=live.make.region("RU-MOW"),
