@@ -304,3 +304,23 @@ def test_a_big_jpeg_is_decoded_reduced_to_stay_within_the_budget():
     data = jpeg((9000, 6000), seed=3)
     image = pipeline.process_image(data, limits=pipeline.UploadLimits(max_decoded_bytes=64 * 2**20))
     assert image.width == 9000 and image.print_size == (4500, 3000)  # decoded at 1/2
+
+
+@pytest.mark.parametrize("long_edge", [1000, 4000])
+def test_a_heic_is_shrunk_from_libheifs_rows_as_one_resize_would(long_edge):
+    """HEIC photos are shrunk a band at a time from libheif's own decoded image (no Pillow
+    copy of the whole): the same pixels as Pillow's one resize, or the same image when it is
+    small enough already."""
+    import pillow_heif
+
+    im = Image.effect_mandelbrot((2400, 1800), (-2, -1, 1, 1), 60).convert("RGB")
+    out = io.BytesIO()
+    im.save(out, "HEIF", quality=90)
+    shrunk = pipeline._heif_shrunk(out.getvalue(), long_edge)
+    with Image.open(io.BytesIO(out.getvalue())) as whole:
+        assert isinstance(whole, pillow_heif.HeifImageFile)
+        whole.load()
+        expected = whole.resize(shrunk.size, Image.Resampling.LANCZOS) if long_edge < 2400 \
+            else whole.copy()
+    assert shrunk.size == ((1000, 750) if long_edge < 2400 else (2400, 1800))
+    assert shrunk.mode == "RGB" and shrunk.tobytes() == expected.tobytes()

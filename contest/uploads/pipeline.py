@@ -39,6 +39,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Literal
 
+import pillow_heif
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from PIL import ExifTags, Image, ImageCms, ImageDraw, UnidentifiedImageError
@@ -76,8 +77,8 @@ class UploadLimits:
     # What the decoded image may take in memory, by the bytes a pixel of its kind needs while
     # it is made ready (``_WORKING_BYTES``): a 16-bit or palette image is bounded like an 8-bit
     # colour one. A JPEG larger than this is decoded at 1/2, 1/4 or 1/8 of its size instead;
-    # other formats are refused. 100 MB takes a 24-megapixel HEIC (an iPhone Pro's photo);
-    # with the print master made from it, one upload then peaks near 200 MB.
+    # other formats are refused. 100 MB takes a 24-megapixel HEIC (an iPhone Pro's photo),
+    # which is shrunk from libheif's own rows (``_heif_shrunk``): about 140 MB at its peak.
     max_decoded_bytes: int = 100 * MB
     # A drawing photographed smaller than this cannot even be judged on screen.
     min_short_edge: int = 300
@@ -178,6 +179,7 @@ _WORKING_BYTES = {
     "I;16N": 3, "I": 5, "F": 5,
 }
 _BAND_PIXELS = 1_000_000  # pixels in one band of a banded resize or conversion
+_HEIF_BYTES = {"RGB": 3, "RGBA": 4, "L": 1}  # a pixel of libheif's 8-bit decoded image
 _TURNS = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180,
           4: Image.Transpose.FLIP_TOP_BOTTOM, 5: Image.Transpose.TRANSPOSE,
           6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
@@ -215,7 +217,10 @@ def process_image(
             width, height = height, width
         # Shrinking first spares time and memory on big scans: the drawing is turned upright
         # and its colour converted only on the pixels that are kept.
-        print_image = _shrunk(_resamplable(im), limits.print_long_edge)
+        if im.format == "HEIF":
+            print_image = _resamplable(_heif_shrunk(data, limits.print_long_edge))
+        else:
+            print_image = _shrunk(_resamplable(im), limits.print_long_edge)
         if turn is not None:
             print_image = print_image.transpose(turn)
         print_image = _srgb(_on_white(print_image), im.info.get("icc_profile"))
@@ -341,7 +346,52 @@ def _decode(im: Image.Image, limits: UploadLimits) -> None:
         raise ImageRejected("too_many_pixels", _l(
             "The image is too large to process (%(width)d × %(height)d pixels of this kind). "
             "Please send it as a JPEG, or scanned at 300 dpi.", width=width, height=height))
-    im.load()
+    if im.format != "HEIF":  # decoded by _heif_shrunk instead
+        im.load()
+
+
+def _heif_shrunk(data: bytes, long_edge: int) -> Image.Image:
+    """The HEIF file's primary image fitted within ``long_edge`` pixels, made from libheif's
+    decoded rows a band at a time.
+
+    Pillow's own loading would copy libheif's decoded image (3 bytes a pixel) into one of its
+    own (4 bytes a pixel) and then shrink that: three full-size copies at once, near 200 MB
+    for a 24-megapixel photo. Here the bands are gathered at 3 bytes a pixel too, libheif's
+    image is freed, and only then is Pillow's image made from them. Each band is resized with
+    the rows around it, so the result is the same as one resize of the whole.
+    """
+    try:
+        heif = pillow_heif.open_heif(io.BytesIO(data), convert_hdr_to_8bit=True,
+                                     remove_stride=False)
+        frame = heif[heif.primary_index]
+        decoded, stride, mode, (width, height) = frame.data, frame.stride, frame.mode, frame.size
+    except RuntimeError as error:  # libheif's decoding errors
+        raise OSError(str(error)) from error
+    if mode not in _HEIF_BYTES:
+        raise OSError(f"HEIF decoded as {mode}")
+    del heif, frame  # now ``decoded`` alone keeps libheif's image
+    scale = min(1.0, long_edge / max(width, height))
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    row_bytes = size[0] * _HEIF_BYTES[mode]
+    gathered = bytearray(row_bytes * size[1])
+    band, ratio = max(1, _BAND_PIXELS // size[0]), height / size[1]
+    # LANCZOS reads 3 source pixels either side, times the reduction, around each output pixel.
+    margin = math.ceil(3 * ratio) + 2
+    with memoryview(decoded) as rows:
+        for top in range(0, size[1], band):
+            bottom = min(top + band, size[1])
+            first = max(0, math.floor(top * ratio) - margin)
+            last = min(height, math.ceil(bottom * ratio) + margin)
+            strip = Image.frombuffer(mode, (width, last - first),
+                                     rows[first * stride:last * stride], "raw", mode, stride, 1)
+            if scale < 1:
+                strip = strip.resize((size[0], bottom - top), Image.Resampling.LANCZOS,
+                                     box=(0, top * ratio - first, width, bottom * ratio - first))
+            else:
+                strip = strip.crop((0, top - first, width, bottom - first))
+            gathered[top * row_bytes:bottom * row_bytes] = strip.tobytes()
+    del decoded, strip
+    return Image.frombytes(mode, size, gathered)
 
 
 def _resamplable(im: Image.Image) -> Image.Image:
