@@ -85,8 +85,8 @@ def deliverable(address: str) -> bool:
 
 
 def send(to: str, subject: str, body: str, *, html_body: str = "", kind: str = "notice",
-         language: str = DEFAULT_LANGUAGE, attachment: tuple[str, bytes] | None = None
-         ) -> Message | None:
+         language: str = DEFAULT_LANGUAGE, attachment: tuple[str, bytes] | None = None,
+         topic: str = "") -> Message | None:
     """Queue a message (plain text, and HTML when given); None if it cannot be sent.
 
     The message leaves when the caller's transaction commits; failures are retried and
@@ -99,7 +99,8 @@ def send(to: str, subject: str, body: str, *, html_body: str = "", kind: str = "
     if not deliverable(to) or has_line_break(subject):
         current_app.logger.warning("Mail not sent: unusable recipient or subject")
         return None
-    message = Message(kind=kind, recipient=to.strip(), language=language, subject=subject,
+    message = Message(kind=kind, topic=topic, recipient=to.strip(), language=language,
+                      subject=subject,
                       body_text=body, body_html=html_body, next_attempt_at=utcnow())
     db.session.add(message)
     db.session.flush()
@@ -113,7 +114,8 @@ def send(to: str, subject: str, body: str, *, html_body: str = "", kind: str = "
 
 
 def compose(to: str, kind: str, template: str, subject, language: str | None = None,
-            attachment: tuple[str, bytes] | None = None, **context) -> Message | None:
+            attachment: tuple[str, bytes] | None = None, topic: str = "",
+            **context) -> Message | None:
     """Render ``mail/<template>.txt`` in ``language`` (the text part; the HTML part is the
     same text in the contest's layout, its addresses as links) and queue it with ``send``.
 
@@ -123,7 +125,7 @@ def compose(to: str, kind: str, template: str, subject, language: str | None = N
     if not to:
         return None
     with links():
-        return _compose(to, kind, template, subject, language, attachment, context)
+        return _compose(to, kind, template, subject, language, attachment, topic, context)
 
 
 @contextmanager
@@ -136,7 +138,8 @@ def links() -> Iterator[None]:
         yield
 
 
-def _compose(to, kind, template, subject, language, attachment, context) -> Message | None:
+def _compose(to, kind, template, subject, language, attachment, topic,
+             context) -> Message | None:
     language = language if language in LANGUAGES else DEFAULT_LANGUAGE
     with force_locale(language):
         from .contests import current_contest
@@ -150,7 +153,7 @@ def _compose(to, kind, template, subject, language, attachment, context) -> Mess
         body_html = render_template("mail/layout.html", paragraphs=_paragraphs(text),
                                     subject=str(subject), language=language)
         return send(to, str(subject), text, html_body=body_html, kind=kind, language=language,
-                    attachment=attachment)
+                    attachment=attachment, topic=topic)
 
 
 def _paragraphs(text: str) -> list[Markup]:

@@ -173,6 +173,8 @@ class Contest(Localized, db.Model):
     scale_min: Mapped[int] = mapped_column(default=1)
     scale_max: Mapped[int] = mapped_column(default=10)
     entries_per_child: Mapped[int] = mapped_column(default=1)
+    # jurors with sheets missing are reminded this many days before their stage's deadline
+    juror_reminder_days: Mapped[int] = mapped_column(default=3, server_default="3")
     # How long the families' contacts of entries that won nothing are kept once the national
     # results are published; then the periodic purge deletes them (``entries.privacy``), and
     # the privacy notice states the period.
@@ -576,6 +578,8 @@ class Message(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(32))
+    # what the message is about, when its sender must know it was sent ("stage:12")
+    topic: Mapped[str] = mapped_column(String(64), default="", server_default="")
     recipient: Mapped[str] = mapped_column(String(254), index=True)
     language: Mapped[str] = mapped_column(String(5), default=DEFAULT_LANGUAGE)
     status: Mapped[MessageStatus] = mapped_column(_enum(MessageStatus),

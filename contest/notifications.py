@@ -50,7 +50,7 @@ def status_changed(entry: Entry) -> None:
 def results_published(stage: Stage) -> None:
     """A stage's results are out: each family of its drawings learns what became of theirs,
     with the link to the status page and, when one is ready, to the certificate or diploma
-    (a link, never the file); each juror of the stage gets a note."""
+    (a link, never the file)."""
     from .certificates import kind_of
     from .judging.models import Placement
 
@@ -72,15 +72,6 @@ def results_published(stage: Stage) -> None:
                   outcome=outcome, national=national, certificate=certificate,
                   certificate_url=url_for("submit.own_certificate", code=entry.code,
                                           _external=True) if certificate else "")
-    for juror in stage.jurors:
-        if not juror.active:
-            continue
-        with mail.links():
-            mail.compose(juror.email, "stage_published", "stage_published",
-                         _l("Results published: %(stage)s", stage=stage.name), juror=juror,
-                         stage=stage, contest=stage.contest,
-                         results_url=url_for("judging.public_results", year=stage.contest.year,
-                                             _external=True))
 
 
 def lost_codes(address: str) -> None:

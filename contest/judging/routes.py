@@ -11,6 +11,7 @@ import io
 from babel.numbers import get_decimal_symbol
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -21,7 +22,7 @@ from ..extensions import db
 from ..i18n import language
 from ..models import Contest, Role, StageKind, StageStatus, User
 from ..uploads import files
-from . import operations
+from . import notices, operations
 from .forms import (
     ConflictForm,
     JurorForm,
@@ -402,3 +403,16 @@ def _apply(change, success: str) -> bool:
     db.session.commit()
     flash(success, "success")
     return True
+
+
+@bp.post("/stages/<int:stage_id>/remind")
+@roles_required(*STAFF, hidden=True)
+def remind_jurors(stage_id: int):
+    """The coordinator's or organizer's button: remind now the jurors with sheets missing."""
+    stage = access.managed_stage_or_404(stage_id)
+    count = notices.remind(stage)
+    db.session.commit()
+    flash(ngettext("%(num)s juror is reminded by e-mail.", "%(num)s jurors are reminded by e-mail.",
+                   count) if count else _("Nobody to remind: every juror has finished."),
+          "success")
+    return redirect(url_for(".stage", stage_id=stage.id, _anchor="jurors"))

@@ -60,6 +60,11 @@ class ContestForm(FlaskForm):
     entries_per_child = IntegerField(_l("Drawings per child"), default=1, validators=[
         InputRequired(message=_l("Please fill this in.")),
         NumberRange(1, 10, message=_l("Between 1 and 10, please."))])
+    juror_reminder_days = IntegerField(
+        _l("Remind jurors, days before the deadline"), default=3, validators=[
+            NumberRange(0, 30, message=_l("Between 0 and 30, please."))],
+        description=_l("Jurors who still have drawings to score get an e-mail this many days "
+                       "before their stage's judging ends; 0: no reminders."))
     contacts_kept_months = IntegerField(
         _l("Contacts kept after the results, months"), default=CONTACTS_KEPT_MONTHS,
         validators=[InputRequired(message=_l("Please fill this in.")), NumberRange(

@@ -11,7 +11,7 @@ from ...contests import RuleError
 from ...extensions import db
 from ...models import Entry, Role, Stage, StageStatus, User
 from ...rules import MIN_JURORS_PER_ENTRY, TOO_FEW_JURORS
-from .. import assignment
+from .. import assignment, notices
 from ..models import Assignment, Sheet
 from .pool import Progress, in_pool, progress
 
@@ -37,6 +37,7 @@ def add_juror(stage: Stage, juror: User) -> None:
         audit.record("stage.juror_add", stage, juror=juror.id)
         db.session.flush()
         sync_assignments(stage)
+        notices.juror_added(stage, juror)
 
 
 def remove_juror(stage: Stage, juror: User) -> None:

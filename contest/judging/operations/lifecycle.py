@@ -22,7 +22,7 @@ from ...models import (
     StageStatus,
     utcnow,
 )
-from .. import results
+from .. import notices, results
 from ..models import Assignment, Mark, Placement, Sheet, StageResult
 from .jury import sync_assignments
 from .pool import in_pool
@@ -87,6 +87,8 @@ def change_status(stage: Stage, target: StageStatus) -> None:
     db.session.flush()
     if target is StageStatus.JUDGING_OPEN:
         sync_assignments(stage)
+        if before is StageStatus.MODERATION:
+            notices.judging_opened(stage)
     elif target is StageStatus.JUDGING_CLOSED:
         _store_results(stage, compute(stage))
     elif target is StageStatus.PUBLISHED:
@@ -184,6 +186,7 @@ def _publish(stage: Stage) -> None:
     audit.record("stage.publish", stage, version=stored.version, finalists=finalists)
     db.session.flush()
     notifications.results_published(stage)  # leaves with the publication's commit
+    notices.stage_published(stage)
 
 
 def _calendar_proposals(stage: Stage):
