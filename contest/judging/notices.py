@@ -57,11 +57,12 @@ def remind(stage: Stage, jurors: list[User] | None = None, topic: str = "") -> i
 
 def stage_published(stage: Stage) -> None:
     """The results of a stage are out: a note to each of its jurors."""
+    with mail.links():
+        results_url = url_for("judging.public_results", year=stage.contest.year,
+                              _external=True)
     for juror in stage.jurors:
         _send(stage, juror, "stage_published",
-              _l("Results published: %(stage)s", stage=stage.name),
-              results_url=url_for("judging.public_results", year=stage.contest.year,
-                                  _external=True))
+              _l("Results published: %(stage)s", stage=stage.name), results_url=results_url)
 
 
 @jobs.periodic("juror-reminders", hour="6", minute="5")
