@@ -104,6 +104,7 @@ DETAILS = {
     "by": _l("at the request of"), "calendar_pages": _l("calendar pages emptied"),
     "exports_withdrawn": _l("calendar exports withdrawn"),
     "jobs_withdrawn": _l("generated files withdrawn"),
+    "messages": _l("messages"),
     "scheduled": _l("by the retention schedule"),
     "jurors_per_entry": _l("jurors per entry"),
     "what": _l("request"), "kind": _l("consent"), "consents": _l("consents"),

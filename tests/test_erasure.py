@@ -22,6 +22,8 @@ from contest.models import (
     EntryStatus,
     Job,
     JobStatus,
+    Message,
+    MessageStatus,
     Phase,
     Role,
     User,
@@ -365,3 +367,27 @@ def test_the_hourly_sweep_withdraws_what_an_erasure_missed(make, contest):
     assert jobs.run_periodic("withdraw-erased", datetime(2027, 1, 1, 5, 7)) == (
         "nothing to withdraw")
     assert jobs.PERIODIC["withdraw-erased"].when == "7 * * * *"
+
+
+def test_the_mail_to_the_guardian_is_forgotten_once_no_child_of_theirs_is_left(make, contest):
+    entry = make.entry(contest, child_first_name="Зоряна", guardian_email="Mama@Example.org")
+    sibling = make.entry(contest, child_first_name="Остап", guardian_email="mama@example.org")
+    other = make.entry(contest)
+    made = {}
+    for name, to, status in [("sent", "mama@example.org", MessageStatus.SENT),
+                             ("failed", "MAMA@example.org", MessageStatus.FAILED),
+                             ("queued", "mama@example.org", MessageStatus.QUEUED),
+                             ("other", other.guardian_email, MessageStatus.SENT)]:
+        made[name] = Message(kind="status", recipient=to, status=status,
+                             subject="Зоряна", body_text="Рисунок Зоряны", body_html="<p>Зоряна")
+    db.session.add_all(made.values())
+    db.session.commit()
+    entries.erase_personal_data(entry)
+    assert all(m.recipient and m.body_text for m in made.values())  # the sibling is entered
+    entries.erase_personal_data(sibling)
+    for name in ("sent", "failed"):
+        message = made[name]
+        assert (message.recipient, message.subject, message.body_text, message.body_html) == (
+            "", "", "", "") and message.content_erased_at
+    assert made["queued"].recipient and made["queued"].body_text  # still to leave
+    assert made["other"].recipient == other.guardian_email and made["other"].body_text

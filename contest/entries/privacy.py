@@ -10,12 +10,22 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask_babel import ngettext
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from .. import audit, jobs
 from ..extensions import db
 from ..judging import operations as judging
-from ..models import CalendarExport, CalendarSlot, Contest, Entry, Job, JobStatus, utcnow
+from ..models import (
+    CalendarExport,
+    CalendarSlot,
+    Contest,
+    Entry,
+    Job,
+    JobStatus,
+    Message,
+    MessageStatus,
+    utcnow,
+)
 from ..uploads.files import storage
 from .images import delete_files
 
@@ -78,6 +88,8 @@ def erase_personal_data(entry: Entry, *, by: str = "staff") -> None:
       the masked copies), so no route can serve it, whatever the browser cached before:
       the public thumbnail is revalidated on every use (``judging.routes.public_thumb``);
     - its place on any calendar being assembled (the page is left empty);
+    - the mail sent to the guardian, once no other child of theirs is entered
+      (``_forget_mail``);
     - every result that holds the child's name or drawing: certificate batches (ZIPs) and
       calendar exports (PDF, preflight, previews) are withdrawn: their files are deleted, their
       downloads answer 410, and the export history says they need a rebuild. A job still
@@ -93,6 +105,7 @@ def erase_personal_data(entry: Entry, *, by: str = "staff") -> None:
     if by not in ERASED_BY:
         raise ValueError(f"erasure by {by!r}: one of {ERASED_BY}")
     now = utcnow()
+    address = entry.guardian_email
     for name in PERSONAL_FIELDS:
         setattr(entry, name, None if name == "birth_date" else "")
     entry.status_reason = entry.moderation_note = ""
@@ -100,6 +113,7 @@ def erase_personal_data(entry: Entry, *, by: str = "staff") -> None:
     audit.forget_texts(entry)
     judging.forget_texts(entry)
     withdrawal = _withdraw(entry, now)
+    withdrawal.messages = _forget_mail(address, now)
     audit.record("entry.erase_personal_data", entry, by=by, **withdrawal.details())
     db.session.commit()
     delete_files(entry.image_key)
@@ -116,13 +130,15 @@ class _Withdrawal:
     jobs: list[int] = field(default_factory=list)
     prefixes: list[str] = field(default_factory=list)
     keys: list[str] = field(default_factory=list)
+    messages: int = 0
 
     def __bool__(self) -> bool:
         return bool(self.pages or self.exports or self.jobs)
 
     def details(self) -> dict:
-        return {"calendar_pages": self.pages, "exports_withdrawn": self.exports,
-                "jobs_withdrawn": self.jobs}
+        return {key: value for key, value in (
+            ("calendar_pages", self.pages), ("exports_withdrawn", self.exports),
+            ("jobs_withdrawn", self.jobs), ("messages", self.messages)) if value}
 
     def delete_files(self, entry: Entry) -> None:
         store = storage()
@@ -147,6 +163,28 @@ def _withdraw(entry: Entry, now: datetime) -> _Withdrawal:
         done.prefixes.append(jobs.output_prefix(job))
         done.keys.append(job.result_key)
     return done
+
+
+def _forget_mail(address: str, now: datetime) -> int:
+    """The mail sent to a guardian whose children's data are all erased: its record no longer
+    names the address, and what it still holds (a failed message's text, with the child's
+    name; its attachment) is erased. Messages still to be sent (a confirmation of this very
+    erasure) leave first; they are erased once sent, as every message is. How many."""
+    address = address.strip().lower()
+    if not address or db.session.scalar(select(Entry.id).where(
+            func.lower(Entry.guardian_email) == address,
+            Entry.personal_data_erased_at.is_(None)).limit(1)) is not None:
+        return 0
+    sent = list(db.session.scalars(select(Message).where(
+        func.lower(Message.recipient) == address,
+        Message.status.in_((MessageStatus.SENT, MessageStatus.FAILED)))))
+    for message in sent:
+        if message.attachment_key:
+            storage().delete_prefix(f"mail/{message.id}")
+        message.recipient = message.subject = message.body_text = message.body_html = ""
+        message.attachment_key = message.attachment_name = ""
+        message.content_erased_at = message.content_erased_at or now
+    return len(sent)
 
 
 def withdraw_after_erasures(now: datetime) -> int:
