@@ -2,7 +2,9 @@
 
 Anyone may type any e-mail address into the public form, so the receipt holds only the
 contest's own text and the tracking code, never what the sender wrote, and one address gets
-at most ``MAIL_RECEIPTS_PER_DAY`` receipts a day. Subjects never hold a visitor's text.
+at most ``MAIL_RECEIPTS_PER_DAY`` receipts a day. Subjects never hold a visitor's text, nor
+the tracking code: a subject shows in every inbox list, phone notification and the
+organizers' messages page; the code is in the body only.
 Every message goes through ``mail.compose`` (queued, delivered by the job worker).
 """
 
@@ -31,7 +33,7 @@ def submitted(entry: Entry) -> None:
                                 entry.id)
         return
     _send(entry, "receipt", "submitted",
-          _l("Your drawing has been received: code %(code)s", code=format_code(entry.code)))
+          _l("Your drawing has been received"))
 
 
 def status_changed(entry: Entry) -> None:
@@ -41,7 +43,7 @@ def status_changed(entry: Entry) -> None:
     with mail.links():
         certificate = kind_of(entry)
         _send(entry, "status", "status",
-              _l("News about your drawing: code %(code)s", code=format_code(entry.code)),
+              _l("News about your drawing"),
               certificate=certificate,
               certificate_url=url_for("submit.own_certificate", code=entry.code,
                                       _external=True) if certificate else "")
@@ -66,9 +68,9 @@ def results_published(stage: Stage) -> None:
         with mail.links():
             certificate = kind_of(entry)
             _send(entry, "results", "results",
-                  _l("The national results are out: code %(code)s", code=format_code(entry.code))
+                  _l("The national results are out")
                   if national else
-                  _l("The regional results are out: code %(code)s", code=format_code(entry.code)),
+                  _l("The regional results are out"),
                   outcome=outcome, national=national, certificate=certificate,
                   certificate_url=url_for("submit.own_certificate", code=entry.code,
                                           _external=True) if certificate else "")

@@ -412,3 +412,12 @@ def test_requests_are_throttled(other_app, make):
     client = other_app(RATELIMIT_ENABLED=True).test_client()
     codes = [client.post(f"/status/{entry.code}/consents").status_code for _ in range(11)]
     assert codes[:10] == [302] * 10 and codes[10] == 429
+
+
+def test_mail_subjects_hold_no_code(app, client, make, contest):
+    """Subjects show in inbox lists, phone notifications and the organizers' messages page."""
+    entry = sent(client, make)  # the receipt
+    entries.moderate(entry, EntryStatus.NEEDS_PHOTO, "Размыто")  # news about it
+    messages = mails(app)
+    assert [m["Subject"] for m in messages] == ["Ваш рисунок получен", "Новости о вашем рисунке"]
+    assert format_code(entry.code) in text(messages[0])
