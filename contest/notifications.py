@@ -11,10 +11,12 @@ Every message goes through ``mail.compose`` (queued, delivered by the job worker
 from datetime import timedelta
 
 from flask import current_app, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from . import mail
+from . import mail, spreadsheets
 from .codes import format_code
 from .config import DEFAULT_LANGUAGE
 from .extensions import db
@@ -105,6 +107,29 @@ def confirm_request(entry: Entry, action: str, link: str, days: int) -> None:
     erase the child's data: the link that confirms it (``contest.entries.family``)."""
     _send(entry, "family_request", "confirm_request", REQUEST_SUBJECTS[action], action=action,
           link=link, days=days)
+
+
+def batch_codes(address: str, stored: list[Entry]) -> None:
+    """A school's batch: the tracking codes by e-mail, one per line of its list, as a table
+    for Excel (CSV). Only the line numbers, the codes and the status links: the address is
+    whatever the sender typed, so nothing else the sender wrote goes into it. A few a day
+    per address (``MAIL_RECEIPTS_PER_DAY``)."""
+    address = clean("email", address).lower()
+    if not stored or not mail.deliverable(address):
+        return
+    if mail.sent_recently(address, "batch_codes", hours=24) >= current_app.config[
+            "MAIL_RECEIPTS_PER_DAY"]:
+        current_app.logger.info("Batch codes not sent: daily limit of the address")
+        return
+    language = stored[0].locale or DEFAULT_LANGUAGE
+    with mail.links(), force_locale(language):
+        rows = [(_("Line of the list"), _("Tracking code"), _("Status page"))]
+        rows += [(n, format_code(e.code), _status_url(e)) for n, e in enumerate(stored, start=1)]
+        table = spreadsheets.to_csv(rows)
+        mail.compose(address, "batch_codes", "batch_codes",
+                     _l("The tracking codes of your class's drawings"), language=language,
+                     attachment=(f"codes-{stored[0].contest.year}.csv", table),
+                     contest=stored[0].contest, count=len(stored))
 
 
 def _receipts_today(address: str) -> int:

@@ -587,3 +587,28 @@ def test_the_contact_rule_is_marked_on_the_form(client, contest):
     page = client.get("/submit").data.decode()
     assert "Электронная почта или телефон, хотя бы одно" in page
     assert 'aria-describedby="contact-rule' in page
+
+
+def test_a_school_gets_its_codes_by_email_as_a_table(app, client, make, contest, smtp):
+    """A line number, the code and the status link per drawing; nothing the sender typed."""
+    import csv
+
+    rows = [f"{n}.jpg;Ученик{n};Петров;{7 + n};Рисунок {n};Петров П.;p{n}@example.org;да;да"
+            for n in range(2)]
+    data = _batch(make, rows, {f"{n}.jpg": jpeg(seed=n) for n in range(2)})
+    data["email"] = "teacher@school.example"
+    assert client.post("/submit/batch", data=data).status_code == 302
+    (message,) = smtp.to("teacher@school.example")
+    assert message["Subject"] == "Коды рисунков вашего класса"
+    assert "2 рисунка" in smtp.text(message)
+    (part,) = list(message.iter_attachments())
+    assert part.get_filename() == f"codes-{contest.year}.csv"
+    table = list(csv.reader(part.get_payload(decode=True).decode("utf-8-sig").splitlines(),
+                            delimiter=";"))
+    entries = sorted(db.session.scalars(select(Entry)), key=lambda e: e.id)
+    assert table[0] == ["Строка списка", "Код работы", "Страница статуса"]
+    assert [row[:2] for row in table[1:]] == [["1", format_code(entries[0].code)],
+                                              ["2", format_code(entries[1].code)]]
+    assert table[1][2].endswith(f"/status/{entries[0].code}")
+    assert "Ученик" not in part.get_payload(decode=True).decode("utf-8-sig")
+    assert "Ученик" not in smtp.text(message)

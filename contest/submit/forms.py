@@ -71,6 +71,10 @@ class BatchForm(FlaskForm):
     institution = StringField(_l("Kindergarten, school or art studio"),
                               validators=[REQUIRED, Length(max=250)])
     teacher = StringField(_l("Teacher"), validators=[REQUIRED, Length(max=200)])
+    email = EmailField(_l("E-mail for the list of codes"), validators=[
+        Optional(), Length(max=254),
+        Email(message=_l("This does not look like an email address."))],
+        description=_l("We send the tracking codes there too, as a table for Excel."))
     sheet = FileField(_l("List of the children (CSV or XLSX)"), validators=[
         FileRequired(message=_l("Please choose the list of the children."))])
     archive = FileField(_l("The drawings (one ZIP archive)"), validators=[

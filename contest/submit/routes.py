@@ -135,6 +135,8 @@ def batch():
         else:
             for entry in stored:
                 notifications.submitted(entry)
+            if form.email.data:
+                notifications.batch_codes(form.email.data, stored)
             db.session.commit()
             return redirect(url_for(".batch_done", key=_remember_batch(stored)))
     status = 422 if problems or form.errors else 200
