@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from . import audit, mail
+from .errors import RuleError
 from .extensions import db
 from .models import Region, Role, Stage, User, new_session_token, utcnow
 from .text import clean
@@ -24,7 +25,7 @@ from .text import clean
 DEMO_PASSWORD = "demo-password"
 
 
-class AccountError(Exception):
+class AccountError(RuleError):
     """The account cannot be created as asked; the message says why."""
 
 

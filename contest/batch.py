@@ -27,6 +27,7 @@ from flask_babel import ngettext
 
 from . import entries
 from .entries import EntryDetails, EntryError, check_all
+from .errors import RuleError
 from .i18n import language
 from .spreadsheets import ReadLimits, TableRefused, read_table
 from .text import clean
@@ -77,12 +78,12 @@ class Row:
     values: dict[str, str]
 
 
-class BatchError(Exception):
+class BatchError(RuleError):
     """The batch cannot be stored; ``problems`` lists why, a screenful at most."""
 
     def __init__(self, problems: list[Problem]):
-        super().__init__(problems)
         self.problems = screenful(problems)
+        super().__init__(*(problem.message for problem in self.problems))
 
 
 def screenful(problems: list[Problem]) -> list[Problem]:

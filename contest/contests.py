@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from . import audit
+from .errors import RuleError
 from .extensions import db
 from .models import (
     AgeCategory,
@@ -37,15 +38,6 @@ TRANSITIONS: dict[Phase, tuple[Phase, ...]] = {
     Phase.CALENDAR: (Phase.CLOSED,),
     Phase.CLOSED: (),
 }
-
-class RuleError(Exception):
-    """A contest rule refused the change; ``messages`` say why, in the user's language."""
-
-    def __init__(self, *messages, field: str | None = None):
-        super().__init__(*messages)
-        self.messages = [str(m) for m in messages]
-        self.field = field  # the form field the rule is about, when there is one
-
 
 def current_contest() -> Contest | None:
     """The edition the public sees: the newest one that is not a draft."""

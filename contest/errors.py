@@ -1,8 +1,17 @@
-"""Error pages in the visitor's language."""
+"""Error pages in the visitor's language, and the one error a broken rule raises.
 
+``RuleError`` is the app's only domain error: an operation refuses a change with a message
+in the person's language and, when the refusal is about form fields, a message per field.
+The other refusals (``AccountError``, ``BatchError``, ``EntryError``, ``FamilyRequestError``)
+are its subclasses, named for where they come from. A view shows any of them with ``show``.
+Errors that only a programmer can cause (an unknown job kind, a slot number no page sends)
+stay ``ValueError``; what a person can cause never does.
+"""
+
+from collections.abc import Mapping
 from contextlib import suppress
 
-from flask import Flask, current_app, g, render_template
+from flask import Flask, current_app, flash, g, render_template
 from flask_babel import lazy_gettext as _l
 from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import CSRFError
@@ -28,6 +37,43 @@ MESSAGES = {
     500: (_l("Something went wrong"),
           _l("An error occurred on our side. Please try again in a few minutes.")),
 }
+
+
+class RuleError(Exception):
+    """A rule refused the change. ``message`` says why, in the person's language; ``errors``
+    maps form field names to their own messages ("" for the whole form).
+
+    ``RuleError(message, ...)`` refuses with messages about no field, or about ``field``
+    when it is given; ``RuleError(errors={name: message})`` refuses field by field.
+    """
+
+    def __init__(self, *messages, field: str | None = None,
+                 errors: Mapping[str, object] | None = None):
+        self.messages = [str(m) for m in messages]
+        self.field = field  # the form field the messages are about, when there is one
+        self.errors = {name: str(m) for name, m in (errors or {}).items()}
+        if field is not None and self.messages:
+            self.errors.setdefault(field, " ".join(self.messages))
+        self.message = " ".join(self.messages or self.errors.values())
+        super().__init__(*(self.messages or self.errors.values()))
+
+
+def show(error: RuleError, form=None, default=None, category: str = "error") -> None:
+    """Show a refusal: each message beside its field of ``form``; a message about no field of
+    the form beside ``default`` (one of its fields) or, without one, flashed."""
+
+    def say(name: str | None, message: str) -> None:
+        field = form[name] if form is not None and name and name in form else default
+        if field is None:
+            flash(message, category)
+        else:
+            field.errors = [*field.errors, message]
+
+    for name, message in error.errors.items():
+        if name != error.field or not error.messages:
+            say(name, message)
+    for message in error.messages:
+        say(error.field, message)
 
 
 def render_error(code: int, message=None):

@@ -4,7 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import access, entries
+from .. import access, entries, errors
 from ..access import organizer_required, staff_required
 from ..contests import current_contest
 from ..entries import EntryError, ModerationClosed
@@ -62,7 +62,7 @@ def moderate(entry_id: int):
         except ModerationClosed:
             return entry(entry_id, status=409)
         except EntryError as e:
-            form.reason.errors = [*form.reason.errors, *e.errors.values()]
+            errors.show(e, default=form.reason)
         else:
             flash(_("Saved: %(status)s.", status=entry_.status.label), "success")
             following = entries.next_waiting(entry_)
@@ -104,8 +104,7 @@ def masks(entry_id: int):
     except ModerationClosed:
         return entry(entry_id, status=409)
     except EntryError as e:
-        for name, message in e.errors.items():
-            form[name].errors = [*form[name].errors, message]
+        errors.show(e, form)
         return entry(entry_id, mask_form=form, status=422)
     flash(_("The area is hidden on the jury's copy. The original is unchanged."), "success")
     return redirect(url_for(".entry", entry_id=entry_id))

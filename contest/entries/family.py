@@ -24,6 +24,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
 from .. import audit, consents, notifications
+from ..errors import RuleError
 from ..extensions import db
 from ..models import AuditLog, CalendarExport, Consent, Entry, EntryStatus, utcnow
 from ..uploads import files
@@ -80,7 +81,7 @@ LINK_DAYS = 3
 SALT = "family-request"
 
 
-class FamilyRequestError(Exception):
+class FamilyRequestError(RuleError):
     """A request or a confirmation link that cannot be carried out; the message says why."""
 
     def __init__(self, message):

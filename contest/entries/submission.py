@@ -22,6 +22,7 @@ from .. import audit, consents
 from ..codes import CODE_LENGTH, new_code, normalize_code
 from ..config import DEFAULT_LANGUAGE
 from ..contests import age_on, category_for_age
+from ..errors import RuleError
 from ..extensions import db
 from ..models import Consent, Contest, Entry, EntryStatus, Phase, Stage, StageKind, utcnow
 from ..uploads.files import entry_files, storage
@@ -31,12 +32,11 @@ from ..uploads.storage import storing
 DUPLICATE_IMAGE = _l("This very image has already been sent to the contest.")
 
 
-class EntryError(Exception):
+class EntryError(RuleError):
     """The entry breaks a contest rule. ``errors`` maps form field names to messages."""
 
     def __init__(self, errors: dict[str, object]):
-        super().__init__(errors)
-        self.errors = {name: str(message) for name, message in errors.items()}
+        super().__init__(errors=errors)
 
 
 @dataclass

@@ -15,7 +15,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from .. import access, contests, entries, spreadsheets
+from .. import access, contests, entries, errors, spreadsheets
 from ..access import STAFF, roles_required
 from ..contests import RuleError, current_contest
 from ..extensions import db
@@ -159,8 +159,7 @@ def conflict(stage_id: int, entry_id: int):
 
 
 def _refused(error: RuleError, stage_id: int, entry_id: int):
-    for message in error.messages:
-        flash(message, "error")
+    errors.show(error)
     return sheet(stage_id, entry_id, status=409)
 
 
@@ -306,8 +305,8 @@ def override(stage_id: int, entry_id: int):
     if found is None:
         abort(404)
     if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for message in errors:
+        for messages in form.errors.values():
+            for message in messages:
                 flash(message, "error")
     else:
         _apply(lambda: operations.override(stage, entry_id, form.finalist.data == "1",
@@ -397,8 +396,7 @@ def _apply(change, success: str) -> bool:
         change()
     except RuleError as e:
         db.session.rollback()
-        for message in e.messages:
-            flash(message, "error")
+        errors.show(e)
         return False
     db.session.commit()
     flash(success, "success")

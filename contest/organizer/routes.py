@@ -4,7 +4,7 @@ from flask_login import current_user, logout_user
 from sqlalchemy import func, select
 from wtforms.fields.choices import SelectChoice
 
-from .. import accounts, audit, contests, entries, mail
+from .. import accounts, audit, contests, entries, errors, mail
 from ..access import organizer_required
 from ..entries import family
 from ..extensions import db
@@ -43,7 +43,7 @@ def contest_new():
         try:
             contest = contests.create_contest(**form.values())
         except contests.RuleError as e:
-            _field_of(form, e).errors.extend(e.messages)
+            errors.show(e, form, default=form.year)
         else:
             db.session.commit()
             flash(_("The contest has been created. Now add age categories, criteria and regions."),
@@ -62,17 +62,12 @@ def contest_edit(contest_id: int):
             contests.update_contest(contest, **form.values())
         except contests.RuleError as e:
             db.session.rollback()
-            _field_of(form, e).errors.extend(e.messages)
+            errors.show(e, form, default=form.year)
         else:
             db.session.commit()
             flash(_("Saved."), "success")
             return redirect(url_for(".contest", contest_id=contest.id))
     return render_template("organizer/contest_form.html", form=form, contest=contest)
-
-
-def _field_of(form, error: contests.RuleError):
-    """The form field a refused rule is about (its message shows beside it)."""
-    return next((field for field in form if field.name == error.field), form.year)
 
 
 @bp.get("/contests/<int:contest_id>")
@@ -140,7 +135,7 @@ def regions(contest_id: int):
             contests.set_regions(contest, set(form.regions.data))
         except contests.RuleError as e:
             db.session.rollback()
-            form.regions.errors.extend(e.messages)
+            errors.show(e, default=form.regions)
         else:
             db.session.commit()
             flash(_("Participating regions saved."), "success")
@@ -201,7 +196,7 @@ def users():
                 stage=db.session.get(Stage, form.stage.data) if form.stage.data else None)
         except accounts.AccountError as e:
             db.session.rollback()
-            form.email.errors.append(str(e))
+            errors.show(e, default=form.email)
         else:
             if user.juror_stages:  # a stage that is judging shares its entries out again
                 operations.sync_assignments(user.juror_stages[0])
@@ -281,7 +276,7 @@ def _add_to_contest(contest_id: int, form, add, error_field, success: str, ancho
             add(edition, **values)
         except contests.RuleError as e:
             db.session.rollback()
-            error_field.errors.extend(e.messages)
+            errors.show(e, default=error_field)
         else:
             db.session.commit()
             flash(success, "success")
@@ -295,8 +290,7 @@ def _apply(change, success: str) -> bool:
         change()
     except contests.RuleError as e:
         db.session.rollback()
-        for message in e.messages:
-            flash(message, "error")
+        errors.show(e)
         return False
     db.session.commit()
     flash(success, "success")

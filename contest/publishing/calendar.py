@@ -65,8 +65,7 @@ def assign():
         wall_calendar.assign(contest, region, slot, entry)
     except RuleError as error:  # a family's refusal: said plainly, never overridden
         db.session.rollback()
-        for message in error.messages:
-            flash(message, "error")
+        errors.show(error)
     except ValueError:
         abort(400)
     return _back_to_board(contest, region)

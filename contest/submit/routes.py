@@ -18,7 +18,7 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from .. import batch as batches
-from .. import certificates, consents, entries, notifications, security
+from .. import certificates, consents, entries, errors, notifications, security
 from ..codes import format_code
 from ..config import DEFAULT_LANGUAGE, LANGUAGES
 from ..contests import current_contest
@@ -43,7 +43,6 @@ from .forms import (
 
 bp = Blueprint("submit", __name__)
 
-FIELD_OF_ERROR = {"": "image", "reason": "image"}
 BATCHES_KEY = "sent_batches"  # in the session: [[key, [entry id, ...]], ...], newest first
 
 
@@ -65,7 +64,7 @@ def submit():
             try:
                 entry = entries.submit(contest, _details(form), image)
             except EntryError as e:
-                _show_errors(form, e)
+                errors.show(e, form, default=form.image)
             else:
                 held.release()
                 notifications.submitted(entry)
@@ -223,7 +222,7 @@ def new_photo(code: str):
         except ImageRejected as e:
             form.image.errors.append(str(e))
         except EntryError as e:
-            form.image.errors.extend(e.errors.values())
+            errors.show(e, default=form.image)
         else:
             flash(_("Thank you! The new photo has been sent to the coordinator."), "success")
             return redirect(url_for(".status", code=entry.code))
@@ -289,7 +288,7 @@ def _ask(code: str, action: str, form: FamilyRequestForm, wanted: dict | None = 
         mailed = family.ask(entry, action, wanted, form.child_first_name.data or "",
                             form.child_last_name.data or "")
     except family.FamilyRequestError as e:
-        flash(e.message, "error")
+        errors.show(e)
         return redirect(url_for(".status", code=entry.code, _anchor="choices"))
     if mailed:
         flash(ngettext("We have sent a link to %(email)s. Open it within %(num)s day to "
@@ -400,11 +399,4 @@ def _details(form: SubmissionForm) -> EntryDetails:
                   "show_name": form.consent_show_name.data, "print": form.consent_print.data},
         locale=language(),
     )
-
-
-def _show_errors(form, error: EntryError) -> None:
-    """Put each rule's message next to its field."""
-    for name, message in error.errors.items():
-        field = getattr(form, FIELD_OF_ERROR.get(name, name), None) or form.image
-        field.errors = [*field.errors, message]
 

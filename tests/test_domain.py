@@ -1,0 +1,56 @@
+"""One domain error for a broken rule, shown by one helper; one place commits."""
+
+import pytest
+from flask import get_flashed_messages
+from wtforms import Form, StringField
+
+from contest import accounts, batch, contests, errors
+from contest.entries import EntryError, ModerationClosed, family
+
+
+class TwoFields(Form):
+    name = StringField()
+    email = StringField()
+
+
+@pytest.mark.parametrize("error", [
+    contests.RuleError("No."),
+    accounts.AccountError("No."),
+    batch.BatchError([batch.Problem(2, "a.jpg", "No.")]),
+    EntryError({"": "No."}),
+    ModerationClosed("No."),
+    family.FamilyRequestError("No."),
+])
+def test_every_refusal_is_the_one_domain_error_with_its_message(error):
+    assert isinstance(error, errors.RuleError)
+    assert error.message == "No." == str(error)
+
+
+def test_a_refusal_field_by_field_keeps_each_fields_message():
+    error = EntryError({"email": "Wrong address.", "": "Closed."})
+    assert error.errors == {"email": "Wrong address.", "": "Closed."}
+    assert error.message == "Wrong address. Closed."
+
+
+def test_show_puts_messages_beside_their_fields_and_flashes_the_rest(app):
+    with app.test_request_context("/"):
+        form = TwoFields()
+        form.validate()
+        errors.show(EntryError({"email": "Wrong address.", "": "Closed.",
+                                "phone": "No phone."}), form)
+        assert form.email.errors == ["Wrong address."]
+        assert form.name.errors == []
+        assert get_flashed_messages(with_categories=True) == [
+            ("error", "Closed."), ("error", "No phone.")]
+
+
+def test_show_puts_a_message_about_no_field_beside_the_default_one(app):
+    with app.test_request_context("/"):
+        form = TwoFields()
+        form.validate()
+        errors.show(contests.RuleError("Too late.", "Ask the organizers."), form,
+                    default=form.name)
+        errors.show(contests.RuleError("Taken.", field="email"), form, default=form.name)
+        assert form.name.errors == ["Too late.", "Ask the organizers."]
+        assert form.email.errors == ["Taken."]
+        assert get_flashed_messages() == []
