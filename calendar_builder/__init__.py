@@ -4,14 +4,19 @@
     report = build_calendar(spec, "calendar.pdf", progress=None)   # PDF/X-4
     cmyk = build_calendar(spec, "calendar-cmyk.pdf", output=output_for("coated"))  # PDF/X-1a
     render_previews("calendar.pdf", "previews/")   # soft proofs for a CMYK file
+
+    plan = plan_calendar(spec)                     # laid out once: placed sizes, dpi, problems
+    png = preview_page(plan, 3)                    # March as it will print
+    build_calendar(spec, "calendar.pdf", plan=plan)  # printed from that layout
 """
 
-from .build import build_calendar, placed_dpi, preflight
+from .build import build_calendar, preflight
 from .cmyk import PrepressError, PrintCondition, printer_condition
 from .days import days_off_problem, holidays_years, russian_days_off
 from .fonts import FontNames, register_fonts
 from .images import GOOD_DPI, MIN_DPI, DrawingError
 from .pdfx import OUTPUT_KINDS, Output, PrepressReport, output_for
+from .plan import CalendarPlan, PagePlan, PlacedDrawing, placed_dpi, plan_calendar, preview_page
 from .previews import render_previews
 from .render import JpegSource, raw_streams
 from .report import BuildReport
@@ -52,6 +57,7 @@ __all__ = [
     "OUTPUT_KINDS",
     "BackPage",
     "BuildReport",
+    "CalendarPlan",
     "CalendarSpec",
     "Caption",
     "Colours",
@@ -62,6 +68,8 @@ __all__ = [
     "MarkedDay",
     "MonthPage",
     "Output",
+    "PagePlan",
+    "PlacedDrawing",
     "PrepressError",
     "PrepressReport",
     "PrintCondition",
@@ -76,7 +84,9 @@ __all__ = [
     "load_spec",
     "output_for",
     "placed_dpi",
+    "plan_calendar",
     "preflight",
+    "preview_page",
     "printer_condition",
     "render_previews",
     "russian_days_off",

@@ -10,27 +10,21 @@ import os
 import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
-from dataclasses import dataclass
 from pathlib import Path
 
-from reportlab.pdfbase.ttfonts import TTFError
-
-from .days import days_off_problem
-from .fonts import FontNames, register_fonts
 from .geometry import MM
 from .images import (
     GOOD_DPI,
-    MIN_DPI,
     Convert,
     DrawingError,
-    DrawingInfo,
     PreparedImage,
     inspect_drawing,
     prepare_image,
     quiet_pillow,
 )
-from .layout import PageLayout, Picture, calendar_layout
+from .layout import PageLayout, Picture
 from .pdfx import DEFAULT_OUTPUT, Output, finish
+from .plan import CalendarPlan, plan_calendar
 from .render import render_pdf
 from .report import BuildReport, ImageCheck, PageCheck, TextCheck
 from .spec import CalendarSpec, SpecError
@@ -39,18 +33,6 @@ Progress = Callable[[int, int, str], None]
 # Pillow releases the GIL while it decodes, resizes and encodes, so threads use every core
 # without copying 24-megapixel images between processes.
 WORKERS = min(4, os.cpu_count() or 1)
-# The size a drawing that cannot be read is laid out at, so that the other pages are
-# still checked.
-STAND_IN = (3000, 2000)
-
-
-@dataclass(frozen=True)
-class Preflight:
-    """A calendar checked and laid out, ready for its drawings to be prepared."""
-
-    fonts: FontNames
-    layouts: tuple[PageLayout, ...]
-    drawings: dict[Path, DrawingInfo]
 
 
 def build_calendar(
@@ -60,6 +42,7 @@ def build_calendar(
     *,
     deterministic: bool = False,
     output: Output = DEFAULT_OUTPUT,
+    plan: CalendarPlan | None = None,
 ) -> BuildReport:
     """Write the calendar of ``spec`` to ``out_path`` and return its preflight report.
 
@@ -70,13 +53,17 @@ def build_calendar(
     Raises ``SpecError`` listing every problem found before any image is decoded (see
     ``preflight``), or naming the page of a drawing that fails to decode, and
     ``TextOverflow`` (naming the page) for a text too long for its box.
+    ``plan``: ``spec`` already laid out by ``plan_calendar``, so it is not laid out again.
     """
+    if plan is not None and plan.spec != spec:
+        raise ValueError("the plan is of another specification")
     started = time.perf_counter()
     out_path = Path(out_path)
     report = progress or (lambda done, total, message: None)
+    plan = plan or plan_calendar(spec)
+    plan.raise_problems()
     with quiet_pillow():
-        checked = preflight(spec)
-        layouts = checked.layouts
+        layouts = plan.layouts
         placements = [(index, picture) for index, layout in enumerate(layouts)
                       for picture in layout.pictures]
         total = len(placements) + len(layouts)
@@ -88,7 +75,7 @@ def build_calendar(
 
     title = f"{spec.cover.title.get(spec.language)} {spec.year}"
     author = spec.publisher.get(spec.language) or spec.cover.title.get(spec.language)
-    render_pdf(layouts, images, out_path, checked.fonts, title=title, author=author,
+    render_pdf(layouts, images, out_path, plan.fonts, title=title, author=author,
                language=spec.language, crop_marks=spec.crop_marks,
                deterministic=deterministic, on_page=on_page,
                paint=output.palette(spec.colours), registration=output.registration())
@@ -107,7 +94,7 @@ def build_calendar(
     )
 
 
-def preflight(spec: CalendarSpec) -> Preflight:
+def preflight(spec: CalendarSpec) -> CalendarPlan:
     """Check everything that can be known before decoding a pixel, and lay the pages out.
 
     Raises ``SpecError`` listing every problem, each naming its page: the year's days off
@@ -115,29 +102,9 @@ def preflight(spec: CalendarSpec) -> Preflight:
     truncated, too many pixels, an unknown kind of pixels), a drawing below ``MIN_DPI`` at
     its placed size, and fonts that cannot be read. Opens each drawing's header only.
     """
-    problems = []
-    if problem := days_off_problem(spec.year, spec.transfers, spec.holidays_confirmed):
-        problems.append(problem)
-    drawings, unreadable = {}, set()
-    for path in spec.drawings:
-        try:
-            drawings[path] = inspect_drawing(path)
-        except DrawingError as error:
-            problems.append(f"{', '.join(spec.pages_of(path))}: {error}")
-            unreadable.add(path)
-    try:
-        fonts = register_fonts(spec.fonts)
-    except (TTFError, OSError, ValueError) as error:
-        raise SpecError([*problems, f"fonts: cannot be used ({error})"]) from error
-    sizes = {path: drawings[path].pixels if path in drawings else STAND_IN
-             for path in spec.drawings}
-    layouts = calendar_layout(spec, sizes, fonts)
-    problems += [f"{layout.name}: {_too_soft(picture)}" for layout in layouts
-                 for picture in layout.pictures
-                 if picture.source not in unreadable and placed_dpi(picture) < MIN_DPI - 0.5]
-    if problems:
-        raise SpecError(problems)
-    return Preflight(fonts, layouts, drawings)
+    plan = plan_calendar(spec)
+    plan.raise_problems()
+    return plan
 
 
 def drawing_sizes(spec: CalendarSpec) -> dict[Path, tuple[int, int]]:
@@ -155,20 +122,6 @@ def drawing_sizes(spec: CalendarSpec) -> dict[Path, tuple[int, int]]:
     if problems:
         raise SpecError(problems)
     return sizes
-
-
-def placed_dpi(picture: Picture) -> float:
-    """The source's pixels per inch at its placed size, the lower of its two directions."""
-    width_in, height_in = picture.image.w / 72, picture.image.h / 72
-    return min(picture.pixels[0] / width_in, picture.pixels[1] / height_in)
-
-
-def _too_soft(picture: Picture) -> str:
-    needed = (round(picture.image.w / 72 * MIN_DPI), round(picture.image.h / 72 * MIN_DPI))
-    return (f"{picture.what} {picture.source.name} would print at {placed_dpi(picture):.0f} ppi "
-            f"({picture.pixels[0]} × {picture.pixels[1]} pixels over "
-            f"{picture.image.w / MM:.0f} × {picture.image.h / MM:.0f} mm); at least {MIN_DPI} ppi "
-            f"are needed: use a larger scan or photo, at least {needed[0]} × {needed[1]} pixels")
 
 
 def _prepare_all(placements: list[tuple[int, Picture]], layouts: tuple[PageLayout, ...],
