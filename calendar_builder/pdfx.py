@@ -1,3 +1,4 @@
+# Over 400 lines: what the file claims and the checks of that claim read the same PDF objects.
 """PDF/X: which file to write (``Output``), its identification, and the checks a validator
 would make, so that the preflight says which standard the file claims and what was checked.
 

@@ -1,3 +1,4 @@
+# Over 400 lines: the dataclasses and their JSON reader change together, field by field.
 """What to print: frozen dataclasses, and their JSON form (documented in README.md).
 
 Every text the reader sees is a ``Text``: Russian and English side by side, so that both

@@ -1,3 +1,4 @@
+# Over 400 lines: claim, heartbeat, recovery and publish are one protocol, read together.
 """Long work in the background: calendar exports, certificate batches, archives.
 
 Huey is the queue (SQLite storage in ``instance/jobs.db`` by default, Redis when

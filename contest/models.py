@@ -1,3 +1,4 @@
+# Over 400 lines: one typed table per model, in the one module the migrations match.
 """The contest's data: editions, regions, stages, categories, criteria, people and the audit log.
 
 Typed SQLAlchemy 2.0 models. Every schema change comes with an Alembic migration

@@ -1,3 +1,4 @@
+# Over 400 lines: the documented ranking method and its pure implementation, kept together.
 """How the ranking is computed (results method, version 1).
 
 1. **A juror's total for an entry** is the weighted mean of their marks on the criteria,

@@ -1,3 +1,4 @@
+# Over 400 lines: the jury's, staff's and public judging pages share one blueprint's lookups.
 """The juries' pages (/jury), the staff's stage and ranking pages (/stages), public results.
 
 Jurors see only the masked jury copy, the age category and the title of an entry, and only

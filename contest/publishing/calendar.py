@@ -132,7 +132,8 @@ def export():
               _("Fix these first; only an organizer can make an exception to a rule."), "error")
         return _back_to_board(contest, region)
     back = _board_url(contest, region)
-    job = wall_calendar.start_export(contest, region, options, overrides, current_user.id, back)
+    job = wall_calendar.start_export(contest, region, options, overrides, current_user.id, back,
+                                     checks=checks)
     return redirect(url_for("jobs.page", job_id=job.id))
 
 

@@ -1,3 +1,4 @@
+# Over 400 lines: one pass from the upload to the stored copies, checks in the order they run.
 """The upload pipeline: one uploaded file in, a checked and normalised drawing out.
 
 The submission form, the schools' ZIP batch and the command line all call ``process_image``;

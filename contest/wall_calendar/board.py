@@ -1,0 +1,176 @@
+"""The calendar's pages as the organizers assemble them: which drawings may go in, which are
+placed on the cover and the twelve months, with which facts, and who the back page honours.
+
+Reading the board never writes; the operations that fill pages store them and commit.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import format_date
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import inspect, select
+
+from .. import audit, contests, entries, facts
+from ..contests import RuleError
+from ..extensions import db
+from ..models import Award, CalendarSlot, Contest, Entry, EntryStatus, Fact, Phase, Region, Stage
+
+COVER = 0
+MONTHS = range(1, 13)
+SLOTS = range(0, 13)
+
+
+# --- candidates and the board ---------------------------------------------------------------
+
+
+def candidates(contest: Contest, region: Region | None = None) -> list[Entry]:
+    """Drawings that may go in the calendar.
+
+    National: the national winners and the drawings the national jury marked as calendar
+    candidates. Regional: the region's accepted entries.
+    """
+    query = select(Entry).join(Stage).where(Entry.contest_id == contest.id,
+                                            Entry.personal_data_erased_at.is_(None))
+    if region is not None:
+        query = query.where(Stage.region_id == region.id, Entry.status == EntryStatus.ACCEPTED)
+        return list(db.session.scalars(query.order_by(Entry.id)))
+    found = [e for e in db.session.scalars(query.order_by(Entry.id)) if _national_candidate(e)]
+    return sorted(found, key=lambda e: (e.award is not Award.WINNER, e.stage.region.name, e.id))
+
+
+def _national_candidate(entry: Entry) -> bool:
+    return entry.award is Award.WINNER or entry.calendar_candidate
+
+
+def honoured(contest: Contest, region: Region | None,
+             pages: dict[int, CalendarSlot]) -> list[Entry]:
+    """Who the back page lists: the national winners (a region's calendar: the region's
+    finalists and winners) whose families agreed to printing; the calendar's own drawings
+    while no result is published."""
+    query = select(Entry).join(Stage).where(Entry.contest_id == contest.id,
+                                            Entry.personal_data_erased_at.is_(None))
+    if region is None:
+        query = query.where(Entry.award == Award.WINNER)
+    else:
+        query = query.where(Stage.region_id == region.id, Entry.award.is_not(None))
+    found = [e for e in db.session.scalars(query.order_by(Entry.age_category_id, Entry.id))
+             if printable(e)]
+    return found or [p.entry for p in pages.values() if p.entry is not None and printable(p.entry)]
+
+
+def printable(entry: Entry) -> bool:
+    """Whether the family allows the drawing in the calendar: a hard rule, never overridden
+    (the same consent lets public pages show it, ``entries.drawing_shown_publicly``)."""
+    return entries.drawing_shown_publicly(entry)
+
+
+def consent_refusal(slots) -> str:
+    """Why pages whose family did not allow printing cannot be printed, in plain words."""
+    return str(_l("The family did not allow printing the drawing on %(pages)s, or withdrew "
+                  "their consent: it cannot go in the calendar and no one can make an "
+                  "exception. Choose another drawing.", pages=page_names(slots)))
+
+
+def editions() -> list[Contest]:
+    """Contests a calendar can be made of, newest first; the default is the first."""
+    every = contests.all_contests()
+    ready = [c for c in every if c.phase.index >= Phase.CALENDAR.index]
+    return ready + [c for c in every if c not in ready and c.phase is not Phase.DRAFT]
+
+
+def board(contest: Contest, region: Region | None = None) -> dict[int, CalendarSlot]:
+    """The thirteen pages (0 = cover) of the calendar being assembled.
+
+    A page never filled is an empty one that is not stored: reading the board never writes.
+    The operations that fill pages store them (``_stored_board``).
+    """
+    rows = {s.slot: s for s in db.session.scalars(select(CalendarSlot).where(
+        CalendarSlot.contest_id == contest.id, _region_is(region)))}
+    empty = {slot: CalendarSlot(contest_id=contest.id, region_id=id_of(region), slot=slot)
+             for slot in SLOTS if slot not in rows}
+    return dict(sorted({**rows, **empty}.items()))
+
+
+def _stored_board(contest: Contest, region: Region | None) -> dict[int, CalendarSlot]:
+    """The board with every page stored, for an operation that fills some."""
+    pages = board(contest, region)
+    db.session.add_all(page for page in pages.values() if inspect(page).transient)
+    db.session.flush()
+    return pages
+
+
+def _region_is(region: Region | None):
+    if region is None:
+        return CalendarSlot.region_id.is_(None)
+    return CalendarSlot.region_id == region.id
+
+
+def id_of(region: Region | None) -> int | None:
+    """The region's id; None for the national calendar."""
+    return region.id if region else None
+
+
+def assign(contest: Contest, region: Region | None, slot: int, entry: Entry | None) -> None:
+    """Put a drawing on a page (or clear it); a drawing already on another page moves. Commits.
+
+    A drawing the family did not allow printing is refused (``RuleError``), whoever asks.
+    """
+    if slot not in SLOTS:
+        raise ValueError(slot)
+    pages = _stored_board(contest, region)
+    if entry is not None:
+        if entry.id not in {e.id for e in candidates(contest, region)}:
+            raise ValueError("not a candidate")
+        if not printable(entry):
+            raise RuleError(_l("The family of «%(title)s» did not allow printing it: it cannot "
+                               "go in the calendar, and no one can make an exception.",
+                               title=entry.title))
+        for other in pages.values():
+            if other.entry_id == entry.id and other.slot != slot:
+                other.entry_id = pages[slot].entry_id  # swap: the page's drawing goes there
+    pages[slot].entry_id = entry.id if entry else None
+    audit.record("calendar.assign", contest, region=id_of(region), slot=slot,
+                 entry=entry.id if entry else None)
+    db.session.commit()
+
+
+def set_fact(contest: Contest, region: Region | None, slot: int, fact: Fact | None) -> None:
+    if slot not in MONTHS:
+        raise ValueError(slot)
+    _stored_board(contest, region)[slot].fact_id = fact.id if fact else None
+    db.session.commit()
+
+
+def suggest_facts(contest: Contest, region: Region | None) -> int:
+    """Give every month without a fact one from the library (a fact tied to that month first),
+    never repeating one already in the calendar; commits. Returns how many pages got one."""
+    facts.seed()
+    pages = _stored_board(contest, region)
+    taken = {p.fact_id for p in pages.values() if p.fact_id}
+    offered = facts.suggest_for_months((m for m in MONTHS if not pages[m].fact_id), taken)
+    for month, fact in offered.items():
+        pages[month].fact_id = fact.id
+    db.session.commit()
+    return len(offered)
+
+
+
+def page_name(slot: int) -> str:
+    """“Cover” or the month's name, in the current language."""
+    return str(_l("Cover")) if slot == COVER else format_date(date(2000, slot, 1), "LLLL")
+
+
+def page_names(slots) -> str:
+    return ", ".join(page_name(s) for s in slots)
+
+
+
+def printed_entries(contest: Contest, region: Region | None) -> list[int]:
+    """The entries a calendar built now prints (its pages' drawings and captions, the back
+    page's names and thumbnails): what an erasure of one of them must withdraw."""
+    pages = board(contest, region)
+    return sorted({p.entry_id for p in pages.values() if p.entry_id}
+                  | {e.id for e in honoured(contest, region, pages)})
+
