@@ -1,3 +1,4 @@
+# Over 400 lines: the families' pages (/submit, /status, /privacy) share one blueprint and helpers.
 import io
 import secrets
 
