@@ -391,3 +391,30 @@ def test_the_mail_to_the_guardian_is_forgotten_once_no_child_of_theirs_is_left(m
             "", "", "", "") and message.content_erased_at
     assert made["queued"].recipient and made["queued"].body_text  # still to leave
     assert made["other"].recipient == other.guardian_email and made["other"].body_text
+
+
+def test_the_organizer_hears_what_the_erasure_withdrew(client, make, contest, organizer):
+    entry = make.entry(contest, status=EntryStatus.ACCEPTED)
+    client.post(f"/certificates?contest={contest.id}",
+                data={"stage": entry.stage_id, "language": "ru"})
+    page = client.post(f"/coordinator/entries/{entry.id}/erase", follow_redirects=True)
+    text = page.data.decode()
+    assert "Персональные данные ребёнка удалены" in text and "были отозваны" in text
+    other = make.entry(contest)
+    text = client.post(f"/coordinator/entries/{other.id}/erase",
+                       follow_redirects=True).data.decode()
+    assert "были отозваны" not in text  # nothing held this child
+
+
+def test_a_cached_public_thumbnail_is_not_shown_again(app, client):
+    """Browsers and proxies revalidate the public thumbnail on every use: after the erasure
+    the revalidation finds nothing, so no cache shows it."""
+    demo.load(entries_count=1, echo=lambda _: None, drawing_size=(500, 400), judged_per_region=3)
+    winner = next(e for e in db.session.scalars(select(Entry).where(Entry.award == Award.WINNER))
+                  if e.consent("print"))
+    url = f"/results/entries/{winner.id}/thumb.jpg"
+    first = client.get(url)
+    assert first.headers["Cache-Control"] == "public, no-cache"
+    assert client.get(url, headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+    entries.erase_personal_data(winner)
+    assert client.get(url, headers={"If-None-Match": first.headers["ETag"]}).status_code == 404

@@ -125,6 +125,9 @@ def export_personal(entry_id: int):
 def erase(entry_id: int):
     """Delete a child's personal data on request; the drawing's scores and counts stay."""
     entry_ = access.moderated_entry_or_404(entry_id)
-    entries.erase_personal_data(entry_)
+    withdrawn = entries.erase_personal_data(entry_)
     flash(_("The child's personal data has been deleted."), "success")
+    if withdrawn.get("exports_withdrawn") or withdrawn.get("jobs_withdrawn"):
+        flash(_("Files that held the child (calendar exports, certificate batches) were "
+                "withdrawn: make them again."), "info")
     return redirect(url_for(".queue", stage=entry_.stage_id, status="all"))

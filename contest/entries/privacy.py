@@ -78,7 +78,7 @@ def _plain(value):
 ERASED_BY = ("staff", "family")  # who asked: an organizer, or the family themselves
 
 
-def erase_personal_data(entry: Entry, *, by: str = "staff") -> None:
+def erase_personal_data(entry: Entry, *, by: str = "staff") -> dict[str, int | list[int]]:
     """Erase a child's data everywhere it is kept, on request (``by`` whom: ``ERASED_BY``).
     Commits, then deletes the files.
 
@@ -100,7 +100,9 @@ def erase_personal_data(entry: Entry, *, by: str = "staff") -> None:
     What is made on request (a family's certificate, the results, the report and its
     spreadsheets) reads the erased row, so it holds nothing any more. The entry row stays,
     anonymous (age, town, category, scores), so that rankings already made and the year's
-    statistics do not change.
+    statistics do not change. Returns what was withdrawn (as the audit row lists it:
+    ``calendar_pages``, ``exports_withdrawn``, ``jobs_withdrawn``, ``messages``; only those
+    that were any).
     """
     if by not in ERASED_BY:
         raise ValueError(f"erasure by {by!r}: one of {ERASED_BY}")
@@ -118,6 +120,7 @@ def erase_personal_data(entry: Entry, *, by: str = "staff") -> None:
     db.session.commit()
     delete_files(entry.image_key)
     withdrawal.delete_files(entry)
+    return withdrawal.details()
 
 
 @dataclass
