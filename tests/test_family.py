@@ -295,7 +295,7 @@ def test_a_link_made_before_judging_opened_fails_after(app, client, make, contes
 
 def test_change_the_consents_by_the_link(app, client, make, contest):
     entry = make.entry(contest)  # the factory's families agreed to everything
-    client.post(f"/status/{entry.code}/consents", data={"print": "y"})  # show_name unticked
+    client.post(f"/status/{entry.code}/consents", data={"consents-print": "y"})  # show_name unticked
     link = confirmation_link(app)
     assert "Имя ребёнка рядом с рисунком" in client.get(link).data.decode()
     assert entry.consent("show_name")
@@ -312,7 +312,7 @@ def test_change_the_consents_by_the_link(app, client, make, contest):
 
 def test_the_same_consents_are_no_change(app, client, make, contest):
     entry = make.entry(contest)
-    response = client.post(f"/status/{entry.code}/consents", data={"print": "y", "show_name": "y"},
+    response = client.post(f"/status/{entry.code}/consents", data={"consents-print": "y", "consents-show_name": "y"},
                            follow_redirects=True)
     assert "менять нечего" in response.data.decode()
     assert mails(app) == []
@@ -328,7 +328,7 @@ def test_print_withdrawn_after_an_export_is_shown_to_organizers(app, client, mak
                            report={"pages": [{"images": [{"source": "entry-999999.jpg"}]}]})
     db.session.add_all([export, other])
     db.session.commit()
-    client.post(f"/status/{entry.code}/consents", data={"show_name": "y"})  # print unticked
+    client.post(f"/status/{entry.code}/consents", data={"consents-show_name": "y"})  # print unticked
     client.post(confirmation_link(app))
     assert not entry.consent("print")
     last = audit.about_entry(entry)[-1]
@@ -384,14 +384,16 @@ def test_without_an_email_the_childs_names_confirm(app, client, make, contest):
     entry = make.entry(contest, guardian_email="", guardian_phone="+7 900 123-45-67",
                        child_first_name="Ёжик", child_last_name="Петров")
     page = client.get(f"/status/{entry.code}").data.decode()
-    assert 'name="child_last_name"' in page
+    assert 'name="withdraw-child_last_name"' in page and 'id="erase-child_last_name"' in page
     wrong = client.post(f"/status/{entry.code}/withdraw",
-                        data={"child_first_name": "Ёжик", "child_last_name": "Иванов"},
+                        data={"withdraw-child_first_name": "Ёжик",
+                              "withdraw-child_last_name": "Иванов"},
                         follow_redirects=True)
     assert "не те имя и фамилия" in wrong.data.decode()
     assert entry.status is EntryStatus.RECEIVED
     response = client.post(f"/status/{entry.code}/withdraw",
-                           data={"child_first_name": " ежик ", "child_last_name": "ПЕТРОВ"})
+                           data={"withdraw-child_first_name": " ежик ",
+                                 "withdraw-child_last_name": "ПЕТРОВ"})
     assert response.status_code == 302 and entry.status is EntryStatus.WITHDRAWN
     last = audit.about_entry(entry)[-1]
     assert (last.action, last.details["via"]) == ("entry.withdraw", "names")

@@ -25,7 +25,8 @@ HOSTILE = [
 FIELDS = ["page", "contest", "stage", "region", "category", "status", "lang", "next", "size",
           "year", "slot", "entry", "fact", "juror", "action", "decision", "reason", "degrees",
           "x", "y", "w", "h", "code", "email", "password", "kind", "format", "clear", "masks",
-          "title", "name", "child_first_name", "child_last_name", "show_name", "print"]
+          "title", "name", "withdraw-child_first_name", "withdraw-child_last_name",
+          "consents-show_name", "consents-print"]
 ROLES = ["anonymous", "family", "coordinator", "juror", "organizer"]
 
 

@@ -263,19 +263,19 @@ FAMILY_REQUESTS = "10 per hour"
 @bp.post("/status/<code>/withdraw")
 @limiter.limit(FAMILY_REQUESTS)
 def ask_withdraw(code: str):
-    return _ask(code, family.WITHDRAW, FamilyRequestForm())
+    return _ask(code, family.WITHDRAW, FamilyRequestForm(prefix=family.WITHDRAW))
 
 
 @bp.post("/status/<code>/erase")
 @limiter.limit(FAMILY_REQUESTS)
 def ask_erase(code: str):
-    return _ask(code, family.ERASE, FamilyRequestForm())
+    return _ask(code, family.ERASE, FamilyRequestForm(prefix=family.ERASE))
 
 
 @bp.post("/status/<code>/consents")
 @limiter.limit(FAMILY_REQUESTS)
 def ask_consents(code: str):
-    form = ConsentChangeForm()
+    form = ConsentChangeForm(prefix=family.CONSENTS)
     return _ask(code, family.CONSENTS, form, {"show_name": form.show_name.data,
                                                "print": form.print.data})
 
@@ -349,8 +349,11 @@ def _status_page(entry: Entry, form: NewPhotoForm | None, status: int = 200):
     return render_template("submit/status.html", entry=entry, code=format_code(entry.code),
                            form=form, certificate=certificates.kind_of(entry),
                            juries_done=judging.juries_done(entry),
-                           request_form=FamilyRequestForm(),
-                           consent_form=ConsentChangeForm(data=family.current_consents(entry)),
+                           # One form per request, each with its own field ids.
+                           withdraw_form=FamilyRequestForm(prefix=family.WITHDRAW),
+                           erase_form=FamilyRequestForm(prefix=family.ERASE),
+                           consent_form=ConsentChangeForm(prefix=family.CONSENTS,
+                                                          data=family.current_consents(entry)),
                            by_mail=family.by_mail(entry),
                            email=family.mask_email(entry.guardian_email),
                            withdraw_refused=family.withdraw_refused(entry)), status
