@@ -1,5 +1,7 @@
 """Flask extensions, created here and bound to the app in :func:`contest.create_app`."""
 
+import sqlite3
+
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -7,7 +9,8 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, event
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
 
@@ -30,3 +33,12 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+@event.listens_for(Engine, "connect")
+def _unicode_lower(connection, _record) -> None:
+    """SQLite's own lower() knows only ASCII: searching «маша» must find «Маша» there too, as
+    it does on PostgreSQL."""
+    if isinstance(connection, sqlite3.Connection):
+        connection.create_function("lower", 1, lambda text: text.lower()
+                                   if isinstance(text, str) else text, deterministic=True)

@@ -21,6 +21,7 @@ from sqlalchemy import (
     CheckConstraint,
     Enum,
     ForeignKey,
+    Index,
     Numeric,
     String,
     Text,
@@ -465,6 +466,8 @@ class Entry(db.Model):
     submitted_via: Mapped[str] = mapped_column(String(16), default="form")
     personal_data_erased_at: Mapped[datetime | None]
     contacts_purged_at: Mapped[datetime | None]
+    # when the family last sent a better photo, until the coordinator decides on it
+    new_photo_at: Mapped[datetime | None]
 
     contest: Mapped[Contest] = relationship()
     stage: Mapped[Stage] = relationship()
@@ -475,6 +478,8 @@ class Entry(db.Model):
     __table_args__ = (
         UniqueConstraint("contest_id", "image_sha256"),
         CheckConstraint(f"age >= {YOUNGEST_AGE} AND age <= {OLDEST_AGE}", name="age_range"),
+        # the coordinator's list: a region's entries by status, in the order they came
+        Index("ix_entry_stage_status_submitted", "stage_id", "status", "submitted_at"),
     )
 
     @property

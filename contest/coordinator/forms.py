@@ -39,3 +39,7 @@ class MaskForm(FlaskForm):
     y = _share(_l("Top, %"))
     w = _share(_l("Width, %"))
     h = _share(_l("Height, %"))
+
+
+class BulkAcceptForm(FlaskForm):
+    """Accept the ticked entries (their ids come as a list of ``entry`` values)."""

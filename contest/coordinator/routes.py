@@ -2,22 +2,28 @@ import json
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
-from .. import access, entries, errors
+from .. import access, entries, errors, security
 from ..access import organizer_required, staff_required
 from ..contests import current_contest
 from ..entries import EntryError, ModerationClosed
 from ..models import EntryStatus
-from .forms import MaskForm, ModerationForm, RotateForm
+from ..uploads.files import upload_limits
+from .forms import BulkAcceptForm, MaskForm, ModerationForm, RotateForm
 
 bp = Blueprint("coordinator", __name__, url_prefix="/coordinator")
+
+
+PER_PAGE = {"cards": 48, "table": 100}
+FLAGS = ("new_photo", "attention")
 
 
 @bp.get("/")
 @staff_required
 def queue():
-    """The region's entries, newest decisions last; filter by status."""
+    """The region's entries: search, filters, sort, cards or a compact table, page by page."""
     contest = current_contest()
     stage = access.moderated_stage(current_user, contest, request.args.get("stage", type=int))
     if stage is None:
@@ -30,9 +36,41 @@ def queue():
         status = None if wanted == "all" else EntryStatus(wanted)
     except ValueError:
         abort(404)
-    return render_template("coordinator/queue.html", contest=contest, stage=stage,
-                           rows=entries.moderation_queue(stage.id, status), wanted=wanted,
-                           counts=counts, stages=contest.regional_stages)
+    view = "table" if request.args.get("view") == "table" else "cards"
+    flag = request.args.get("flag", "")
+    sort = request.args.get("sort", "")
+    query = entries.ListQuery(
+        status=status, category_id=request.args.get("category", type=int),
+        search=request.args.get("q", "")[:100], new_photo=flag == "new_photo",
+        attention=flag == "attention", sort=sort if sort in entries.SORTS else "oldest")
+    rows = entries.moderation_list(stage.id, query, request.args.get("page", 1, type=int),
+                                   PER_PAGE[view])
+    return render_template("coordinator/queue.html", contest=contest, stage=stage, rows=rows,
+                           wanted=wanted, counts=counts, stages=contest.regional_stages,
+                           query=query, view=view, flag=flag if flag in FLAGS else "",
+                           bulk_form=BulkAcceptForm(), low_dpi=upload_limits().min_dpi)
+
+
+@bp.post("/accept")
+@staff_required
+def accept_selected():
+    """Accept the ticked entries still waiting (the page asked for confirmation)."""
+    form = BulkAcceptForm()
+    ids = request.form.getlist("entry", type=int)[:PER_PAGE["table"]]
+    if not form.validate_on_submit() or not ids:
+        flash(_("Tick the drawings to accept first."), "error")
+        return redirect(security.local_url(request.form.get("next")) or url_for(".queue"))
+    chosen = [access.moderated_entry_or_404(entry_id) for entry_id in ids]
+    accepted = entries.accept_all(chosen)
+    flash(ngettext("%(num)s drawing accepted.", "%(num)s drawings accepted.", accepted),
+          "success")
+    skipped = len(chosen) - accepted
+    if skipped:
+        flash(ngettext("%(num)s was not waiting for a decision and stays as it was.",
+                       "%(num)s were not waiting for a decision and stay as they were.",
+                       skipped), "info")
+    return redirect(security.local_url(request.form.get("next"))
+                    or url_for(".queue", stage=chosen[0].stage_id))
 
 
 @bp.get("/entries/<int:entry_id>")

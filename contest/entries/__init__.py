@@ -13,11 +13,14 @@ batch, the demo and the command line call the names below as ``entries.submit`` 
 
 from .images import MIN_MASK, delete_files, mask_box, replace_image, rotate_entry, set_masks
 from .moderation import (
+    SORTS,
+    ListQuery,
     ModerationClosed,
+    accept_all,
     may_send_new_photo,
     moderate,
     moderation_closed,
-    moderation_queue,
+    moderation_list,
     next_waiting,
     require_moderation_open,
     status_counts,
@@ -73,7 +76,10 @@ __all__ = [
     "may_send_new_photo",
     "moderate",
     "moderation_closed",
-    "moderation_queue",
+    "moderation_list",
+    "ListQuery",
+    "SORTS",
+    "accept_all",
     "name_shown",
     "next_waiting",
     "personal_data",

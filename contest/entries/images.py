@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from .. import audit
 from ..extensions import db
-from ..models import Entry, EntryStatus
+from ..models import Entry, EntryStatus, utcnow
 from ..uploads.files import ENTRY_FILES, entry_files, image_key, storage, upload_limits
 from ..uploads.pipeline import ProcessedImage, redact, rotate, rotate_boxes, web_copies
 from ..uploads.storage import storing
@@ -103,6 +103,7 @@ def replace_image(entry: Entry, image: ProcessedImage) -> None:
         entry.effective_dpi = image.effective_dpi
         entry.rotation, entry.jury_masks = 0, []
         entry.status, entry.status_reason = EntryStatus.RECEIVED, ""
+        entry.new_photo_at = utcnow()  # marked in the coordinator's list until decided
         audit.record("entry.new_photo", entry)
         db.session.commit()
     delete_files(old_prefix)

@@ -4,12 +4,16 @@ moderation lasts; the family is told of each decision.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from .. import audit, notifications
+from ..codes import normalize_code
 from ..extensions import db
 from ..models import Entry, EntryStatus, Phase, StageStatus
+from ..uploads.files import upload_limits
 from .submission import EntryError
 
 NEEDS_REASON = (EntryStatus.REJECTED, EntryStatus.NEEDS_PHOTO)
@@ -66,6 +70,7 @@ def moderate(entry: Entry, status: EntryStatus, reason: str = "", note: str | No
     details = {"before": before.value, "after": status.value, "reason": reason}
     if note is not None and note.strip() != entry.moderation_note:
         entry.moderation_note = details["note"] = note.strip()
+    entry.new_photo_at = None  # the new photo has been looked at
     audit.record("entry.moderate", entry, **details)
     notifications.status_changed(entry)  # leaves with the decision's commit, or not at all
     db.session.commit()
@@ -84,17 +89,78 @@ def status_counts(contest_id: int, stage_id: int | None = None) -> dict[EntrySta
     return {status: counts.get(status, 0) for status in EntryStatus}
 
 
-def moderation_queue(stage_id: int, status: EntryStatus | None = None) -> list[Entry]:
-    """A regional stage's entries in the order they came: all, or those with ``status``."""
-    query = select(Entry).where(Entry.stage_id == stage_id)
-    if status is not None:
-        query = query.where(Entry.status == status)
-    return list(db.session.scalars(query.order_by(Entry.submitted_at, Entry.id)))
-
-
 def next_waiting(entry: Entry) -> int | None:
     """The first other entry of the same stage still waiting for a decision."""
     return db.session.scalar(
         select(Entry.id).where(Entry.stage_id == entry.stage_id, Entry.id != entry.id,
                                Entry.status == EntryStatus.RECEIVED)
         .order_by(Entry.submitted_at, Entry.id).limit(1))
+
+
+# --- the coordinator's list: search, filters, sort, pages -------------------------------------
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    """What the coordinator asked the list for."""
+
+    status: EntryStatus | None = None
+    category_id: int | None = None
+    search: str = ""
+    new_photo: bool = False  # the family sent a better photo since the last decision
+    attention: bool = False  # too small for print, or a better photo asked for
+    sort: str = "oldest"
+
+
+SORTS = {
+    "oldest": (Entry.submitted_at, Entry.id),
+    "newest": (Entry.submitted_at.desc(), Entry.id.desc()),
+    "child": (Entry.child_last_name, Entry.child_first_name, Entry.id),
+    "town": (Entry.town, Entry.id),
+    "resolution": (Entry.effective_dpi, Entry.id),
+}
+
+
+def moderation_list(stage_id: int, query: ListQuery, page: int, per_page: int):
+    """One page of a regional stage's entries as ``query`` asks (a Flask-SQLAlchemy
+    ``Pagination``: ``.items``, ``.total``, ``.pages``)."""
+    statement = select(Entry).where(Entry.stage_id == stage_id)
+    if query.status is not None:
+        statement = statement.where(Entry.status == query.status)
+    if query.category_id is not None:
+        statement = statement.where(Entry.age_category_id == query.category_id)
+    if query.new_photo:
+        statement = statement.where(Entry.new_photo_at.is_not(None))
+    if query.attention:
+        statement = statement.where(or_(Entry.effective_dpi < upload_limits().min_dpi,
+                                        Entry.status == EntryStatus.NEEDS_PHOTO))
+    if query.search.strip():
+        statement = statement.where(_matches(query.search.strip()))
+    statement = statement.order_by(*SORTS.get(query.sort, SORTS["oldest"]))
+    return db.paginate(statement, page=page, per_page=per_page, error_out=False)
+
+
+def _matches(term: str):
+    """An entry's number (№ 123, its tracking code), or a piece of the child's name, the title,
+    the school or the town, whatever the letters' case."""
+    number = term.lstrip("№#").strip()
+    if number.isdigit() and len(number) < 10:
+        return or_(Entry.id == int(number), Entry.code == number)
+    code = normalize_code(term)
+    lowered = term.lower()
+    texts = [func.lower(column).contains(lowered, autoescape=True) for column in (
+        Entry.child_first_name, Entry.child_last_name, Entry.title, Entry.institution,
+        Entry.town)]
+    full_name = func.lower(Entry.child_first_name + " " + Entry.child_last_name)
+    return or_(*texts, full_name.contains(lowered, autoescape=True), Entry.code == code)
+
+
+def accept_all(entries_: list[Entry]) -> int:
+    """Accept each of ``entries_`` still waiting for a decision (the coordinator's bulk action,
+    confirmed on the page); returns how many were accepted."""
+    accepted = 0
+    for entry in entries_:
+        if entry.status is EntryStatus.RECEIVED and moderation_closed(entry) is None:
+            moderate(entry, EntryStatus.ACCEPTED)
+            accepted += 1
+    return accepted

@@ -45,8 +45,10 @@ PER_ENDPOINT = 4  # a list of 50 drawings is one page shape: a few of each are e
 
 # Pages reached only as the answer to an action, never by a link: the page after sending a
 # drawing or a school's batch (it holds the tracking codes), a background job's progress.
-# A family's status page opens from the tracking code they type in.
-AFTER_AN_ACTION = {"submit.done", "submit.batch_done", "jobs.page", "submit.status"}
+# A family's status page opens from the tracking code they type in; a new password and a
+# family's confirmation open from the one-time link in an e-mail.
+AFTER_AN_ACTION = {"submit.done", "submit.batch_done", "jobs.page", "submit.status",
+                   "auth.set_password", "submit.confirm"}
 
 
 def _walk(page, live, start: str = "/"):
