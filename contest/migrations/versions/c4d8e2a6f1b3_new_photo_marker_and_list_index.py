@@ -1,7 +1,7 @@
 """the coordinator's list: a new-photo marker and an index by stage, status and arrival
 
 Revision ID: c4d8e2a6f1b3
-Revises: 5e7a2c9d1b84
+Revises: f3b8d2a6c410
 Create Date: 2026-12-01 05:40:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c4d8e2a6f1b3'
-down_revision = '5e7a2c9d1b84'
+down_revision = 'f3b8d2a6c410'
 branch_labels = None
 depends_on = None
 
