@@ -3,9 +3,21 @@
 import email
 import email.policy
 import socket
+import subprocess
 from email.message import EmailMessage
+from pathlib import Path
 
 from aiosmtpd.controller import Controller
+
+
+def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 and its key, made by the openssl command."""
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                    "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj",
+                    "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
+    return cert, key
 
 
 def free_port() -> int:
@@ -29,8 +41,10 @@ class Mailbox:
                                                       policy=email.policy.default))
         return "250 Message accepted"
 
-    def start(self) -> None:
-        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+    def start(self, **options) -> None:
+        """Serve on the mailbox's port; ``options`` go to aiosmtpd's ``Controller``
+        (``tls_context``, ``ssl_context``, ``authenticator``...)."""
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port, **options)
         self.controller.start()
 
     def stop(self) -> None:

@@ -5,10 +5,13 @@ import email
 import email.policy
 import logging
 import os
+import shutil
+import ssl
 import stat
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from contest import mail, notifications
@@ -219,3 +222,55 @@ def test_one_address_gets_a_few_receipts_a_day(app, make):
     sent = [m["To"] for m in _outbox(app)]
     assert sorted(sent) == ["other@example.org"] + ["victim@example.org"] * 3
 
+
+
+@pytest.fixture
+def tls(tmp_path, monkeypatch):
+    """A server certificate the app trusts (as it trusts a real server's through the system's
+    authorities), and the server's TLS context."""
+    if not shutil.which("openssl"):
+        pytest.skip("the openssl command makes the test certificate")
+    from .smtp import self_signed_certificate
+
+    cert, key = self_signed_certificate(tmp_path)
+    create = ssl.create_default_context
+
+    def trusting(*args, **kwargs):
+        context = create(*args, **kwargs)
+        context.load_verify_locations(cafile=str(cert))
+        return context
+
+    monkeypatch.setattr(ssl, "create_default_context", trusting)
+    server = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server.load_cert_chain(str(cert), str(key))
+    return server
+
+
+def _accept_contest_login(server, session, envelope, mechanism, auth_data):
+    from aiosmtpd.smtp import AuthResult
+
+    return AuthResult(success=(auth_data.login, auth_data.password) == (b"contest", b"s3cret"))
+
+
+@pytest.mark.parametrize("mode", ["starttls", "ssl"])
+def test_starttls_or_ssl_with_a_login(app, tls, mode):
+    from .smtp import Mailbox
+
+    mailbox = Mailbox()
+    if mode == "starttls":
+        mailbox.start(tls_context=tls, require_starttls=True,
+                      authenticator=_accept_contest_login, auth_require_tls=True)
+    else:
+        # (aiosmtpd does not count implicit TLS as TLS for AUTH: the socket is TLS anyway)
+        mailbox.start(ssl_context=tls, authenticator=_accept_contest_login,
+                      auth_require_tls=False)
+    try:
+        app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=mailbox.port,
+                          MAIL_USE_TLS=mode == "starttls", MAIL_USE_SSL=mode == "ssl",
+                          MAIL_USERNAME="contest", MAIL_PASSWORD="s3cret")
+        message = mail.send("mama@example.org", "Тема", "Здравствуйте!")
+        db.session.commit()
+        assert message.status is MessageStatus.SENT, message.last_error
+        assert len(mailbox.received) == 1
+    finally:
+        mailbox.stop()
