@@ -25,7 +25,7 @@ from typing import BinaryIO
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
-from . import entries
+from . import entries, notifications
 from .entries import EntryDetails, EntryError, check_all
 from .errors import RuleError
 from .i18n import language
@@ -168,9 +168,10 @@ def _date(text: str) -> date | None:
 
 
 def submit(contest, sheet, archive, common: dict, limits: UploadLimits,
-           via: str = "batch") -> list:
+           via: str = "batch", codes_to: str = "") -> list:
     """Read, check and store a school's batch (``sheet`` and ``archive`` are uploaded files
-    with ``filename`` and ``stream``); returns the stored entries or raises BatchError.
+    with ``filename`` and ``stream``); returns the stored entries or raises BatchError. Each
+    family gets its receipt, and ``codes_to`` (an address the sender gave) the batch's codes.
 
     The processed images wait in a temporary folder, removed whatever happens."""
     rows = read_rows(sheet.filename or "", sheet.stream)
@@ -179,9 +180,12 @@ def submit(contest, sheet, archive, common: dict, limits: UploadLimits,
         if problems:
             raise BatchError(problems)
         try:
-            return entries.submit_many(contest, items, via=via)
+            stored = entries.submit_many(contest, items, via=via)
         except EntryError as e:  # another entry came in between the check and the storing
             raise BatchError([Problem(None, "", m) for m in e.errors.values()]) from e
+    if codes_to:
+        notifications.batch_codes(codes_to, stored)
+    return stored
 
 
 def prepare(contest, rows: list[Row], archive: BinaryIO, common: dict, limits: UploadLimits,

@@ -120,9 +120,11 @@ class Factory:
 
     def entry(self, contest: Contest, region_code: str = "RU-MOW",
               status: EntryStatus = EntryStatus.RECEIVED, size=(1200, 900), **fields) -> Entry:
-        """An entry stored through the real pipeline and rules, with its files."""
+        """An entry stored through the real pipeline and rules, with its files (no receipt
+        mailed: a test about mail sends its own)."""
         details = self.details(self.region(region_code), **fields)
-        entry = entries.submit(contest, details, process_image(jpeg(size, seed=self._next())))
+        entry = entries.store_many(contest, [(details, process_image(
+            jpeg(size, seed=self._next())))], via="form")[0]
         if status is not EntryStatus.RECEIVED:
             entry.status = status
             db.session.commit()

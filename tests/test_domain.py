@@ -2,10 +2,16 @@
 
 import pytest
 from flask import get_flashed_messages
+from sqlalchemy import select
 from wtforms import Form, StringField
 
-from contest import accounts, batch, contests, errors
+from contest import accounts, batch, contests, entries, errors
 from contest.entries import EntryError, ModerationClosed, family
+from contest.extensions import db
+from contest.models import EntryStatus, Message, Phase
+from contest.uploads import process_image
+
+from .factories import jpeg
 
 
 class TwoFields(Form):
@@ -54,3 +60,24 @@ def test_show_puts_a_message_about_no_field_beside_the_default_one(app):
         assert form.name.errors == ["Too late.", "Ask the organizers."]
         assert form.email.errors == ["Taken."]
         assert get_flashed_messages() == []
+
+
+def _messages() -> list[tuple[str, str]]:
+    return [(m.kind, m.recipient) for m in db.session.scalars(select(Message).order_by(Message.id))]
+
+
+def test_the_operation_that_stores_an_entry_mails_its_receipt(app, make):
+    contest = make.contest(phase=Phase.SUBMISSIONS_OPEN)
+    details = make.details(make.region("RU-MOW"), guardian_email="mother@example.org")
+    entries.submit(contest, details, process_image(jpeg(seed=77)))
+    db.session.commit()
+    assert _messages() == [("receipt", "mother@example.org")]
+
+
+def test_the_operation_that_decides_on_an_entry_mails_the_decision(app, make):
+    contest = make.contest(phase=Phase.SUBMISSIONS_OPEN)
+    entry = make.entry(contest, guardian_email="father@example.org")
+    assert _messages() == []  # the factory stores without a receipt
+    entries.moderate(entry, EntryStatus.REJECTED, "Not a drawing about bones.")
+    db.session.commit()
+    assert _messages() == [("status", "father@example.org")]

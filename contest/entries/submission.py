@@ -18,7 +18,7 @@ from flask_babel import lazy_ngettext, ngettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from .. import audit, consents
+from .. import audit, consents, notifications
 from ..codes import CODE_LENGTH, new_code, normalize_code
 from ..config import DEFAULT_LANGUAGE
 from ..contests import age_on, category_for_age
@@ -222,7 +222,8 @@ def _new_entry(contest: Contest, details: EntryDetails, image: ProcessedImage, a
 
 def submit(contest: Contest, details: EntryDetails, image: ProcessedImage,
            via: str = "form") -> Entry:
-    """Check and store one entry with its files; commits. Raises EntryError."""
+    """Check and store one entry with its files, and send the family its receipt; commits.
+    Raises EntryError."""
     return submit_many(contest, [(details, image)], via=via)[0]
 
 
@@ -253,18 +254,23 @@ def check_all(contest: Contest, items: list[tuple[EntryDetails, str | None]]
 
 def submit_many(contest: Contest, items: list[tuple[EntryDetails, ProcessedImage]],
                 via: str = "batch") -> list[Entry]:
-    """Store all entries with their files, or none of them (a school's batch); commits.
+    """Store all entries with their files, or none of them (a school's batch); commits. Each
+    family is sent its receipt (it leaves when the request commits).
 
     Raises EntryError with the first item's problems (``index`` set on the error).
     """
     if not submissions_open(contest):
         raise EntryError({"": _l("Submissions to this contest are closed.")})
-    return store_many(contest, items, via)
+    stored = store_many(contest, items, via)
+    for entry in stored:
+        notifications.submitted(entry)
+    return stored
 
 
 def store_many(contest: Contest, items: list[tuple[EntryDetails, ProcessedImage]],
                via: str) -> list[Entry]:
-    """``submit_many`` without the submission window: for archives and the demo's past year."""
+    """``submit_many`` without the submission window and without receipts: for archives and the
+    demo's past year."""
     problems = check_all(contest, [(d, image.sha256) for d, image in items])
     if problems:
         index = min(problems)

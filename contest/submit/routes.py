@@ -68,7 +68,6 @@ def submit():
                 errors.show(e, form, default=form.image)
             else:
                 held.release()
-                notifications.submitted(entry)
                 family.remember_sent([entry])
                 db.session.commit()
                 for warning in image.warnings:
@@ -129,14 +128,10 @@ def batch():
                   "locale": language()}
         try:
             stored = batches.submit(contest, form.sheet.data, form.archive.data, common,
-                                    files.upload_limits())
+                                    files.upload_limits(), codes_to=form.email.data or "")
         except batches.BatchError as e:
             problems = e.problems
         else:
-            for entry in stored:
-                notifications.submitted(entry)
-            if form.email.data:
-                notifications.batch_codes(form.email.data, stored)
             db.session.commit()
             return redirect(url_for(".batch_done", key=_remember_batch(stored)))
     status = 422 if problems or form.errors else 200
