@@ -29,6 +29,10 @@ def library_imports(path: Path) -> list[str]:
             elif node.module == "calendar_builder":
                 found += [f"calendar_builder.{a.name}" for a in node.names
                           if a.name not in calendar_builder.__all__]
+        elif (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+              and node.value.id == "calendar_builder"
+              and node.attr not in calendar_builder.__all__):
+            found.append(f"calendar_builder.{node.attr}")
     return found
 
 
@@ -43,9 +47,12 @@ def test_the_scan_sees_a_private_import(tmp_path):
     sample = tmp_path / "sample.py"
     sample.write_text("from calendar_builder import build_calendar, build\n"
                       "from calendar_builder.layout import calendar_layout\n"
-                      "import calendar_builder.images\n")
-    assert library_imports(sample) == ["calendar_builder.build", "calendar_builder.layout",
-                                       "calendar_builder.images"]
+                      "import calendar_builder.images\n"
+                      "import calendar_builder\n"
+                      "calendar_builder.plan_calendar(calendar_builder.render.render_pdf)\n")
+    assert sorted(library_imports(sample)) == [
+        "calendar_builder.build", "calendar_builder.images", "calendar_builder.layout",
+        "calendar_builder.render"]
 
 
 def test_the_library_names_in_all_exist():

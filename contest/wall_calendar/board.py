@@ -22,9 +22,6 @@ MONTHS = range(1, 13)
 SLOTS = range(0, 13)
 
 
-# --- candidates and the board ---------------------------------------------------------------
-
-
 def candidates(contest: Contest, region: Region | None = None) -> list[Entry]:
     """Drawings that may go in the calendar.
 
@@ -156,7 +153,6 @@ def suggest_facts(contest: Contest, region: Region | None) -> int:
     return len(offered)
 
 
-
 def page_name(slot: int) -> str:
     """“Cover” or the month's name, in the current language."""
     return str(_l("Cover")) if slot == COVER else format_date(date(2000, slot, 1), "LLLL")
@@ -164,7 +160,6 @@ def page_name(slot: int) -> str:
 
 def page_names(slots) -> str:
     return ", ".join(page_name(s) for s in slots)
-
 
 
 def printed_entries(contest: Contest, region: Region | None) -> list[int]:

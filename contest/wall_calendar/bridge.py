@@ -76,10 +76,6 @@ def preview_png(contest: Contest, region: Region | None, options: Options, slot:
     return preview_page(plan(contest, region, options, kind="preview"), slot, dpi=dpi)
 
 
-# --- the bridge: results to a calendar specification ----------------------------------------
-
-
-
 def _print_path(entry: Entry, kind: str = "print") -> Path:
     """The stored image of ``entry`` a page shows. A web preview whose signature stays hidden
     (``files.hides_signature``) is the masked jury copy; for print, ``to_spec`` masks the
@@ -98,6 +94,8 @@ def caption(entry: Entry) -> Caption:
 
 
 def marked_days(year: int, options: Options) -> tuple[MarkedDay, ...]:
+    """The awareness days ringed in ``year``: bone and joint health, older persons, and the
+    Patient Solidarity Day when the organizer gave its date in that year."""
     days = [world_osteoporosis_day(year),
             MarkedDay(date(year, 10, 1), Text("Международный день пожилых людей",
                                               "International Day of Older Persons")),
@@ -203,7 +201,6 @@ def to_spec(contest: Contest, region: Region | None, options: Options,
         transfers=decree_transfers(calendar_year(contest)), holidays_confirmed=holidays_confirmed,
         publisher=PUBLISHER,
     )
-
 
 
 def _without_year(title: str) -> str:

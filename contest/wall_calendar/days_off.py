@@ -19,8 +19,6 @@ from .. import audit
 from ..extensions import db
 from ..models import HolidayDecree
 
-# --- days off: the government's decree for a year ------------------------------------------
-
 
 def known_years() -> range:
     """The years whose days off the calendar builder knows without a decree entered here."""

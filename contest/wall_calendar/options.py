@@ -25,11 +25,8 @@ class Options:
     output: str = "pdfx4"  # one of OUTPUT_KINDS: rgb, pdfx4, coated, uncoated
 
 
-
-# --- export -------------------------------------------------------------------------------
-
-
 def options_from(params: dict) -> Options:
+    """The options kept in a job's parameters (``options_params``), read back."""
     values = dict(params.get("options", {}))
     if values.get("patient_solidarity_day"):
         values["patient_solidarity_day"] = date.fromisoformat(values["patient_solidarity_day"])
@@ -38,6 +35,7 @@ def options_from(params: dict) -> Options:
 
 
 def options_params(options: Options) -> dict:
+    """``options`` as JSON values, for a job's parameters and the export's record."""
     values = dataclasses.asdict(options)
     if options.patient_solidarity_day:
         values["patient_solidarity_day"] = options.patient_solidarity_day.isoformat()

@@ -40,10 +40,6 @@ class RuleCheck:
     no_exception: str = ""
 
 
-
-# --- the rules --------------------------------------------------------------------------------
-
-
 def check(contest: Contest, region: Region | None, options: Options) -> list[RuleCheck]:
     """Every selection rule, passed or not, with the pages it concerns."""
     pages = board(contest, region)
@@ -109,7 +105,6 @@ def check(contest: Contest, region: Region | None, options: Options) -> list[Rul
         _l("The drawing's shape does not suit the page layout: it would print small. Choose a "
            "drawing of the page's orientation for: %(pages)s.", pages=page_names(small))), small))
     return results
-
 
 
 def failing(checks: list[RuleCheck], overrides: dict[str, str]) -> list[RuleCheck]:
