@@ -33,6 +33,7 @@ import io
 import math
 import re
 import struct
+import tempfile
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -357,9 +358,10 @@ def _heif_shrunk(data: bytes, long_edge: int) -> Image.Image:
 
     Pillow's own loading would copy libheif's decoded image (3 bytes a pixel) into one of its
     own (4 bytes a pixel) and then shrink that: three full-size copies at once, near 200 MB
-    for a 24-megapixel photo. Here the bands are gathered at 3 bytes a pixel too, libheif's
-    image is freed, and only then is Pillow's image made from them. Each band is resized with
-    the rows around it, so the result is the same as one resize of the whole.
+    for a 24-megapixel photo. Here the shrunk bands wait in a temporary file while libheif's
+    image is the only large one in memory; it is freed before Pillow's image is made from
+    them. Each band is resized with the rows around it, so the result is the same as one
+    resize of the whole.
     """
     try:
         heif = pillow_heif.open_heif(io.BytesIO(data), convert_hdr_to_8bit=True,
@@ -373,26 +375,33 @@ def _heif_shrunk(data: bytes, long_edge: int) -> Image.Image:
     del heif, frame  # now ``decoded`` alone keeps libheif's image
     scale = min(1.0, long_edge / max(width, height))
     size = (max(1, round(width * scale)), max(1, round(height * scale)))
-    row_bytes = size[0] * _HEIF_BYTES[mode]
-    gathered = bytearray(row_bytes * size[1])
     band, ratio = max(1, _BAND_PIXELS // size[0]), height / size[1]
     # LANCZOS reads 3 source pixels either side, times the reduction, around each output pixel.
     margin = math.ceil(3 * ratio) + 2
-    with memoryview(decoded) as rows:
-        for top in range(0, size[1], band):
-            bottom = min(top + band, size[1])
-            first = max(0, math.floor(top * ratio) - margin)
-            last = min(height, math.ceil(bottom * ratio) + margin)
-            strip = Image.frombuffer(mode, (width, last - first),
-                                     rows[first * stride:last * stride], "raw", mode, stride, 1)
-            if scale < 1:
-                strip = strip.resize((size[0], bottom - top), Image.Resampling.LANCZOS,
-                                     box=(0, top * ratio - first, width, bottom * ratio - first))
-            else:
-                strip = strip.crop((0, top - first, width, bottom - first))
-            gathered[top * row_bytes:bottom * row_bytes] = strip.tobytes()
-    del decoded, strip
-    return Image.frombytes(mode, size, gathered)
+    bands = [(top, min(top + band, size[1])) for top in range(0, size[1], band)]
+    with tempfile.TemporaryFile(prefix="contest-heif-") as spool:
+        with memoryview(decoded) as rows:
+            for top, bottom in bands:
+                first = max(0, math.floor(top * ratio) - margin)
+                last = min(height, math.ceil(bottom * ratio) + margin)
+                strip = Image.frombuffer(mode, (width, last - first),
+                                         rows[first * stride:last * stride], "raw", mode, stride,
+                                         1)
+                if scale < 1:
+                    strip = strip.resize(
+                        (size[0], bottom - top), Image.Resampling.LANCZOS,
+                        box=(0, top * ratio - first, width, bottom * ratio - first))
+                else:
+                    strip = strip.crop((0, top - first, width, bottom - first))
+                spool.write(strip.tobytes())
+        del decoded, strip
+        spool.seek(0)
+        out = Image.new(mode, size)
+        for top, bottom in bands:
+            out.paste(Image.frombytes(mode, (size[0], bottom - top),
+                                      spool.read(size[0] * (bottom - top) * _HEIF_BYTES[mode])),
+                      (0, top))
+    return out
 
 
 def _resamplable(im: Image.Image) -> Image.Image:
