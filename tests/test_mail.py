@@ -274,3 +274,17 @@ def test_starttls_or_ssl_with_a_login(app, tls, mode):
         assert len(mailbox.received) == 1
     finally:
         mailbox.stop()
+
+
+def test_deleting_a_familys_contacts_deletes_its_address_from_the_messages_log(app, make):
+    from contest.entries import purge_contacts
+
+    contest = make.contest(phase=Phase.SUBMISSIONS_OPEN)
+    entry = make.entry(contest, guardian_email="mama@example.org")
+    kept = make.entry(contest, guardian_email="winner@example.org")
+    notifications.submitted(entry)
+    notifications.submitted(kept)
+    db.session.commit()
+    purge_contacts(contest, {kept.id})
+    recipients = sorted(db.session.scalars(select(Message.recipient)))
+    assert recipients == ["", "winner@example.org"]

@@ -290,15 +290,20 @@ def purge_contacts(contest: Contest, keep_entry_ids: set[int] | None = None, *,
     Returns how many entries were purged; audit-logged. Commits.
     """
     purged = 0
+    addresses = set()
     for entry in db.session.scalars(select(Entry).where(
             Entry.contest_id == contest.id, Entry.contacts_purged_at.is_(None))):
         kept = entry.id in keep_entry_ids if keep_entry_ids is not None else contacts_kept(entry)
         if kept:
             continue
+        addresses.add(entry.guardian_email)
         for name in CONTACT_FIELDS:
             setattr(entry, name, "")
         entry.contacts_purged_at = utcnow()
         purged += 1
+    db.session.flush()
+    for address in addresses - {""}:  # the messages' log forgets them too
+        _forget_mail(address, utcnow())
     audit.record("contest.purge_contacts", contest, entries=purged,
                  **({"scheduled": True} if scheduled else {}))
     db.session.commit()

@@ -23,7 +23,8 @@ def test_public_pages(live, browser, viewport):
     entry = live.make.entry(contest, "RU-TA")
     page = browser.new_page(viewport=viewport, locale="ru-RU")
     for path in ("/", "/submit", "/submit/batch", "/status", f"/status/{entry.code}",
-                 "/auth/login", "/no-such-page"):
+                 "/auth/login", "/auth/forgot", "/status/lost-code", "/auth/set-password/x",
+                 "/no-such-page"):
         page.goto(live.url + path)
         assert violations(page) == [], path
     page.close()
@@ -38,6 +39,7 @@ def test_staff_pages(live, page):
                  f"/organizer/contests/{contest.id}/edit", "/organizer/users",
                  "/organizer/audit", "/organizer/facts", "/coordinator/",
                  f"/coordinator/entries/{entry.id}", "/certificates",
-                 f"/organizer/contests/{contest.id}/report", "/calendar", "/auth/account"):
+                 f"/organizer/contests/{contest.id}/report", "/calendar", "/auth/account",
+                 "/organizer/messages"):
         page.goto(live.url + path)
         assert violations(page) == [], path
