@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -28,7 +29,9 @@ from . import spreadsheets
 from .config import DEFAULT_LANGUAGE
 from .entries import child_key, folded
 from .extensions import db
-from .models import Contest, Entry, EntryStatus, Stage
+from .judging import operations as judging
+from .judging.notices import deadline as judging_deadline
+from .models import Contest, Entry, EntryStatus, Stage, User
 from .pdf import ACCENT, BAR, HEADER, INK, RULE, fonts, paragraph, raw_streams
 
 PAGE = landscape(A4)
@@ -43,6 +46,8 @@ class RegionFigures:
     institutions: int = 0
     entries: int = 0
     accepted: int = 0
+    waiting: int = 0  # received, no decision yet (the moderation backlog)
+    needs_photo: int = 0  # a better photo asked for
     children: int = 0
     finalists: int = 0
     winners: int = 0
@@ -86,11 +91,50 @@ def _figures(code: str, name: str, items: list[Entry], categories: list[str]) ->
         institutions=len({(e.stage_id, folded(e.institution)) for e in items if e.institution}),
         entries=len(items),
         accepted=sum(1 for e in items if e.status is EntryStatus.ACCEPTED),
+        waiting=sum(1 for e in items if e.status is EntryStatus.RECEIVED),
+        needs_photo=sum(1 for e in items if e.status is EntryStatus.NEEDS_PHOTO),
         children=len({child_key(e) for e in items}),
         finalists=awards["finalist"] + awards["winner"],
         winners=awards["winner"],
         by_category={c: sum(1 for e in items if e.age_category.name == c) for c in categories},
     )
+
+
+# --- the organizer's dashboard: the same figures, with the juries' progress ---------------
+
+
+@dataclass
+class StageOverview:
+    """One jury stage on the dashboard: its region's figures and each juror's progress."""
+
+    stage: Stage
+    deadline: date
+    figures: RegionFigures | None  # the region's entries (None: the national stage)
+    jurors: list[tuple[User, judging.Progress]]
+
+    @property
+    def sheets_done(self) -> int:
+        return sum(p.done for _, p in self.jurors)
+
+    @property
+    def sheets_total(self) -> int:
+        return sum(p.total for _, p in self.jurors)
+
+    @property
+    def jurors_behind(self) -> int:
+        return sum(1 for _, p in self.jurors if p.done < p.total)
+
+
+def overview(contest: Contest) -> tuple[YearlyFigures, list[StageOverview]]:
+    """The dashboard of ``contest``: the report's figures per region (moderation backlog
+    included) and every stage's jury progress, per juror; computed here, once."""
+    figures = yearly_figures(contest)
+    by_code = {r.code: r for r in figures.regions}
+    stages = sorted(contest.stages, key=lambda s: (s.region is None, s.region.name if s.region
+                                                   else ""))
+    return figures, [StageOverview(s, judging_deadline(s),
+                                   by_code.get(s.region.code) if s.region else None,
+                                   judging.juror_progress(s)) for s in stages]
 
 
 # --- exports ------------------------------------------------------------------------------

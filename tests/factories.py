@@ -148,11 +148,13 @@ def jpeg(size=(1200, 900), seed: int = 0, **save) -> bytes:
 def judging_stage(make: Factory, entries: int = 3, jurors: int = 3, region_code: str = "RU-MOW",
                   open_judging: bool = True, **contest_fields):
     """A contest in regional judging with one region's accepted entries and its jurors;
-    returns (contest, stage, entries, jurors), the stage opened for judging unless asked not."""
+    returns (contest, stage, entries, jurors), the stage opened for judging unless asked not.
+    ``contest=`` takes an edition still open for drawings (with entries of its own) instead."""
     from contest.judging import operations
     from contest.models import StageStatus
 
-    contest = make.contest(phase=Phase.SUBMISSIONS_OPEN, **contest_fields)
+    contest = contest_fields.pop("contest", None) or make.contest(
+        phase=Phase.SUBMISSIONS_OPEN, **contest_fields)
     made = [make.entry(contest, region_code, status=EntryStatus.ACCEPTED)
             for _ in range(entries)]
     contest.phase = Phase.REGIONAL_JUDGING

@@ -120,3 +120,16 @@ def test_titles_are_quoted_as_each_language_quotes(client, make):
     client.post("/language", data={"lang": "en"})
     english = client.get(f"/status/{entry.code}").data.decode()
     assert "\u201cСолнце &lt;и&gt; молоко\u201d" in english and "«Солнце" not in english
+
+
+def test_the_catalogue_holds_each_message_once():
+    """Two branches adding the same message leave it twice: gettext keeps one silently."""
+    import re
+    from collections import Counter
+    from pathlib import Path
+
+    catalogue = Path(__file__).parents[1] / "contest/translations/ru/LC_MESSAGES/messages.po"
+    ids = re.findall(r'^(?:msgctxt (".*")\n)?msgid (".*"(?:\n".*")*)', catalogue.read_text(),
+                     re.MULTILINE)
+    twice = [msgid for msgid, n in Counter(ids).items() if n > 1 and msgid[1] != '""']
+    assert not twice

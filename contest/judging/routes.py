@@ -16,7 +16,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from .. import access, contests, entries, errors, spreadsheets
+from .. import access, contests, entries, errors, security, spreadsheets
 from ..access import STAFF, roles_required
 from ..contests import RuleError, current_contest
 from ..extensions import db
@@ -414,4 +414,5 @@ def remind_jurors(stage_id: int):
     flash(ngettext("%(num)s juror is reminded by e-mail.", "%(num)s jurors are reminded by e-mail.",
                    count) if count else _("Nobody to remind: every juror has finished."),
           "success")
-    return redirect(url_for(".stage", stage_id=stage.id, _anchor="jurors"))
+    return redirect(security.local_url(request.form.get("next"))
+                    or url_for(".stage", stage_id=stage.id, _anchor="jurors"))

@@ -1,10 +1,12 @@
+from datetime import date
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 from sqlalchemy import func, select
 from wtforms.fields.choices import SelectChoice
 
-from .. import accounts, audit, contests, entries, errors, mail
+from .. import accounts, audit, contests, entries, errors, mail, report
 from ..access import organizer_required
 from ..entries import family
 from ..extensions import db
@@ -31,8 +33,13 @@ bp = Blueprint("organizer", __name__, url_prefix="/organizer")
 @bp.get("/")
 @organizer_required
 def dashboard():
+    """Every edition, and the current one at a glance: deadlines, each region's moderation
+    backlog and each jury's progress (the yearly report's figures, see ``report.overview``)."""
+    contest = contests.current_contest()
+    figures, stages = report.overview(contest) if contest else (None, [])
     return render_template("organizer/dashboard.html", contests=contests.all_contests(),
-                           entry_counts=_entry_counts())
+                           entry_counts=_entry_counts(), contest=contest, figures=figures,
+                           stages=stages, today=date.today())
 
 
 @bp.route("/contests/new", methods=["GET", "POST"])
