@@ -18,7 +18,6 @@ from .images import (
     Convert,
     DrawingError,
     PreparedImage,
-    inspect_drawing,
     prepare_image,
     quiet_pillow,
 )
@@ -27,7 +26,7 @@ from .pdfx import DEFAULT_OUTPUT, Output, finish
 from .plan import CalendarPlan, plan_calendar
 from .render import render_pdf
 from .report import BuildReport, ImageCheck, PageCheck, TextCheck
-from .spec import CalendarSpec, SpecError
+from .spec import CalendarSpec
 
 Progress = Callable[[int, int, str], None]
 # Pillow releases the GIL while it decodes, resizes and encodes, so threads use every core
@@ -105,23 +104,6 @@ def preflight(spec: CalendarSpec) -> CalendarPlan:
     plan = plan_calendar(spec)
     plan.raise_problems()
     return plan
-
-
-def drawing_sizes(spec: CalendarSpec) -> dict[Path, tuple[int, int]]:
-    """Each drawing's upright pixel size, read from its header: what ``calendar_layout`` needs.
-
-    Raises SpecError naming, with their pages, every drawing that cannot be used.
-    """
-    sizes, problems = {}, []
-    with quiet_pillow():
-        for path in spec.drawings:
-            try:
-                sizes[path] = inspect_drawing(path).pixels
-            except DrawingError as error:
-                problems.append(f"{', '.join(spec.pages_of(path))}: {error}")
-    if problems:
-        raise SpecError(problems)
-    return sizes
 
 
 def _prepare_all(placements: list[tuple[int, Picture]], layouts: tuple[PageLayout, ...],

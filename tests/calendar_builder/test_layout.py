@@ -22,6 +22,7 @@ from calendar_builder.layout import (
     caption_text,
     place_picture,
 )
+from calendar_builder.plan import plan_calendar
 from calendar_builder.spec import CalendarSpec, Caption, Fact, MarkedDay, SpecError, Text
 from calendar_builder.text import TextBlock, TextOverflow
 
@@ -405,9 +406,7 @@ def test_portrait_fact_stands_level_with_a_tall_drawing(small_spec: CalendarSpec
 
 
 def test_a_spec_lists_each_drawing_once(small_spec: CalendarSpec) -> None:
-    from calendar_builder.build import drawing_sizes
-
     drawings = small_spec.drawings
     assert drawings[0] == small_spec.cover.drawing and len(drawings) == len(set(drawings))
     assert {m.drawing for m in small_spec.months} <= set(drawings)
-    assert set(drawing_sizes(small_spec)) == set(drawings)
+    assert set(plan_calendar(small_spec).drawings) == set(drawings)
