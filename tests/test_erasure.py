@@ -418,3 +418,17 @@ def test_a_cached_public_thumbnail_is_not_shown_again(app, client):
     assert client.get(url, headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
     entries.erase_personal_data(winner)
     assert client.get(url, headers={"If-None-Match": first.headers["ETag"]}).status_code == 404
+
+
+def test_a_national_export_records_its_pages_and_the_back_pages_winners(app, make):
+    """The back page names the national winners whose families agreed to printing: an export
+    lists them too, so erasing any of them withdraws it."""
+    demo.load(entries_count=1, echo=lambda _: None, drawing_size=(500, 400), judged_per_region=3)
+    contest = db.session.scalar(select(Contest).where(Contest.phase == Phase.CALENDAR))
+    winners = {e.id for e in db.session.scalars(select(Entry).where(
+        Entry.contest_id == contest.id, Entry.award == Award.WINNER)) if e.consent("print")}
+    candidate = next(e for e in wall_calendar.candidates(contest)
+                     if e.id not in winners and wall_calendar.printable(e))
+    wall_calendar.assign(contest, None, 5, candidate)
+    assert winners and set(wall_calendar.printed_entries(contest, None)) == {
+        *winners, candidate.id}
