@@ -50,6 +50,7 @@ def create_user(role, email, name, region_code, password, generate):
 def sync_regions():
     """Create or rename the regions from the ISO 3166-2 list."""
     changed = regions.sync()
+    db.session.commit()
     click.echo(f"Regions up to date ({changed} changed).")
 
 

@@ -24,7 +24,7 @@ def seed() -> int:
     with SEED.open(encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     db.session.add_all(_seed_fact(n, row) for n, row in enumerate(rows))
-    db.session.commit()
+    db.session.flush()
     return len(rows)
 
 
@@ -68,7 +68,7 @@ def suggest_for_months(months: Iterable[int], taken: Collection[int] = frozenset
 
 
 def save(fact: Fact | None, **fields) -> Fact:
-    """Create or edit a fact; commits."""
+    """Create or edit a fact; flushes."""
     if fact is None:
         fact = Fact(position=(db.session.scalar(select(func.max(Fact.position))) or 0) + 1)
         db.session.add(fact)
@@ -76,5 +76,5 @@ def save(fact: Fact | None, **fields) -> Fact:
         setattr(fact, key, value)
     db.session.flush()
     audit.record("fact.save", fact)
-    db.session.commit()
+    db.session.flush()
     return fact

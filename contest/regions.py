@@ -34,5 +34,5 @@ def sync() -> int:
             region.name_ru, region.name_en = row["name_ru"], row["name_en"]
             db.session.add(region)
             changed += 1
-    db.session.commit()
+    db.session.flush()
     return changed

@@ -49,6 +49,7 @@ class Factory:
     def regions(self) -> list[Region]:
         if not db.session.scalar(select(Region.id).limit(1)):
             regions.sync()
+            db.session.commit()
         return list(db.session.scalars(select(Region).order_by(Region.code)))
 
     def region(self, code: str = "RU-MOW") -> Region:

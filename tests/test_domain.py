@@ -1,5 +1,8 @@
 """One domain error for a broken rule, shown by one helper; one place commits."""
 
+import ast
+from pathlib import Path
+
 import pytest
 from flask import get_flashed_messages
 from sqlalchemy import select
@@ -81,3 +84,49 @@ def test_the_operation_that_decides_on_an_entry_mails_the_decision(app, make):
     entries.moderate(entry, EntryStatus.REJECTED, "Not a drawing about bones.")
     db.session.commit()
     assert _messages() == [("status", "father@example.org")]
+
+
+# --- one place commits ------------------------------------------------------------------------
+
+CONTEST = Path(__file__).resolve().parent.parent / "contest"
+
+# Besides views (modules that make a Blueprint) and the transaction helper, the modules that may
+# commit, and why (see contest/transaction.py).
+MAY_COMMIT = {
+    "cli.py": "command-line commands commit at their end",
+    "demo.py": "the demo command commits as it loads each part",
+    "jobs.py": "the job engine records each try's claim, heartbeat and outcome",
+    "mail.py": "a message's delivery runs in the job worker and records each try",
+    "judging/notices.py": "the periodic reminder task commits when its reminders are recorded",
+    "entries/privacy.py": "an erasure commits before it deletes the drawing's files (files with "
+                          "rows); purges and withdrawals run as periodic tasks, entry by entry",
+    "entries/family.py": "a family's request commits as it is carried out (its views are being "
+                         "reworked; to flush like the others)",
+    "wall_calendar/board.py": "the calendar's board is being split out (issue 10, part 4); "
+                              "its changes are to flush like the others",
+    "wall_calendar/exports.py": "the overridden rules are committed before the export's job "
+                                "is queued",
+}
+
+
+def _commits(tree: ast.AST) -> bool:
+    return any(isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+               and node.func.attr == "commit" for node in ast.walk(tree))
+
+
+def _is_view(tree: ast.AST) -> bool:
+    return any(isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Blueprint"
+               for node in ast.walk(tree))
+
+
+def test_operations_flush_and_only_views_commands_and_jobs_commit():
+    committing = set()
+    for path in sorted(CONTEST.rglob("*.py")):
+        name = path.relative_to(CONTEST).as_posix()
+        if name.startswith("migrations/") or name == "transaction.py":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        if _commits(tree) and not _is_view(tree):
+            committing.add(name)
+    assert committing - set(MAY_COMMIT) == set(), "operations flush; the caller commits"
+    assert set(MAY_COMMIT) - committing == set(), "no longer commits: take it off the list"

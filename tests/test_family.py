@@ -420,6 +420,7 @@ def test_mail_subjects_hold_no_code(app, client, make, contest):
     """Subjects show in inbox lists, phone notifications and the organizers' messages page."""
     entry = sent(client, make)  # the receipt
     entries.moderate(entry, EntryStatus.NEEDS_PHOTO, "Размыто")  # news about it
+    db.session.commit()  # as the coordinator's request does
     messages = mails(app)
     assert [m["Subject"] for m in messages] == ["Ваш рисунок получен", "Новости о вашем рисунке"]
     assert format_code(entry.code) in text(messages[0])

@@ -9,6 +9,7 @@ from .. import access, entries, errors, security
 from ..access import organizer_required, staff_required
 from ..contests import current_contest
 from ..entries import EntryError, ModerationClosed
+from ..extensions import db
 from ..models import EntryStatus
 from ..uploads.files import upload_limits
 from .forms import BulkAcceptForm, MaskForm, ModerationForm, RotateForm
@@ -62,6 +63,7 @@ def accept_selected():
         return redirect(security.local_url(request.form.get("next")) or url_for(".queue"))
     chosen = [access.moderated_entry_or_404(entry_id) for entry_id in ids]
     accepted = entries.accept_all(chosen)
+    db.session.commit()
     flash(ngettext("%(num)s drawing accepted.", "%(num)s drawings accepted.", accepted),
           "success")
     skipped = len(chosen) - accepted
@@ -102,6 +104,7 @@ def moderate(entry_id: int):
         except EntryError as e:
             errors.show(e, default=form.reason)
         else:
+            db.session.commit()
             flash(_("Saved: %(status)s.", status=entry_.status.label), "success")
             following = entries.next_waiting(entry_)
             if following and request.form.get("next"):
@@ -121,6 +124,7 @@ def rotate(entry_id: int):
         entries.rotate_entry(entry_, int(form.degrees.data))
     except ModerationClosed:
         return entry(entry_id, status=409)
+    db.session.commit()
     return redirect(url_for(".entry", entry_id=entry_id))
 
 
@@ -133,6 +137,7 @@ def masks(entry_id: int):
     try:
         if request.form.get("clear"):
             entries.set_masks(entry_, [])
+            db.session.commit()
             flash(_("The jury copy shows the whole drawing again."), "success")
             return redirect(url_for(".entry", entry_id=entry_id))
         if not form.validate_on_submit():
@@ -144,6 +149,7 @@ def masks(entry_id: int):
     except EntryError as e:
         errors.show(e, form)
         return entry(entry_id, mask_form=form, status=422)
+    db.session.commit()
     flash(_("The area is hidden on the jury's copy. The original is unchanged."), "success")
     return redirect(url_for(".entry", entry_id=entry_id))
 

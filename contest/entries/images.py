@@ -15,9 +15,9 @@ from sqlalchemy import select
 from .. import audit
 from ..extensions import db
 from ..models import Entry, EntryStatus, utcnow
+from ..transaction import files_with_rows
 from ..uploads.files import ENTRY_FILES, entry_files, image_key, storage, upload_limits
 from ..uploads.pipeline import ProcessedImage, redact, rotate, rotate_boxes, web_copies
-from ..uploads.storage import storing
 from .moderation import require_moderation_open
 from .submission import DUPLICATE_IMAGE, EntryError
 
@@ -43,7 +43,7 @@ def rotate_entry(entry: Entry, degrees: int) -> None:
     if degrees % 180:
         entry.width, entry.height = entry.height, entry.width
     audit.record("entry.rotate", entry, degrees=degrees, masks=len(masks))
-    db.session.commit()
+    db.session.flush()
 
 
 def _masked_copies(masks, preview: bytes, thumbnail: bytes) -> dict[str, bytes]:
@@ -83,7 +83,7 @@ def set_masks(entry: Entry, masks: list[tuple[float, float, float, float]]) -> N
             store.delete(f"{entry.image_key}/{masked}.jpg")
     entry.jury_masks = [list(box) for box in clean]
     audit.record("entry.masks", entry, count=len(clean))
-    db.session.commit()
+    db.session.flush()
 
 
 def replace_image(entry: Entry, image: ProcessedImage) -> None:
@@ -96,7 +96,8 @@ def replace_image(entry: Entry, image: ProcessedImage) -> None:
         raise EntryError({"image": DUPLICATE_IMAGE})
     old_prefix = entry.image_key
     prefix = f"{old_prefix.rsplit('/', 1)[0]}/{secrets.token_hex(8)}"  # never the code
-    with storing(storage(), entry_files(prefix, image)):
+    # the new files and the rows both or neither; the old files go once the rows are committed
+    with files_with_rows(entry_files(prefix, image), then=lambda: delete_files(old_prefix)):
         entry.image_key, entry.image_sha256 = prefix, image.sha256
         entry.image_format, entry.image_bytes = image.format, image.original_bytes
         entry.width, entry.height = image.width, image.height
@@ -105,8 +106,6 @@ def replace_image(entry: Entry, image: ProcessedImage) -> None:
         entry.status, entry.status_reason = EntryStatus.RECEIVED, ""
         entry.new_photo_at = utcnow()  # marked in the coordinator's list until decided
         audit.record("entry.new_photo", entry)
-        db.session.commit()
-    delete_files(old_prefix)
 
 
 def delete_files(prefix: str) -> None:

@@ -56,7 +56,7 @@ def require_moderation_open(entry: Entry) -> None:
 
 
 def moderate(entry: Entry, status: EntryStatus, reason: str = "", note: str | None = None) -> None:
-    """Accept, reject or ask for a better photo; the family is told by email. Commits.
+    """Accept, reject or ask for a better photo; the family is told by email. Flushes.
 
     ``reason`` is written for the family (status page, e-mail); ``note`` is the staff's own
     and never leaves the staff pages (None keeps the note as it is).
@@ -73,7 +73,7 @@ def moderate(entry: Entry, status: EntryStatus, reason: str = "", note: str | No
     entry.new_photo_at = None  # the new photo has been looked at
     audit.record("entry.moderate", entry, **details)
     notifications.status_changed(entry)  # leaves with the decision's commit, or not at all
-    db.session.commit()
+    db.session.flush()
 
 
 def may_send_new_photo(entry: Entry) -> bool:

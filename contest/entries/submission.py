@@ -25,9 +25,9 @@ from ..contests import age_on, category_for_age
 from ..errors import RuleError
 from ..extensions import db
 from ..models import Consent, Contest, Entry, EntryStatus, Phase, Stage, StageKind, utcnow
-from ..uploads.files import entry_files, storage
+from ..transaction import files_with_rows
+from ..uploads.files import entry_files
 from ..uploads.pipeline import ProcessedImage
-from ..uploads.storage import storing
 
 DUPLICATE_IMAGE = _l("This very image has already been sent to the contest.")
 
@@ -285,15 +285,13 @@ def store_many(contest: Contest, items: list[tuple[EntryDetails, ProcessedImage]
     files = (pair for entry, (_, image) in zip(entries, items, strict=True)
              for pair in entry_files(entry.image_key, image).items())
     try:
-        with storing(storage(), files):
+        with files_with_rows(files):  # the files and the rows: both or neither
             db.session.add_all(entries)
             db.session.flush()
             for entry in entries:
                 audit.record("entry.submit", entry, via=via)
-            db.session.commit()
     except IntegrityError as e:
         # Two identical uploads raced each other; the unique index kept one.
-        db.session.rollback()
         raise EntryError({"image": DUPLICATE_IMAGE}) from e
     return entries
 

@@ -19,6 +19,7 @@ def index():
     form = FactForm()
     if form.validate_on_submit():
         facts.save(None, **_values(form))
+        db.session.commit()
         flash(_("Fact added."), "success")
         return redirect(url_for(".index"))
     return render_template("publishing/facts.html", facts=facts.library(), form=form), (
@@ -29,6 +30,7 @@ def index():
 @organizer_required
 def seed():
     added = facts.seed()
+    db.session.commit()
     flash(_("%(n)s facts loaded.", n=added), "success")
     return redirect(url_for(".index"))
 
@@ -40,6 +42,7 @@ def edit(fact_id: int):
     form = FactForm(obj=fact)
     if form.validate_on_submit():
         facts.save(fact, **_values(form))
+        db.session.commit()
         flash(_("Saved."), "success")
         return redirect(url_for(".index"))
     return render_template("publishing/fact_edit.html", fact=fact, form=form), (
