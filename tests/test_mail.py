@@ -8,6 +8,7 @@ import os
 import shutil
 import ssl
 import stat
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -288,3 +289,36 @@ def test_deleting_a_familys_contacts_deletes_its_address_from_the_messages_log(a
     purge_contacts(contest, {kept.id})
     recipients = sorted(db.session.scalars(select(Message.recipient)))
     assert recipients == ["", "winner@example.org"]
+
+
+def _wait_for(condition, what: str, polls: int = 1500):
+    for _ in range(polls):  # 0.02 s apart: a patient limit on a busy machine, not a timing
+        db.session.expire_all()
+        if value := condition():
+            return value
+        time.sleep(0.02)
+    raise AssertionError(f"gave up waiting for {what}")
+
+
+def test_a_real_worker_tries_again_until_the_server_is_back(other_app, smtp):
+    """Through the real queue and its consumer: the first try fails on a dead server, the
+    next one (scheduled in the queue) reaches it once it is back."""
+    app = other_app(JOBS_IMMEDIATE=False, MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp.port,
+                    MAIL_RETRY_SECONDS=1)
+    smtp.stop()
+    consumer = app.extensions["huey"].create_consumer(workers=1, worker_type="thread",
+                                                      periodic=False)
+    consumer.start()
+    try:
+        with app.app_context():
+            message_id = mail.send("papa@example.org", "Статус", "Рисунок принят.").id
+            db.session.commit()
+            _wait_for(lambda: db.session.get(Message, message_id).last_error, "a failed try")
+            assert db.session.get(Message, message_id).status is not MessageStatus.SENT
+            smtp.start()
+            _wait_for(lambda: db.session.get(Message, message_id).status is MessageStatus.SENT,
+                      "the next try")
+            assert db.session.get(Message, message_id).attempts >= 2
+    finally:
+        consumer.stop(graceful=True)
+    assert [m["To"] for m in smtp.received] == ["papa@example.org"]
