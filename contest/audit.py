@@ -61,6 +61,7 @@ def forget_texts(entry) -> None:
 
 ACTIONS = {
     "contest.create": _l("Contest created"), "contest.update": _l("Contest edited"),
+    "contest.copy": _l("Contest started from an earlier edition"),
     "contest.phase": _l("Contest phase changed"), "contest.regions": _l("Regions chosen"),
     "contest.purge_contacts": _l("Families' contacts deleted"),
     "category.add": _l("Age category added"), "category.remove": _l("Age category removed"),

@@ -99,6 +99,52 @@ def create_contest(**fields) -> Contest:
     return contest
 
 
+def copy_contest(source: Contest, year: int) -> Contest:
+    """A new edition for ``year`` in the draft phase, from ``source``: its rules, texts, scale and
+    settings, its dates moved by the years between them, its age categories, criteria, regions
+    and each stage's jurors (their accounts stay as they are). Never its entries."""
+    if year_taken(year):
+        raise RuleError(_l("A contest for %(year)s already exists.", year=year), field="year")
+    shift = year - source.year
+    skip = {"id", "year", "phase", "created_at"}
+    fields = {}
+    for column in Contest.__table__.columns:
+        if column.key in skip:
+            continue
+        value = getattr(source, column.key)
+        if isinstance(value, date):
+            value = _years_later(value, shift)
+        elif isinstance(value, str) and column.key.startswith("title_"):
+            value = value.replace(str(source.year), str(year))
+        fields[column.key] = value
+    contest = Contest(year=year, phase=Phase.DRAFT, **fields)
+    contest.age_categories = [_copied(c, AgeCategory) for c in source.age_categories]
+    contest.criteria = [_copied(c, Criterion) for c in source.criteria]
+    for stage in source.stages:
+        contest.stages.append(Stage(
+            kind=stage.kind, region_id=stage.region_id,
+            finalists_per_category=stage.finalists_per_category,
+            jurors_per_entry=stage.jurors_per_entry,
+            jurors=[juror for juror in stage.jurors if juror.active]))
+    db.session.add(contest)
+    db.session.flush()
+    audit.record("contest.copy", contest, year=year, source=source.year)
+    return contest
+
+
+def _years_later(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February into a year without one
+        return day.replace(year=day.year + years, day=28)
+
+
+def _copied(row, model):
+    """A copy of a contest's ``row`` (category, criterion) without its id and edition."""
+    return model(**{c.key: getattr(row, c.key) for c in model.__table__.columns
+                    if c.key not in ("id", "contest_id")})
+
+
 def update_contest(contest: Contest, **fields) -> None:
     if year_taken(fields.get("year", contest.year), exclude_id=contest.id):
         raise RuleError(_l("A contest for %(year)s already exists.", year=fields["year"]),

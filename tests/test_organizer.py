@@ -254,3 +254,46 @@ def test_back_to_draft_is_offered_only_while_it_can_happen(client, organizer, ma
     page = client.get(f"/organizer/contests/{contest.id}").data.decode()
     assert 'name="target" value="draft"' not in page
     assert "конкурс нельзя вернуть в черновик" in page  # and why
+
+
+def test_a_new_edition_starts_from_last_years(client, organizer, make):
+    from contest.extensions import db
+    from contest.models import AuditLog, Contest
+
+    old = make.contest(year=2026, phase=Phase.SUBMISSIONS_OPEN, title_ru="Крепкие кости 2026")
+    moscow = next(s for s in old.stages if s.region and s.region.code == "RU-MOW")
+    juror = make.user(Role.JUROR, stage=moscow)
+    make.user(Role.JUROR, stage=moscow, active=False)
+    make.entry(old, "RU-MOW")
+    page = client.get(f"/organizer/contests/{old.id}").data.decode()
+    assert 'value="2027"' in page  # next year proposed
+    response = client.post(f"/organizer/contests/{old.id}/copy", data={"year": "2027"})
+    new = db.session.scalar(db.select(Contest).where(Contest.year == 2027))
+    assert response.location.endswith(f"/organizer/contests/{new.id}")
+    assert new.phase is Phase.DRAFT and new.title_ru == "Крепкие кости 2027"
+    assert new.theme_ru == old.theme_ru and new.rules_ru == old.rules_ru
+    assert new.submissions_close_on == old.submissions_close_on.replace(year=2027)
+    assert [(c.name_ru, c.min_age, c.max_age) for c in new.age_categories] == [
+        (c.name_ru, c.min_age, c.max_age) for c in old.age_categories]
+    assert [(c.name_ru, c.weight) for c in new.criteria] == [(c.name_ru, c.weight)
+                                                              for c in old.criteria]
+    assert {s.region.code for s in new.regional_stages} == {s.region.code
+                                                            for s in old.regional_stages}
+    new_moscow = next(s for s in new.regional_stages if s.region.code == "RU-MOW")
+    assert new_moscow.jurors == [juror]  # the active ones
+    assert entry_counts(new) == 0 and {c.id for c in new.age_categories}.isdisjoint(
+        {c.id for c in old.age_categories})
+    assert db.session.scalar(db.select(AuditLog).where(AuditLog.action == "contest.copy"))
+    again = client.post(f"/organizer/contests/{old.id}/copy", data={"year": "2027"},
+                        follow_redirects=True)
+    assert "Конкурс 2027 года уже есть" in again.data.decode() or "уже существует" in again.data.decode()
+    bad = client.post(f"/organizer/contests/{old.id}/copy", data={"year": "99999999999"},
+                      follow_redirects=True)
+    assert bad.status_code == 200 and "Год от 2000 до 2100" in bad.data.decode()
+
+
+def entry_counts(contest) -> int:
+    from contest.extensions import db
+    from contest.models import Entry
+
+    return db.session.query(Entry).filter_by(contest_id=contest.id).count()

@@ -140,3 +140,11 @@ class UserForm(FlaskForm):
 
 class PhaseForm(FlaskForm):
     target = HiddenField(validators=[DataRequired()])
+
+
+class CopyForm(FlaskForm):
+    """The year of the edition to start from an earlier one."""
+
+    year = IntegerField(_l("Year"), validators=[
+        InputRequired(message=_l("Give the year.")),
+        NumberRange(2000, 2100, message=_l("A year between %(min)s and %(max)s, please."))])

@@ -25,7 +25,15 @@ from ..models import (
     Stage,
     User,
 )
-from .forms import AgeCategoryForm, ContestForm, CriterionForm, PhaseForm, RegionsForm, UserForm
+from .forms import (
+    AgeCategoryForm,
+    ContestForm,
+    CopyForm,
+    CriterionForm,
+    PhaseForm,
+    RegionsForm,
+    UserForm,
+)
 
 bp = Blueprint("organizer", __name__, url_prefix="/organizer")
 
@@ -57,6 +65,28 @@ def contest_new():
                   "success")
             return redirect(url_for(".contest", contest_id=contest.id))
     return render_template("organizer/contest_form.html", form=form, contest=None)
+
+
+@bp.post("/contests/<int:contest_id>/copy")
+@organizer_required
+def contest_copy(contest_id: int):
+    """Start the next edition from this one (rules, categories, criteria, regions, jurors)."""
+    source = db.get_or_404(Contest, contest_id)
+    form = CopyForm()
+    if not form.validate_on_submit():
+        errors.show(contests.RuleError(" ".join(form.year.errors) or _("Give the year.")))
+        return redirect(url_for(".contest", contest_id=source.id))
+    try:
+        copy = contests.copy_contest(source, form.year.data)
+    except contests.RuleError as e:
+        db.session.rollback()
+        errors.show(e)
+        return redirect(url_for(".contest", contest_id=source.id))
+    db.session.commit()
+    flash(_("The %(year)s contest is ready as a draft, with this edition's rules, categories, "
+            "criteria, regions and jurors. Check its dates and texts before opening it.",
+            year=copy.year), "success")
+    return redirect(url_for(".contest", contest_id=copy.id))
 
 
 @bp.route("/contests/<int:contest_id>/edit", methods=["GET", "POST"])
@@ -93,6 +123,7 @@ def contest(contest_id: int, category_form=None, criterion_form=None, status=200
         criteria_locked=contests.criteria_locked(contest),
         coordinators=_coordinators_by_region(), entry_counts=_entry_counts(contest.id),
         contacts_purged_on=entries.contacts_purged_on(contest),
+        copy_form=CopyForm(year=contest.year + 1),
     ), status
 
 
