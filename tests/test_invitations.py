@@ -174,3 +174,11 @@ def test_an_invited_account_cannot_sign_in_before_choosing_a_password(app, make,
     for password in ("", PASSWORD, user.password_hash):
         response = guest.post("/auth/login", data={"email": user.email, "password": password})
         assert response.status_code != 302
+
+
+def test_a_jurors_invitation_names_the_stage(app, make, client, organizer, smtp):
+    contest = make.contest()
+    stage = make.stage(contest, "RU-SPE")
+    _invite(client, email="j@example.org", role="juror", stage=stage.id)
+    (message,) = smtp.to("j@example.org")
+    assert "Вы включены в жюри этапа «Санкт-Петербург»" in smtp.text(message)
