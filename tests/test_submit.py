@@ -568,7 +568,12 @@ def test_without_a_photo_or_a_kept_one_the_form_asks_for_it(client, make, contes
 
 
 def test_kept_photos_are_swept_after_an_hour(app, client, make, contest):
+    from datetime import UTC, datetime
+
+    from contest import jobs
     from contest.uploads import held
+
+    assert jobs.PERIODIC["sweep-held-photos"].function is held.sweep_held_photos
 
     client.post("/submit", data=form(make, age=""))
     assert held_photos(app)
@@ -580,6 +585,11 @@ def test_kept_photos_are_swept_after_an_hour(app, client, make, contest):
     data = form(make)
     del data["image"]
     assert client.post("/submit", data=data).status_code == 422  # it has to be sent again
+    client.post("/submit", data=form(make, age=""))
+    later = datetime.fromtimestamp(held_photos(app)[0].parent.stat().st_mtime + 3700, UTC)
+    with app.app_context():
+        assert held.sweep_held_photos(later.replace(tzinfo=None)) == "1 kept photos removed"
+    assert held_photos(app) == []
 
 
 def test_the_contact_rule_is_marked_on_the_form(client, contest):

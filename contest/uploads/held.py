@@ -5,7 +5,7 @@ What is kept is what the pipeline made of the upload (print master, preview, thu
 metadata, never the uploaded file), in a private folder named by an unguessable token. The token
 lives in the browser's session only, so no one else can use or see the photo; it is forgotten
 once the entry is stored, and every folder older than ``HOLD_SECONDS`` is swept away whenever a
-photo is held or taken.
+photo is held, and by the worker every ten minutes (``sweep-held-photos``).
 """
 
 from __future__ import annotations
@@ -16,10 +16,12 @@ import secrets
 import shutil
 import time
 from dataclasses import fields
+from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import current_app, session
 
+from .. import jobs
 from .pipeline import ProcessedImage, SpooledImage
 
 HOLD_SECONDS = 3600  # long enough to fix a form on a phone, short enough to keep nothing
@@ -85,6 +87,12 @@ def sweep(now: float | None = None) -> int:
             shutil.rmtree(folder, ignore_errors=True)
             removed += 1
     return removed
+
+
+@jobs.periodic("sweep-held-photos", minute="*/10")
+def sweep_held_photos(now: datetime) -> str:
+    """The worker's sweep: no kept photo outlives its hour by more than ten minutes."""
+    return f"{sweep(now.replace(tzinfo=UTC).timestamp())} kept photos removed"
 
 
 def _folder() -> Path | None:
