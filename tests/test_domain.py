@@ -100,8 +100,6 @@ MAY_COMMIT = {
     "judging/notices.py": "the periodic reminder task commits when its reminders are recorded",
     "entries/privacy.py": "an erasure commits before it deletes the drawing's files (files with "
                           "rows); purges and withdrawals run as periodic tasks, entry by entry",
-    "entries/family.py": "a family's request commits as it is carried out (its views are being "
-                         "reworked; to flush like the others)",
     "wall_calendar/board.py": "the calendar's board is being split out (issue 10, part 4); "
                               "its changes are to flush like the others",
     "wall_calendar/exports.py": "the overridden rules are committed before the export's job "

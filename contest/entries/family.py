@@ -122,14 +122,15 @@ def ask(entry: Entry, action: str, wanted: dict[str, bool] | None = None,
         first_name: str = "", last_name: str = "") -> bool:
     """A family asks for ``action`` from the status page. With an address on file, a link is
     mailed and True returned; without one, the child's names confirm it and it is done now
-    (False). Raises FamilyRequestError when the request cannot be made. Commits."""
+    (False). Raises FamilyRequestError when the request cannot be made. Flushes (an
+    erasure commits, as ``erase_personal_data`` does)."""
     request = Request(entry, action, _checked(entry, action, wanted))
     if by_mail(entry):
         link = url_for("submit.confirm", token=_token(request), _external=True)
         notifications.confirm_request(entry, action, link, LINK_DAYS)
         audit.record("entry.family_request", entry, what=action, via="email",
                      **_consent_details(request))
-        db.session.commit()  # the message leaves with this commit
+        db.session.flush()  # the message leaves with the request's commit
         return True
     if not (first_name.strip() and last_name.strip()
             and folded(first_name) == folded(entry.child_first_name)
@@ -194,17 +195,18 @@ def read_link(token: str) -> Request:
 
 
 def carry_out(request: Request, via: str = "email") -> None:
-    """Do what the family asked for, and log it. Commits."""
+    """Do what the family asked for, and log it. Flushes (an erasure commits, as
+    ``erase_personal_data`` does)."""
     entry = request.entry
     if request.action == WITHDRAW:
         before = entry.status
         entry.status, entry.status_reason = EntryStatus.WITHDRAWN, ""
         audit.record("entry.withdraw", entry, before=before.value, after=entry.status.value,
                      via=via)
-        db.session.commit()
+        db.session.flush()
     elif request.action == CONSENTS:
         _change_consents(entry, request.consents, via)
-        db.session.commit()
+        db.session.flush()
     elif request.action == ERASE:
         audit.record("entry.family_erase", entry, via=via)
         erase_personal_data(entry, by="family")  # commits, with its own log row

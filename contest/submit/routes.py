@@ -286,6 +286,7 @@ def _ask(code: str, action: str, form: FamilyRequestForm, wanted: dict | None = 
     except family.FamilyRequestError as e:
         errors.show(e)
         return redirect(url_for(".status", code=entry.code, _anchor="choices"))
+    db.session.commit()
     if mailed:
         flash(ngettext("We have sent a link to %(email)s. Open it within %(num)s day to "
                        "confirm; until then nothing changes.",
@@ -318,6 +319,7 @@ def confirmed(token: str):
     if not ConfirmForm().validate_on_submit():
         return redirect(url_for(".confirm", token=token))
     family.carry_out(asked)
+    db.session.commit()
     return _done(asked.entry, asked.action)
 
 
