@@ -227,8 +227,8 @@ def multipart(parts: list[Part]) -> tuple[str, int, Callable[[], Iterator[bytes]
 
 
 def post_form(browser: Browser, token: str, path: str, fields: dict[str, str],
-              files: dict[str, Path]) -> tuple[int, int]:
-    """POST a form as a browser does; (status, bytes of the answer)."""
+              files: dict[str, Path]) -> tuple[int, str]:
+    """POST a form as a browser does; (status, the answer's page)."""
     parts: list[Part] = [("csrf_token", token, None)]
     parts += [(name, value, None) for name, value in fields.items()]
     parts += [(name, file, file.name) for name, file in files.items()]
@@ -247,7 +247,7 @@ def post_form(browser: Browser, token: str, path: str, fields: dict[str, str],
     return _answer(conn)
 
 
-def post_declared(browser: Browser, token: str, path: str, length: int) -> tuple[int, int]:
+def post_declared(browser: Browser, token: str, path: str, length: int) -> tuple[int, str]:
     """Headers declaring a body of ``length`` bytes, and only 64 KB of it: refused unread."""
     conn = browser.connection()
     conn.putrequest("POST", path)
@@ -261,11 +261,11 @@ def post_declared(browser: Browser, token: str, path: str, length: int) -> tuple
     return _answer(conn)
 
 
-def _answer(conn: http.client.HTTPConnection) -> tuple[int, int]:
+def _answer(conn: http.client.HTTPConnection) -> tuple[int, str]:
     response = conn.getresponse()
     answer = response.read()
     conn.close()
-    return response.status, len(answer)
+    return response.status, answer.decode(errors="replace")
 
 
 # --- the hostile inputs -----------------------------------------------------------------------
@@ -335,6 +335,7 @@ class Case:
     max_extra_mb: float
     max_seconds: float | None  # None: no time target
     make: Callable[[Path], dict[str, Path]]  # the files of the form, made in a folder
+    says: str = ""  # what the answer's page must say (the refusal's reason)
     declared: int | None = None  # only headers declaring a body of this length
 
 
@@ -347,16 +348,23 @@ def _batch(make: Callable[[Path], tuple[Path, Path]]):
 
 CASES = [
     Case("xlsx-cell", "/submit/batch", 422, 150, 5, _batch(lambda f: (
-        hostile_files.xlsx_with_one_huge_cell(f / "class.xlsx"), _small_zip(f)))),
+        hostile_files.xlsx_with_one_huge_cell(f / "class.xlsx"), _small_zip(f))),
+         says="Список не читается как файл Excel"),
     Case("xlsx-rows", "/submit/batch", 422, 150, 5, _batch(lambda f: (
-        hostile_files.xlsx_with_rows(f / "class.xlsx"), _small_zip(f)))),
+        hostile_files.xlsx_with_rows(f / "class.xlsx"), _small_zip(f))),
+         says="Список не читается как файл Excel"),
     Case("zip-members", "/submit/batch", 422, 150, 5, _batch(lambda f: (
-        _one_row_list(f), hostile_files.zip_with_members(f / "drawings.zip")))),
+        _one_row_list(f), hostile_files.zip_with_members(f / "drawings.zip"))),
+         says="В архиве больше 2000 файлов"),
     Case("zip-bmp", "/submit/batch", 422, 150, 5,
-         _batch(hostile_files.zip_of_one_bmp_named_by_rows)),
+         _batch(hostile_files.zip_of_one_bmp_named_by_rows), says="ещё 271 проблема"),
     Case("png-16-bit", "/submit", 422, 150, 5,
-         lambda f: {"image": hostile_files.png_16_bit(f / "drawing.png")}),
-    Case("oversize", "/submit", 413, 150, 1, lambda f: {}, declared=300 * MB),
+         lambda f: {"image": hostile_files.png_16_bit(f / "drawing.png")},
+         says="слишком велико для обработки"),
+    Case("oversize", "/submit", 413, 150, 1, lambda f: {}, says="файл поменьше",
+         declared=300 * MB),
+    Case("oversize-batch", "/submit/batch", 413, 150, 1, lambda f: {}, says="файл поменьше",
+         declared=1100 * MB),
     Case("heic", "/submit", 302, 150, 5,
          lambda f: {"image": heic_24_megapixels(f / "IMG_0001.HEIC")}),
     Case("batch", "/submit/batch", 302, 300, None, _batch(valid_batch)),
@@ -368,6 +376,7 @@ DESCRIPTIONS = {
     "zip-bmp": "300 rows naming one 25 MB BMP",
     "png-16-bit": "16-bit 79 MP PNG, public form",
     "oversize": "300 MB declared body, public form",
+    "oversize-batch": "1.1 GB declared body, school's batch",
     "heic": "24 MP HEIC, public form",
     "batch": "valid batch: 300 rows, 3.4 MB JPEGs",
 }
@@ -403,9 +412,9 @@ def measure(case: Case, env: dict[str, str], folder: Path, region: str, port: in
         sampler.start()
         start = time.perf_counter()
         if case.declared:
-            status, size = post_declared(browser, token, case.path, case.declared)
+            status, page = post_declared(browser, token, case.path, case.declared)
         else:
-            status, size = post_form(browser, token, case.path, fields, files)
+            status, page = post_form(browser, token, case.path, fields, files)
         seconds = time.perf_counter() - start
         sampler.done.set()
         sampler.join()
@@ -413,7 +422,8 @@ def measure(case: Case, env: dict[str, str], folder: Path, region: str, port: in
     finally:
         server.stop()
     sent = case.declared or sum(file.stat().st_size for file in files.values())
-    return {"status": status, "bytes": size, "sent": sent, "idle": idle, "extra": peak - idle,
+    return {"status": status, "bytes": len(page.encode()), "said": case.says in page,
+            "sent": sent, "idle": idle, "extra": peak - idle,
             "seconds": seconds}
 
 
@@ -433,14 +443,17 @@ def main() -> None:
             if case.name not in wanted:
                 continue
             figures = measure(case, env, folder, region, args.port)
-            met = (figures["status"] == case.expected and figures["extra"] <= case.max_extra_mb
+            met = (figures["status"] == case.expected and figures["said"]
+                   and figures["extra"] <= case.max_extra_mb
                    and (case.max_seconds is None or figures["seconds"] <= case.max_seconds))
             target = f"≤ {case.max_extra_mb:.0f} MB" + (
                 f", ≤ {case.max_seconds:g} s" if case.max_seconds else "")
             rows.append((DESCRIPTIONS[case.name], figures["sent"], figures["status"],
                          figures["bytes"], figures["idle"], figures["extra"], figures["seconds"],
                          target, "PASS" if met else "FAIL"))
-            print(f"{case.name}: done", file=sys.stderr, flush=True)
+            print(f"{case.name}: done" + ("" if figures["said"] else
+                                          f"; the answer does not say “{case.says}”"),
+                  file=sys.stderr, flush=True)
     print(f"{'request':36} {'files MB':>8} {'status':>6} {'answer':>8} {'idle MB':>8} "
           f"{'extra MB':>9} {'seconds':>8}  {'target':18} result")
     for description, sent, status, size, idle, extra, seconds, target, verdict in rows:
