@@ -70,6 +70,7 @@ def test_an_accepted_drawings_certificate_link_comes_with_the_decision(app, make
 
         login_user(coordinator)
         moderate(entry, EntryStatus.ACCEPTED, "")
+        db.session.commit()  # as the request does
     (message,) = smtp.to("mama@example.org")
     text = smtp.text(message)
     assert "Сертификат участника готов" in text
