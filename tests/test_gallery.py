@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import select
 
-from contest import demo
+from contest import demo, entries
 from contest.extensions import db
 from contest.models import Award, Contest, Entry, Phase
 
@@ -89,3 +89,30 @@ def test_a_winners_status_page_shows_both_juries_done(client, judged):
     page = client.get(f"/status/{winner.code}").data.decode()
     steps = page[page.index('<ol class="timeline">'):page.index("</ol>")]
     assert steps.count('class="done"') == 4  # received, checked, regional and national jury
+
+
+def test_each_winner_has_a_page_to_share(client, judged):
+    winners = db.session.scalars(select(Entry).where(Entry.award == Award.WINNER)).all()
+    shown = next(e for e in winners if e.consent("print"))
+    gallery = client.get(f"/gallery/{judged.year}").data.decode()
+    page_url = f"/gallery/{judged.year}/{shown.id}"
+    assert f'href="{page_url}"' in gallery
+    page = client.get(page_url).data.decode()
+    assert f'src="/results/entries/{shown.id}/drawing.jpg"' in page
+    assert '<meta property="og:image" content="http://localhost/results/entries/' in page
+    assert shown.child_last_name not in page and shown.guardian_email not in page
+    caption = entries.caption(shown)
+    assert f'content="«{shown.title}» — {caption}"' in page or caption in page
+    large = client.get(f"/results/entries/{shown.id}/drawing.jpg")
+    thumb = client.get(f"/results/entries/{shown.id}/thumb.jpg")
+    assert large.status_code == 200 and len(large.data) > len(thumb.data)
+    assert client.get(f"/gallery/{judged.year + 1}/{shown.id}").status_code == 404
+
+
+def test_a_drawing_page_obeys_consent_and_erasure(client, judged):
+    winners = db.session.scalars(select(Entry).where(Entry.award == Award.WINNER)).all()
+    entry = winners[0]
+    entry.consents[[c.kind for c in entry.consents].index("print")].granted = False
+    db.session.commit()
+    assert client.get(f"/gallery/{judged.year}/{entry.id}").status_code == 404
+    assert client.get(f"/results/entries/{entry.id}/drawing.jpg").status_code == 404

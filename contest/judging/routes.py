@@ -375,8 +375,18 @@ def public_results(year: int | None = None):
 @bp.get("/results/entries/<int:entry_id>/thumb.jpg")
 def public_thumb(entry_id: int):
     """The thumbnail of a published finalist or winner whose family allowed showing it."""
+    return _public_image(entry_id, "public")
+
+
+@bp.get("/results/entries/<int:entry_id>/drawing.jpg")
+def public_drawing(entry_id: int):
+    """The same drawing large, for its own page in the gallery (masked as the thumbnail)."""
+    return _public_image(entry_id, "public_large")
+
+
+def _public_image(entry_id: int, kind: str):
     entry = access.public_drawing_or_404(entry_id)
-    data = files.storage().read(files.image_key(entry, "public"))
+    data = files.storage().read(files.image_key(entry, kind))
     # Kept by browsers and proxies but revalidated on every use (a 304 without the image while
     # it is unchanged), so a thumbnail masked again, withdrawn or erased is never shown from
     # a cache.

@@ -1,6 +1,6 @@
 """The public gallery (/gallery): each year's national winners whose families allow it."""
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, abort, render_template, request
 
 from .. import access, entries
 from ..judging import operations as judging
@@ -31,3 +31,14 @@ def index(year: int | None = None):
     return render_template("publishing/gallery.html", contest=contest, years=years,
                            groups=groups, caption=entries.caption, regions=regions,
                            region=region)
+
+
+@bp.get("/<int:year>/<int:entry_id>")
+def drawing(year: int, entry_id: int):
+    """One winning drawing, large, with its consented caption: the page families share (its
+    Open Graph tags give VK and Telegram the caption and the thumbnail, nothing more)."""
+    entry = access.public_drawing_or_404(entry_id)
+    if entry.contest.year != year:
+        abort(404)
+    return render_template("publishing/drawing.html", entry=entry, contest=entry.contest,
+                           caption=entries.caption(entry))

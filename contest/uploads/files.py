@@ -48,12 +48,15 @@ def hides_signature(entry: Entry) -> bool:
 
 def image_key(entry: Entry, kind: str) -> str:
     """Where one of an entry's images is stored. ``jury`` (the preview) carries the
-    coordinator's masks when there are any; ``public`` (the thumbnail on public pages) carries
-    them when the family did not agree to show the child's name (see ``hides_signature``)."""
+    coordinator's masks when there are any; ``public`` (the thumbnail on public pages) and
+    ``public_large`` (the preview on a drawing's public page) carry them when the family did
+    not agree to show the child's name (see ``hides_signature``)."""
     if kind == "jury" and not entry.jury_masks:
         kind = "preview"
     if kind == "public":
         kind = "public" if hides_signature(entry) else "thumb"
+    if kind == "public_large":  # a drawing's own public page: the preview, masked as above
+        kind = "jury" if hides_signature(entry) else "preview"
     return f"{entry.image_key}/{kind}.jpg"
 
 

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 from werkzeug.exceptions import HTTPException
 
-from contest import access
+from contest import access, demo
 from contest.extensions import db
 from contest.judging import operations
 from contest.models import EntryStatus, Fact, Phase, Role, StageStatus
@@ -161,8 +161,9 @@ def test_every_staff_page_is_linked_and_fits_a_phone(live, browser, season, role
 
 
 def test_every_public_page_is_linked_and_fits_a_phone(live, browser):
-    contest = live.make.contest(phase=Phase.SUBMISSIONS_OPEN)
-    live.make.entry(contest, "RU-TA")
+    """The demo's years: last year's published winners (gallery, results, a winner's page)
+    and this year's contest taking drawings."""
+    demo.load(entries_count=2, echo=lambda _: None, drawing_size=(700, 500), judged_per_region=5)
     _check(browser, live, None)
 
 
