@@ -12,10 +12,11 @@
 - A message to a family is recorded by the operation that changes what it is about, and
   leaves only with that commit (``mail``), never from a rolled-back change.
 
-The one exception is a step that stores files and rows together: the files and the commit
-must be all or nothing, which a commit at the end of the request could not promise. Such a
-step runs inside ``files_with_rows``, which commits itself; ``tests/test_domain.py`` lists
-the few other modules allowed to commit, with their reasons.
+The one exception is a step that stores or deletes files along with rows: the files and the
+commit must be all or nothing, which a commit at the end of the request could not promise.
+Such a step stores its files inside ``files_with_rows`` and deletes them with
+``commit_then``, both of which commit themselves; ``tests/test_domain.py`` lists the few other
+modules allowed to commit, with their reasons.
 """
 
 from __future__ import annotations
@@ -50,3 +51,12 @@ def files_with_rows(files: Mapping[str, bytes] | Iterable[tuple[str, bytes]] = (
         raise
     if then is not None:
         then()
+
+
+def commit_then(*deletions: Callable[[], None]) -> None:
+    """Commit, then run ``deletions``: each deletes files the committed rows no longer name (an
+    erased child's drawing, a withdrawn result). The rows go first: were the commit to fail,
+    they would still name the files, which are therefore kept."""
+    db.session.commit()
+    for delete in deletions:
+        delete()

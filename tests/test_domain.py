@@ -6,13 +6,15 @@ from pathlib import Path
 import pytest
 from flask import get_flashed_messages
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from wtforms import Form, StringField
 
-from contest import accounts, batch, contests, entries, errors
+from contest import accounts, batch, contests, entries, errors, transaction
 from contest.entries import EntryError, ModerationClosed, family
 from contest.extensions import db
-from contest.models import EntryStatus, Message, Phase
+from contest.models import EntryStatus, Message, Phase, Region
 from contest.uploads import process_image
+from contest.uploads.files import storage
 
 from .factories import jpeg
 
@@ -98,8 +100,8 @@ MAY_COMMIT = {
     "jobs.py": "the job engine records each try's claim, heartbeat and outcome",
     "mail.py": "a message's delivery runs in the job worker and records each try",
     "judging/notices.py": "the periodic reminder task commits when its reminders are recorded",
-    "entries/privacy.py": "an erasure commits before it deletes the drawing's files (files with "
-                          "rows); purges and withdrawals run as periodic tasks, entry by entry",
+    "entries/privacy.py": "a purge of contacts commits (an organizer's button and a periodic "
+                          "task); to flush like the others",
     "wall_calendar/board.py": "the calendar's board is being split out (issue 10, part 4); "
                               "its changes are to flush like the others",
     "wall_calendar/exports.py": "the overridden rules are committed before the export's job "
@@ -128,3 +130,19 @@ def test_operations_flush_and_only_views_commands_and_jobs_commit():
             committing.add(name)
     assert committing - set(MAY_COMMIT) == set(), "operations flush; the caller commits"
     assert set(MAY_COMMIT) - committing == set(), "no longer commits: take it off the list"
+
+
+def test_files_and_rows_are_stored_together_or_not_at_all(app, make):
+    taken = make.region("RU-MOW")
+    store, ran = storage(), []
+    with (pytest.raises(IntegrityError),
+          transaction.files_with_rows({"entries/x/print.jpg": b"drawing"},
+                                      then=lambda: ran.append("old files deleted"))):
+        db.session.add(Region(code=taken.code, name_ru="Копия", name_en="Copy"))
+    assert not store.exists("entries/x/print.jpg") and ran == []  # no file, the old ones kept
+    with transaction.files_with_rows({"entries/y/print.jpg": b"drawing"},
+                                     then=lambda: ran.append("old files deleted")):
+        db.session.add(Region(code="RU-XX", name_ru="Новый", name_en="New"))
+    assert store.exists("entries/y/print.jpg") and ran == ["old files deleted"]
+    db.session.rollback()  # nothing left to undo: the rows were committed with the file
+    assert db.session.scalar(select(Region).where(Region.code == "RU-XX")) is not None

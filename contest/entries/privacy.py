@@ -8,11 +8,12 @@ import calendar
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import partial
 
 from flask_babel import ngettext
 from sqlalchemy import func, select
 
-from .. import audit, jobs
+from .. import audit, jobs, transaction
 from ..extensions import db
 from ..judging import operations as judging
 from ..models import (
@@ -117,9 +118,8 @@ def erase_personal_data(entry: Entry, *, by: str = "staff") -> dict[str, int | l
     withdrawal = _withdraw(entry, now)
     withdrawal.messages = _forget_mail(address, now)
     audit.record("entry.erase_personal_data", entry, by=by, **withdrawal.details())
-    db.session.commit()
-    delete_files(entry.image_key)
-    withdrawal.delete_files(entry)
+    transaction.commit_then(partial(delete_files, entry.image_key),
+                            partial(withdrawal.delete_files, entry))
     return withdrawal.details()
 
 
@@ -204,8 +204,7 @@ def withdraw_after_erasures(now: datetime) -> int:
         if withdrawal:
             audit.record("entry.withdraw_after_erasure", entry, **withdrawal.details())
             count += 1
-        db.session.commit()
-        withdrawal.delete_files(entry)
+        transaction.commit_then(partial(withdrawal.delete_files, entry))
     return count
 
 
