@@ -162,6 +162,8 @@ def test_the_sheet_shows_labelled_levels_and_progress(client, login, world):
     assert "0 из 4" in page
     assert "слабо" in page and "отлично" in page
     assert page.count('type="radio"') == 10 * len(world["contest"].criteria)
+    due = world["contest"].regional_judging_until
+    assert "Оценки нужно поставить до" in page and str(due.year) in page  # the deadline
 
 
 def test_save_and_next_serves_the_next_unscored_entry(client, login, world):

@@ -105,6 +105,7 @@ def sheet(stage_id: int, entry_id: int, form=None, status=200):
         conflict_form=ConflictForm(), editable=stage.status is StageStatus.JUDGING_OPEN,
         progress=operations.progress(stage, current_user),
         skip_to=operations.next_unscored(stage, current_user, after=entry),
+        deadline=notices.deadline(stage),
     ), status
 
 
