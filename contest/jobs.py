@@ -162,11 +162,12 @@ def periodic(name: str, **schedule: str):
 
 
 def run_periodic(name: str, now: datetime | None = None) -> str:
-    """Run a periodic task for ``now`` (the clock if not given) and log what it did; a failure
-    is logged with its traceback and raised."""
+    """Run a periodic task for ``now`` (the clock if not given), commit what it changed and log
+    what it did; a failure is rolled back, logged with its traceback and raised."""
     task = PERIODIC[name]
     try:
         summary = task.function(now or utcnow())
+        db.session.commit()
     except Exception:
         db.session.rollback()
         current_app.logger.exception("Periodic task %s failed", name)

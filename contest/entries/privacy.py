@@ -286,7 +286,7 @@ def purge_contacts(contest: Contest, keep_entry_ids: set[int] | None = None, *,
     """Delete guardians' contacts except for ``keep_entry_ids`` (by default the families
     ``contacts_kept`` keeps). ``scheduled``: by the retention schedule, not a person.
 
-    Returns how many entries were purged; audit-logged. Commits.
+    Returns how many entries were purged; audit-logged. Flushes.
     """
     purged = 0
     addresses = set()
@@ -305,7 +305,7 @@ def purge_contacts(contest: Contest, keep_entry_ids: set[int] | None = None, *,
         _forget_mail(address, utcnow())
     audit.record("contest.purge_contacts", contest, entries=purged,
                  **({"scheduled": True} if scheduled else {}))
-    db.session.commit()
+    db.session.flush()
     return purged
 
 
@@ -329,7 +329,8 @@ def add_months(day: date, months: int) -> date:
 def purge_due_contacts(now: datetime) -> dict[int, int]:
     """The retention schedule: in every edition whose keeping period has ended by ``now``
     (``contacts_purged_on``), delete the contacts that are not kept. Returns {year: entries
-    purged} of the editions that had any left; each purge is audit-logged. Commits."""
+    purged} of the editions that had any left; each purge is audit-logged. Flushes (the
+    periodic task commits)."""
     done = {}
     for contest in db.session.scalars(select(Contest).order_by(Contest.year)):
         due = contacts_purged_on(contest)

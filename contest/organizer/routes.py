@@ -206,6 +206,7 @@ def purge_contacts(contest_id: int):
         flash(_("Contacts can be deleted once the contest is closed."), "error")
     else:
         purged = entries.purge_contacts(contest)
+        db.session.commit()
         flash(_("Contacts deleted for %(n)s entries.", n=purged), "success")
     return redirect(url_for(".contest", contest_id=contest_id))
 
