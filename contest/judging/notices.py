@@ -87,7 +87,6 @@ def daily_reminders(now: datetime) -> str:
             {j for j, u in jurors.items() if u.email.lower() in already}, now, zone)
         reminded_total += remind(stage, [jurors[j] for j in chosen],
                                  topic=_window_topic(stage, end))
-    db.session.commit()
     return f"{reminded_total} jurors reminded"
 
 
