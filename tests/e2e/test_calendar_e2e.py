@@ -72,6 +72,17 @@ def test_organizer_assembles_the_national_calendar_from_the_demo(live, page):
     expect(page.get_by_role("cell", name="v1")).to_be_visible()
     shot(page, "calendar-desk-exported")
 
+    # the print shop asks for CMYK on coated paper: the same page offers it, with its checks
+    page.get_by_label("PDF/X-1a, CMYK: мелованная бумага").check()
+    page.get_by_role("button", name="Выпустить PDF").click()
+    expect(page.get_by_role("link", name="Скачать")).to_be_visible(timeout=240_000)
+    page.goto(f"{live.url}/calendar")
+    latest = page.locator("tr", has=page.get_by_role("cell", name="v2"))
+    expect(latest).to_contain_text("PDF/X-1a")
+    expect(latest).to_contain_text("цветопроба")
+    expect(latest.locator(".badge.ok")).to_be_visible()  # its preflight (ink, black text) passed
+    shot(page, "calendar-desk-exported-cmyk")
+
 
 def pick_three_per_region(cards: list[tuple[str, str]]) -> list[str]:
     taken: dict[str, int] = {}
