@@ -176,10 +176,12 @@ class ProcessColours:
 class DrawingConverter:
     """Drawings from sRGB to the paper's CMYK, perceptual (see the module's docstring).
 
-    Called by ``prepare_image`` with the upright sRGB drawing and the pixel size to embed;
-    it resizes and converts a band of rows at a time, so that neither a full-size resized
-    RGB copy nor the resampler's intermediate image is ever held beside the CMYK result.
-    LittleCMS releases the GIL, so the build's threads convert in parallel.
+    ``prepare_image`` calls ``resize`` with the upright sRGB drawing and the pixel size to
+    embed, frees the drawing, then calls the converter with the resized drawing. Both work a
+    band of ``BAND_ROWS`` rows at a time and paste it into the result, so that neither the
+    resampler's intermediate image nor a second full-size copy is ever held: a band gives
+    the same pixels as the whole image would (``tests/calendar_builder/test_prepress.py``).
+    LittleCMS and the resampler release the GIL, so the build's threads work in parallel.
     """
 
     def __init__(self, condition: PrintCondition) -> None:
@@ -187,18 +189,30 @@ class DrawingConverter:
             ImageCms.createProfile("sRGB"), ImageCms.ImageCmsProfile(str(condition.profile)),
             "RGB", "CMYK", ImageCms.Intent.PERCEPTUAL)
 
-    def __call__(self, rgb: Image.Image, size: tuple[int, int]) -> Image.Image:
-        out = Image.new("CMYK", size)
+    def resize(self, rgb: Image.Image, size: tuple[int, int]) -> Image.Image:
+        """``rgb`` at ``size`` (Lanczos), or ``rgb`` itself when it has that size."""
+        if rgb.size == size:
+            return rgb
+        out = Image.new("RGB", size)
         scale = rgb.height / size[1]
-        for top in range(0, size[1], BAND_ROWS):
-            bottom = min(top + BAND_ROWS, size[1])
-            if rgb.size == size:
-                band = rgb.crop((0, top, size[0], bottom))
-            else:
-                band = rgb.resize((size[0], bottom - top), Image.Resampling.LANCZOS,
-                                  box=(0, top * scale, rgb.width, bottom * scale))
+        for top, bottom in _bands(size[1]):
+            out.paste(rgb.resize((size[0], bottom - top), Image.Resampling.LANCZOS,
+                                 box=(0, top * scale, rgb.width, bottom * scale)), (0, top))
+        return out
+
+    def __call__(self, rgb: Image.Image, size: tuple[int, int]) -> Image.Image:
+        """``rgb`` at ``size`` in the paper's CMYK."""
+        rgb = self.resize(rgb, size)
+        out = Image.new("CMYK", size)
+        for top, bottom in _bands(size[1]):
+            band = rgb.crop((0, top, size[0], bottom))
             out.paste(ImageCms.applyTransform(band, self._transform), (0, top))
         return out
+
+
+def _bands(height: int) -> Iterator[tuple[int, int]]:
+    for top in range(0, height, BAND_ROWS):
+        yield top, min(top + BAND_ROWS, height)
 
 
 # Ghostscript: the total ink and the soft proofs ------------------------------------------

@@ -10,22 +10,29 @@ reduced to ``TARGET_DPI`` when it is sharper than ``MAX_DPI``, and encoded at
 ``JPEG_QUALITY``. Drawings are never enlarged: below ``MIN_DPI`` at its placed size a
 drawing is refused, below ``GOOD_DPI`` it is printed and warned about.
 
-For CMYK print, a ``convert`` callable (``cmyk.DrawingConverter``) takes the upright sRGB
-drawing and the pixel size and returns the image to encode, in place of the resize.
+For CMYK print, a ``convert`` object (``cmyk.DrawingConverter``) resizes the upright sRGB
+drawing to the pixel size and makes the image to encode from it. A 24-megapixel drawing
+decodes to 96 MB: only one thread at a time holds one (decoding and resizing it), it is freed
+before the conversion and encoding, and the memory freed is handed back to the system, so
+that a CMYK build of large drawings stays small.
 
 Every way a file can fail ends in ``DrawingError``, a ``SpecError`` whose message says what
 is wrong with the file, never in a decoder's exception.
 """
 
+import ctypes
+import ctypes.util
 import io
 import math
 import re
 import struct
+import threading
 import warnings
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import pillow_heif
 from PIL import Image, ImageCms, ImageMath, ImageOps, UnidentifiedImageError
@@ -50,7 +57,22 @@ MODES = {"1", "L", "LA", "La", "P", "PA", "RGB", "RGBA", "RGBa", "RGBX", "CMYK",
          "HSV", "I", "I;16", "I;16L", "I;16B", "I;16N", "F"}
 # Orientations 5 to 8 turn the stored image a quarter turn.
 QUARTER_TURNS = {5, 6, 7, 8}
-Convert = Callable[[Image.Image, tuple[int, int]], Image.Image]
+
+
+class Convert(Protocol):
+    """What turns an upright sRGB drawing into the image to embed (``cmyk.DrawingConverter``).
+
+    ``resize(rgb, size)`` returns the drawing at the pixel size to embed, still sRGB (or
+    ``rgb`` itself when it has that size); ``convert(resized, size)`` makes the image to
+    encode from it.
+    """
+
+    def resize(self, rgb: Image.Image, size: tuple[int, int]) -> Image.Image: ...
+
+    def __call__(self, rgb: Image.Image, size: tuple[int, int]) -> Image.Image: ...
+
+
+_ONE_DECODED = threading.Lock()
 # A high-bit-depth grey that uses less than this share of its range is a raw capture or a
 # measurement, not a picture: it is stretched to its own darkest and lightest values.
 MIN_RANGE_USED = 1 / 16
@@ -101,6 +123,29 @@ def quiet_pillow() -> Iterator[None]:
         warnings.simplefilter("ignore", UserWarning)
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         yield
+
+
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's ``malloc_trim``, or None where the C library has none (musl, macOS)."""
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError):
+        return None
+
+
+_MALLOC_TRIM = _malloc_trim()
+
+
+def release_freed_memory() -> None:
+    """Hand the memory freed by the last drawing back to the system, where glibc allows.
+
+    The band buffers of a CMYK conversion are a few megabytes each, made and freed in the
+    build's worker threads: glibc keeps them in per-thread heaps that it only shrinks from
+    the top, so without this a CMYK build kept 150-250 MB it no longer used, and the PDF
+    was then written on top of it (measured with ``bench/calendar.py``).
+    """
+    if _MALLOC_TRIM is not None:
+        _MALLOC_TRIM(0)
 
 
 def inspect_drawing(path: Path) -> DrawingInfo:
@@ -199,20 +244,36 @@ def _prepare(path: Path, placed_in: tuple[float, float],
         ):
             image.load()  # a damaged file must fail here, not in the printer's RIP
             return PreparedImage(path.read_bytes(), upright, passthrough=True, resampled=False)
-        if image.format == "JPEG":
-            # Let libjpeg decode at a reduced scale when that still leaves enough pixels.
-            stored = target[::-1] if orientation in QUARTER_TURNS else target
-            image.draft(image.mode, stored)
-        image.load()
-        # exif_transpose copies the image even when it is upright: only call it when needed.
-        turned = ImageOps.exif_transpose(image) if orientation != 1 else image
-        rgb, notes = to_srgb(turned)
-        if convert is not None:
-            rgb = convert(rgb, target)
-        elif rgb.size != target:
-            rgb = rgb.resize(target, Image.Resampling.LANCZOS, reducing_gap=3.0)
+        # For CMYK, one thread at a time holds a decoded drawing (96 MB for 24 megapixels)
+        # and resizes it; the other converts and encodes what it has resized meanwhile.
+        with _ONE_DECODED if convert is not None else nullcontext():
+            if image.format == "JPEG":
+                # Let libjpeg decode at a reduced scale when that still leaves enough pixels.
+                stored = target[::-1] if orientation in QUARTER_TURNS else target
+                image.draft(image.mode, stored)
+            image.load()
+            # exif_transpose copies the image even when it is upright: only call it when needed.
+            turned = ImageOps.exif_transpose(image) if orientation != 1 else image
+            rgb, notes = to_srgb(turned)
+            if convert is not None:
+                resized = convert.resize(rgb, target)
+            elif rgb.size != target:
+                resized = rgb.resize(target, Image.Resampling.LANCZOS, reducing_gap=3.0)
+            else:
+                resized = rgb
+            # The decoded drawing is freed before the conversion and the encoding.
+            del rgb, turned
+            if resized is not image:
+                image.close()
+            if convert is not None:
+                release_freed_memory()
+        made = resized if convert is None else convert(resized, target)
+        del resized
         out = io.BytesIO()
-        rgb.save(out, "JPEG", quality=JPEG_QUALITY, subsampling="4:4:4")
+        made.save(out, "JPEG", quality=JPEG_QUALITY, subsampling="4:4:4")
+        del made
+    if convert is not None:
+        release_freed_memory()
     return PreparedImage(out.getvalue(), target, passthrough=False, resampled=target != upright,
                          notes=notes)
 

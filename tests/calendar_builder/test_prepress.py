@@ -12,12 +12,13 @@ import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 import pytest
-from PIL import Image, ImageCms, ImageMath
+from PIL import Image, ImageChops, ImageCms, ImageMath
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
 from calendar_builder import BuildReport, build_calendar, render_previews
 from calendar_builder.cmyk import (
+    BAND_ROWS,
     COATED,
     SRGB,
     UNCOATED,
@@ -26,6 +27,7 @@ from calendar_builder.cmyk import (
     ProcessColours,
     printer_condition,
 )
+from calendar_builder.images import JPEG_QUALITY, prepare_image
 from calendar_builder.pdfx import PDFX1A, PDFX4, RGB, Output, output_for
 from calendar_builder.spec import CalendarSpec, Colours
 
@@ -389,19 +391,45 @@ def test_palette_ink_paper_tints_and_fixed_colours() -> None:
 
 
 def test_drawings_converted_in_bands_as_a_whole(small_spec: CalendarSpec) -> None:
-    """Converting a band at a time gives the picture a whole-image conversion gives."""
+    """Converting a band at a time gives the pixels of the whole-image conversion exactly;
+    resizing a band at a time, the whole-image resize's to within a rounding (1 of 255)."""
     with Image.open(small_spec.months[0].drawing) as drawing:
         rgb = drawing.convert("RGB")
+    # Taller than several bands, and a last band shorter than the others.
+    rgb = rgb.resize((rgb.width * 3, BAND_ROWS * 3 + 77 * 3 // 2), Image.Resampling.BICUBIC)
     size = (rgb.width * 2 // 3, rgb.height * 2 // 3)
-    banded = DrawingConverter(COATED)(rgb, size)
+    converter = DrawingConverter(COATED)
     transform = ImageCms.buildTransform(ImageCms.createProfile("sRGB"),
                                         ImageCms.ImageCmsProfile(str(COATED.profile)),
                                         "RGB", "CMYK", ImageCms.Intent.PERCEPTUAL)
-    whole = ImageCms.applyTransform(rgb.resize(size, Image.Resampling.LANCZOS), transform)
+    resized = converter.resize(rgb, size)
+    assert resized.mode == "RGB" and resized.size == size
+    # The same Lanczos weights, computed from a band's own offset: at most a rounding apart.
+    whole_resize = rgb.resize(size, Image.Resampling.LANCZOS)
+    extrema = ImageChops.difference(resized, whole_resize).getextrema()
+    assert max(high for _, high in extrema) <= 1
+    assert converter.resize(resized, size) is resized
+    banded = converter(resized, size)
+    whole = ImageCms.applyTransform(resized, transform)
     assert banded.mode == "CMYK" and banded.size == size
-    difference = ImageMath.lambda_eval(lambda a: abs(a["x"] - a["y"]),
-                                       x=banded.getchannel("K"), y=whole.getchannel("K"))
-    assert difference.getextrema()[1] <= 1
+    assert banded.tobytes() == whole.tobytes()
+    assert converter(rgb, size).tobytes() == whole.tobytes()  # resize and convert in one
+
+
+def test_prepared_cmyk_drawing_is_the_converted_drawing(tmp_path: Path) -> None:
+    """prepare_image with the converter embeds the whole-image conversion, encoded once."""
+    source = tmp_path / "wide.png"
+    Image.effect_noise((900, BAND_ROWS * 2 + 50), 60).convert("RGB").save(source)
+    converter = DrawingConverter(COATED)
+    # 600 dpi in its box: reduced to 300.
+    prepared = prepare_image(source, (900 / 600, (BAND_ROWS * 2 + 50) / 600), converter)
+    with Image.open(source) as drawing:
+        expected = converter(drawing.convert("RGB"), prepared.pixels)
+    encoded = io.BytesIO()
+    expected.save(encoded, "JPEG", quality=JPEG_QUALITY, subsampling="4:4:4")
+    assert prepared.pixels[0] == 450 and prepared.pixels[1] < BAND_ROWS * 2 + 50
+    assert not prepared.passthrough and prepared.resampled
+    assert prepared.data == encoded.getvalue()
 
 
 def test_printer_profile_must_be_a_cmyk_output_profile(tmp_path: Path) -> None:
