@@ -1,3 +1,4 @@
+# Over 400 lines: one drawing from its header check to the embedded JPEG, every kind of pixels.
 """Drawings checked, then prepared for print: upright sRGB JPEGs at the resolution their box needs.
 
 ``inspect_drawing`` reads only what a file says about itself (format, size, mode, whether it
