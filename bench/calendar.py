@@ -11,8 +11,8 @@ second.
 
 The same calendar is then built as PDF/X-4 (the default) and as CMYK PDF/X-1a for coated
 paper (drawings converted by LittleCMS, the preflight's Ghostscript rendering included).
-Targets for CMYK: at most 2.5 times the RGB build, at most 400 MB peak (Ghostscript, a
-process of its own, is shown apart).
+Targets for CMYK: at most 2.5 times the RGB build, at most 400 MB peak, counting the
+Ghostscript process beside the build while it runs (its own peak is shown apart).
 
     .venv/bin/python bench/calendar.py [--keep DIR]
 """
@@ -32,7 +32,9 @@ import pickle  # noqa: E402
 import resource  # noqa: E402
 import subprocess  # noqa: E402
 import tempfile  # noqa: E402
+import threading  # noqa: E402
 import time  # noqa: E402
+import types  # noqa: E402
 from concurrent.futures import ThreadPoolExecutor  # noqa: E402
 
 from PIL import Image  # noqa: E402
@@ -68,18 +70,69 @@ def make_drawings(folder: Path) -> dict:
     return {"sample_seconds": sample_seconds}
 
 
+def _status_mb(pid: int | str, field: str) -> float:
+    """A ``/proc/PID/status`` memory field (VmRSS, VmHWM) in MB; 0 once the process is gone."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+class ToolWatch:
+    """Ghostscript's own peak, and the build's and Ghostscript's memory together.
+
+    getrusage cannot tell: a child started by vfork and exec keeps its parent's peak RSS as
+    its own. So the tools ``cmyk`` runs are started here and their ``VmHWM`` (the peak of
+    their own memory) sampled every 5 ms, beside this process's ``VmRSS`` at that moment.
+    """
+
+    def __init__(self) -> None:
+        self.tool_mb = 0.0
+        self.together_mb = 0.0
+
+    def run(self, args: list[str], *, check: bool, capture_output: bool, timeout: float
+            ) -> subprocess.CompletedProcess:
+        process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        done = threading.Event()
+
+        def sample() -> None:
+            while not done.is_set():
+                tool = _status_mb(process.pid, "VmHWM")
+                self.tool_mb = max(self.tool_mb, tool)
+                self.together_mb = max(self.together_mb,
+                                       _status_mb("self", "VmRSS") + _status_mb(process.pid,
+                                                                                "VmRSS"))
+                time.sleep(0.005)
+
+        sampler = threading.Thread(target=sample)
+        sampler.start()
+        try:
+            stdout, stderr = process.communicate(timeout=timeout)
+        finally:
+            done.set()
+            sampler.join()
+        if check and process.returncode:
+            raise subprocess.CalledProcessError(process.returncode, args, stdout, stderr)
+        return subprocess.CompletedProcess(args, process.returncode, stdout, stderr)
+
+
 def child_build(folder: Path, kind: str = "rgb") -> dict:
     """Build the calendar as ``kind`` (rgb, pdfx4, coated); the RGB report feeds the floor."""
-    from calendar_builder import build_calendar
+    from calendar_builder import build_calendar, cmyk
     from calendar_builder.pdfx import output_for
 
+    watch = ToolWatch()
+    cmyk.subprocess = types.SimpleNamespace(run=watch.run)  # the Ghostscript runs, watched
     spec = pickle.loads((folder / "spec.pickle").read_bytes())
     start = time.perf_counter()
     report = build_calendar(spec, folder / f"calendar-{kind}.pdf", output=output_for(kind))
     seconds = time.perf_counter() - start
     (folder / f"report-{kind}.json").write_text(json.dumps(report.to_dict()))
     return {"seconds": seconds, "bytes": report.size_bytes, "passed": report.passed,
-            "tools_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
+            "tools_mb": watch.tool_mb, "together_mb": watch.together_mb}
 
 
 def child_floor(folder: Path) -> dict:
@@ -171,15 +224,18 @@ def main() -> None:
           f"PDF {pdfx4['bytes'] / 1e6:6.1f} MB  {pdfx4['seconds'] / build['seconds']:.2f}x RGB")
     print(f"  CMYK PDF/X-1a   {cmyk['seconds']:6.2f} s  peak {cmyk['peak_mb']:6.0f} MB  "
           f"PDF {cmyk['bytes'] / 1e6:6.1f} MB  {cmyk_ratio:.2f}x RGB (target at most "
-          f"{TARGET_CMYK_RATIO}x, {TARGET_CMYK_MB} MB); Ghostscript peak {cmyk['tools_mb']:.0f} MB;"
-          f" preflight {'passed' if cmyk['passed'] else 'FAILED'}")
+          f"{TARGET_CMYK_RATIO}x, {TARGET_CMYK_MB} MB); preflight "
+          f"{'passed' if cmyk['passed'] else 'FAILED'}")
+    print(f"                  Ghostscript's own peak {cmyk['tools_mb']:.0f} MB; the build and "
+          f"Ghostscript together at most {cmyk['together_mb']:.0f} MB while it runs")
     print(f"  sample drawing  {made['sample_seconds']:6.2f} s  (make_drawing, A4 at 300 dpi; "
           f"target under {TARGET_SAMPLE_SECONDS:.0f} s)")
     print(f"  getrusage peaks: largest child {children_mb:.0f} MB (making the drawings counts), "
           f"this process {parent_mb:.0f} MB")
     ok = (ratio <= TARGET_RATIO and build["seconds"] < TARGET_SECONDS
           and build["peak_mb"] < TARGET_MB and cmyk_ratio <= TARGET_CMYK_RATIO
-          and cmyk["peak_mb"] <= TARGET_CMYK_MB and cmyk["passed"] and pdfx4["passed"]
+          and max(cmyk["peak_mb"], cmyk["together_mb"]) <= TARGET_CMYK_MB
+          and cmyk["passed"] and pdfx4["passed"]
           and made["sample_seconds"] < TARGET_SAMPLE_SECONDS)
     print("within targets" if ok else "OVER TARGET")
 
