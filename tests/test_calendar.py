@@ -10,6 +10,7 @@ from sqlalchemy import event, select
 
 from calendar_builder import Transfer
 from contest import wall_calendar
+from contest.errors import RuleError
 from contest.extensions import db
 from contest.models import (
     AuditLog,
@@ -52,7 +53,7 @@ def test_assign_moves_a_drawing_between_pages(make, contest, drawings):
     pages = wall_calendar.board(contest, region)
     assert (pages[1].entry_id, pages[2].entry_id) == (drawings[1].id, drawings[0].id)
     other = make.entry(contest, "RU-MOW", status=EntryStatus.ACCEPTED)
-    with pytest.raises(ValueError):
+    with pytest.raises(RuleError):
         wall_calendar.assign(contest, region, 3, other)  # not a candidate of this region
 
 
@@ -188,7 +189,7 @@ def test_overridden_rule_is_logged(make, contest, drawings):
     fill(contest, region, drawings)
     panorama = make.entry(contest, "RU-TA", status=EntryStatus.ACCEPTED, size=(3600, 900))
     wall_calendar.assign(contest, region, 7, panorama)
-    with pytest.raises(ValueError):
+    with pytest.raises(RuleError):
         wall_calendar.start_export(contest, region, Options(), {}, None)
     job = wall_calendar.start_export(contest, region, Options(language="en"),
                                      {"orientation": "The artist's wish: small is fine"}, None)

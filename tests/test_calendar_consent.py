@@ -87,7 +87,7 @@ def test_consent_cannot_be_overridden_by_anyone(client, make, login, contest, re
     checks = {c.key: c for c in wall_calendar.check(contest, region, Options())}
     assert not checks["consent"].ok and not checks["consent"].overridable
     assert checks["consent"].slots == (0,)
-    with pytest.raises(ValueError):
+    with pytest.raises(RuleError):
         wall_calendar.start_export(contest, region, Options(), {"consent": "any reason"}, None)
     login(make.user(Role.ORGANIZER))
     page = client.get(f"/calendar?region={region.id}&contest={contest.id}").data.decode()
@@ -154,3 +154,24 @@ def test_no_name_in_any_caption_without_name_consent(client, make, login, contes
     assert "Имя03" in text  # the text is readable: an absent name is really absent
     for entry in drawings[:3]:
         assert entry.child_first_name not in text
+
+
+def test_a_stale_page_or_a_made_up_slot_is_explained_not_a_bare_400(client, make, login,
+                                                                     contest, region, drawings):
+    fill(contest, region, drawings)
+    login(make.user(Role.ORGANIZER))
+    other = make.entry(contest, "RU-MOW", status=EntryStatus.ACCEPTED)  # not a candidate here
+    scope = {"region": region.id, "contest": contest.id}
+    response = client.post("/calendar/assign", data={"slot": 3, "entry": other.id, **scope},
+                           follow_redirects=True)
+    assert response.status_code == 200
+    assert "больше нет среди кандидатов" in response.data.decode()
+    for slot in (13, -1, 99999999999, "x"):
+        response = client.post("/calendar/assign", data={"slot": slot, "entry": "", **scope},
+                               follow_redirects=True)
+        assert response.status_code == 200 and "Такой страницы в календаре нет" in \
+            response.data.decode()
+        response = client.post("/calendar/fact", data={"slot": slot, "fact": "", **scope},
+                               follow_redirects=True)
+        assert response.status_code == 200 and "Такой страницы в календаре нет" in \
+            response.data.decode()

@@ -99,10 +99,6 @@ MAY_COMMIT = {
     "demo.py": "the demo command commits as it loads each part",
     "jobs.py": "the job engine records each try's claim, heartbeat and outcome",
     "mail.py": "a message's delivery runs in the job worker and records each try",
-    "wall_calendar/board.py": "the calendar's board is being split out (issue 10, part 4); "
-                              "its changes are to flush like the others",
-    "wall_calendar/exports.py": "the overridden rules are committed before the export's job "
-                                "is queued",
 }
 
 

@@ -66,8 +66,8 @@ def assign():
     except RuleError as error:  # a family's refusal: said plainly, never overridden
         db.session.rollback()
         errors.show(error)
-    except ValueError:
-        abort(400)
+    else:
+        db.session.commit()
     return _back_to_board(contest, region)
 
 
@@ -79,8 +79,11 @@ def set_fact():
     try:
         wall_calendar.set_fact(contest, region, request.form.get("slot", type=int),
                                db.session.get(Fact, fact_id) if fact_id else None)
-    except ValueError:
-        abort(400)
+    except RuleError as error:
+        db.session.rollback()
+        errors.show(error)
+    else:
+        db.session.commit()
     return _back_to_board(contest, region)
 
 
@@ -89,6 +92,7 @@ def set_fact():
 def suggest_facts():
     contest, region = _scope()
     n = wall_calendar.suggest_facts(contest, region)
+    db.session.commit()
     flash(_("Facts suggested for %(n)s months.", n=n), "success")
     return _back_to_board(contest, region)
 

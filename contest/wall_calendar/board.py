@@ -109,17 +109,21 @@ def id_of(region: Region | None) -> int | None:
     return region.id if region else None
 
 
-def assign(contest: Contest, region: Region | None, slot: int, entry: Entry | None) -> None:
-    """Put a drawing on a page (or clear it); a drawing already on another page moves. Commits.
+def assign(contest: Contest, region: Region | None, slot: int | None,
+           entry: Entry | None) -> None:
+    """Put a drawing on a page (or clear it); a drawing already on another page moves.
+    Flushes; the request commits.
 
-    A drawing the family did not allow printing is refused (``RuleError``), whoever asks.
+    A drawing the family did not allow printing is refused (``RuleError``), whoever asks; so
+    is one that is no longer a candidate (withdrawn or erased since the page was opened).
     """
-    if slot not in SLOTS:
-        raise ValueError(slot)
+    _require_page(slot, SLOTS)
     pages = _stored_board(contest, region)
     if entry is not None:
         if entry.id not in {e.id for e in candidates(contest, region)}:
-            raise ValueError("not a candidate")
+            raise RuleError(_l("This drawing is no longer among the calendar's candidates "
+                               "(withdrawn, erased or not published): the page was not "
+                               "changed."))
         if not printable(entry):
             raise RuleError(_l("The family of «%(title)s» did not allow printing it: it cannot "
                                "go in the calendar, and no one can make an exception.",
@@ -130,26 +134,32 @@ def assign(contest: Contest, region: Region | None, slot: int, entry: Entry | No
     pages[slot].entry_id = entry.id if entry else None
     audit.record("calendar.assign", contest, region=id_of(region), slot=slot,
                  entry=entry.id if entry else None)
-    db.session.commit()
+    db.session.flush()
 
 
-def set_fact(contest: Contest, region: Region | None, slot: int, fact: Fact | None) -> None:
-    if slot not in MONTHS:
-        raise ValueError(slot)
+def set_fact(contest: Contest, region: Region | None, slot: int | None,
+             fact: Fact | None) -> None:
+    """Give a month its fact (or none). Flushes; the request commits."""
+    _require_page(slot, MONTHS)
     _stored_board(contest, region)[slot].fact_id = fact.id if fact else None
-    db.session.commit()
+    db.session.flush()
+
+
+def _require_page(slot: int | None, allowed) -> None:
+    if slot not in allowed:
+        raise RuleError(_l("There is no such page in the calendar."))
 
 
 def suggest_facts(contest: Contest, region: Region | None) -> int:
     """Give every month without a fact one from the library (a fact tied to that month first),
-    never repeating one already in the calendar; commits. Returns how many pages got one."""
+    never repeating one already in the calendar; flushes. Returns how many pages got one."""
     facts.seed()
     pages = _stored_board(contest, region)
     taken = {p.fact_id for p in pages.values() if p.fact_id}
     offered = facts.suggest_for_months((m for m in MONTHS if not pages[m].fact_id), taken)
     for month, fact in offered.items():
         pages[month].fact_id = fact.id
-    db.session.commit()
+    db.session.flush()
     return len(offered)
 
 

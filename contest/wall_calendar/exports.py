@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from calendar_builder import OUTPUT_KINDS, Output, build_calendar, output_for, render_previews
 
 from .. import audit, jobs
+from ..errors import RuleError
 from ..extensions import db
 from ..models import CalendarExport, Contest, Job, Region
 from ..uploads import files
@@ -37,12 +38,13 @@ def start_export(contest: Contest, region: Region | None, options: Options,
     if checks is None:
         checks = check(contest, region, options)
     if failing(checks, overrides):
-        raise ValueError("rules broken")
+        raise RuleError(_l("Fix the calendar's rules first, or give a reason to override each "
+                           "one that may be overridden."))
     used = [{"rule": c.key, "message": c.message, "reason": overrides[c.key].strip()}
             for c in checks if not c.ok]
     for override in used:
         audit.record("calendar.override", contest, region=id_of(region), **override)
-    db.session.commit()
+    # jobs.start commits the overrides' log together with the job, which the worker must see
     return jobs.start("calendar", user_id, contest.id, region_id=id_of(region),
                       options=options_params(options), overrides=used, back=back)
 
