@@ -360,3 +360,38 @@ def test_a_turn_keeps_the_signature_mask_over_the_signature(client, make, login,
     assert entry.rotation == sum(int(d) for d in turns) % 360
     turned = db.session.scalars(db.select(AuditLog).where(AuditLog.action == "entry.rotate"))
     assert [row.details["masks"] for row in turned] == [1] * len(turns)
+
+
+@pytest.mark.parametrize("operation", ["rotate", "mask"])
+def test_a_failed_turn_or_mask_leaves_the_drawing_as_it_was(app, make, contest, monkeypatch,
+                                                            operation):
+    """The new copies and the row together or not at all: a storage failure half-way through
+    leaves the old files, the old row and no new file behind."""
+    from pathlib import Path
+
+    entry = make.entry(contest, size=(1200, 900))
+
+    def stored_files() -> dict[str, bytes]:
+        return {str(p): p.read_bytes() for p in Path(app.config["UPLOAD_FOLDER"]).rglob("*")
+                if p.is_file()}
+
+    key, before = entry.image_key, stored_files()
+    store = files.storage()
+    real_put, calls = store.put, []
+
+    def failing_put(name, data):
+        calls.append(name)
+        if len(calls) == 3:
+            raise OSError("disk full")
+        return real_put(name, data)
+
+    monkeypatch.setattr(type(store), "put", lambda self, name, data: failing_put(name, data))
+    with pytest.raises(OSError):
+        if operation == "rotate":
+            entries.rotate_entry(entry, 90)
+        else:
+            entries.set_masks(entry, [(0.1, 0.1, 0.3, 0.2)])
+    db.session.refresh(entry)
+    assert entry.image_key == key and entry.rotation == 0 and not entry.jury_masks
+    assert stored_files() == before  # nothing overwritten; the new copies were removed again
+    assert files.storage().read(files.image_key(entry, "print"))  # the old drawing is there

@@ -28,22 +28,32 @@ MIN_MASK = 0.01
 def rotate_entry(entry: Entry, degrees: int) -> None:
     """Turn the drawing: the print master by ``degrees``, the preview and thumbnail made
     afresh from it (each turn re-encodes the print master once, at print quality). The
-    signature masks turn with it and cover the same part of the drawing."""
+    signature masks turn with it and cover the same part of the drawing. Commits: the turned
+    files and the rows together or not at all (``_store_anew``)."""
     require_moderation_open(entry)
     store = storage()
     print_master = rotate(store.read(image_key(entry, "print")), degrees)
     preview, thumbnail = web_copies(print_master, upload_limits())
     masks = rotate_boxes(entry.jury_masks or [], degrees)
-    written = {"print": print_master, "preview": preview, "thumb": thumbnail,
-               **_masked_copies(masks, preview, thumbnail)}
-    for kind, data in written.items():  # every copy made before any is replaced
-        store.put(f"{entry.image_key}/{kind}.jpg", data)
-    entry.jury_masks = [list(box) for box in masks]
-    entry.rotation = (entry.rotation + degrees) % 360
-    if degrees % 180:
-        entry.width, entry.height = entry.height, entry.width
-    audit.record("entry.rotate", entry, degrees=degrees, masks=len(masks))
-    db.session.flush()
+    files = {"print": print_master, "preview": preview, "thumb": thumbnail,
+             **_masked_copies(masks, preview, thumbnail)}
+    with _store_anew(entry, files):
+        entry.jury_masks = [list(box) for box in masks]
+        entry.rotation = (entry.rotation + degrees) % 360
+        if degrees % 180:
+            entry.width, entry.height = entry.height, entry.width
+        audit.record("entry.rotate", entry, degrees=degrees, masks=len(masks))
+
+
+def _store_anew(entry: Entry, files: dict[str, bytes]):
+    """Store the drawing's files (kind -> bytes) under a fresh name and commit the rows changed
+    inside the ``with`` with them: all or nothing. The old files are deleted only once the
+    commit has succeeded, so a failure leaves the drawing exactly as it was."""
+    old = entry.image_key
+    prefix = f"{old.rsplit('/', 1)[0]}/{secrets.token_hex(8)}"  # never the code
+    entry.image_key = prefix
+    return files_with_rows({f"{prefix}/{kind}.jpg": data for kind, data in files.items()},
+                           then=lambda: delete_files(old))
 
 
 def _masked_copies(masks, preview: bytes, thumbnail: bytes) -> dict[str, bytes]:
@@ -70,20 +80,16 @@ def mask_box(x: float, y: float, width: float, height: float) -> tuple[float, ..
 
 def set_masks(entry: Entry, masks: list[tuple[float, float, float, float]]) -> None:
     """Hide rectangles (relative 0..1: x, y, width, height) on the jury's copy and the public
-    thumbnail; the print master stays as it is."""
+    thumbnail; the print master stays as it is. Commits, files and rows together
+    (``_store_anew``)."""
     require_moderation_open(entry)
     clean = [mask_box(*box) for box in masks]
     store = storage()
-    copies = _masked_copies(clean, store.read(f"{entry.image_key}/preview.jpg"),
-                            store.read(f"{entry.image_key}/thumb.jpg"))
-    for masked in ("jury", "public"):
-        if masked in copies:
-            store.put(f"{entry.image_key}/{masked}.jpg", copies[masked])
-        else:
-            store.delete(f"{entry.image_key}/{masked}.jpg")
-    entry.jury_masks = [list(box) for box in clean]
-    audit.record("entry.masks", entry, count=len(clean))
-    db.session.flush()
+    kept = {kind: store.read(f"{entry.image_key}/{kind}.jpg")
+            for kind in ("print", "preview", "thumb")}
+    with _store_anew(entry, {**kept, **_masked_copies(clean, kept["preview"], kept["thumb"])}):
+        entry.jury_masks = [list(box) for box in clean]
+        audit.record("entry.masks", entry, count=len(clean))
 
 
 def replace_image(entry: Entry, image: ProcessedImage) -> None:
