@@ -285,3 +285,16 @@ def demo_logins() -> list[tuple[str, str, str]]:
             where = f" — {user.juror_stages[0].name}"
         logins.append((f"{user.role.label}{where}", user.email, DEMO_PASSWORD))
     return logins
+
+
+def everyone() -> list[User]:
+    """Every account, by role and name (the organizer's accounts page)."""
+    return list(db.session.scalars(select(User).order_by(User.role, User.name)))
+
+
+def coordinators_by_region() -> dict[int, list[User]]:
+    """Each region's coordinators, by region id."""
+    found: dict[int, list[User]] = {}
+    for user in db.session.scalars(select(User).where(User.role == Role.COORDINATOR)):
+        found.setdefault(user.region_id, []).append(user)
+    return found

@@ -147,3 +147,10 @@ def _value(value) -> str:
         except ValueError:
             continue
     return str(value)
+
+
+def newest(page: int, size: int) -> tuple[list[AuditLog], bool]:
+    """One page of the log, newest first, and whether older rows follow."""
+    rows = list(db.session.scalars(select(AuditLog).order_by(AuditLog.id.desc())
+                                   .offset((page - 1) * size).limit(size + 1)))
+    return rows[:size], len(rows) > size

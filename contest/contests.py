@@ -330,3 +330,10 @@ def change_phase(contest: Contest, target: Phase) -> None:
         raise RuleError(*problems)
     audit.record("contest.phase", contest, before=contest.phase.value, after=target.value)
     contest.phase = target
+
+
+def open_stages() -> list[Stage]:
+    """The jury stages of every edition not yet closed, newest edition first."""
+    return list(db.session.scalars(
+        select(Stage).join(Contest).where(Contest.phase != Phase.CLOSED)
+        .order_by(Contest.year.desc(), Stage.kind, Stage.id)))

@@ -369,3 +369,18 @@ def sent_recently(address: str, kind: str, hours: int) -> int:
     return db.session.scalar(select(func.count(Message.id)).where(
         func.lower(Message.recipient) == address.strip().lower(), Message.kind == kind,
         Message.created_at >= utcnow() - timedelta(hours=hours)))
+
+
+def newest(status: MessageStatus | None, page: int, size: int) -> tuple[list[Message], bool]:
+    """One page of the messages (of one ``status``, or all), newest first, and whether older
+    ones follow (the organizers' messages page)."""
+    query = select(Message).order_by(Message.id.desc())
+    if status is not None:
+        query = query.where(Message.status == status)
+    rows = list(db.session.scalars(query.offset((page - 1) * size).limit(size + 1)))
+    return rows[:size], len(rows) > size
+
+
+def status_counts() -> dict[MessageStatus, int]:
+    return dict(db.session.execute(select(Message.status, func.count(Message.id))
+                                   .group_by(Message.status)).all())

@@ -17,6 +17,8 @@ from .moderation import (
     ListQuery,
     ModerationClosed,
     accept_all,
+    counts_by_contest,
+    counts_by_stage,
     may_send_new_photo,
     moderate,
     moderation_closed,
@@ -24,6 +26,7 @@ from .moderation import (
     next_waiting,
     require_moderation_open,
     status_counts,
+    still_stored,
 )
 from .privacy import (
     ERASED_BY,
@@ -80,6 +83,9 @@ __all__ = [
     "ListQuery",
     "SORTS",
     "accept_all",
+    "counts_by_contest",
+    "counts_by_stage",
+    "still_stored",
     "name_shown",
     "next_waiting",
     "personal_data",

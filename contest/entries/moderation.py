@@ -164,3 +164,23 @@ def accept_all(entries_: list[Entry]) -> int:
             moderate(entry, EntryStatus.ACCEPTED)
             accepted += 1
     return accepted
+
+
+def counts_by_contest() -> dict[int, int]:
+    """Entries per edition, by contest id."""
+    return dict(db.session.execute(select(Entry.contest_id, func.count())
+                                   .group_by(Entry.contest_id)).all())
+
+
+def counts_by_stage(contest_id: int) -> dict[int, int]:
+    """Entries per regional stage of one edition, by stage id."""
+    return dict(db.session.execute(select(Entry.stage_id, func.count())
+                                   .where(Entry.contest_id == contest_id)
+                                   .group_by(Entry.stage_id)).all())
+
+
+def still_stored(ids) -> list[Entry]:
+    """The entries of ``ids`` whose child's data is not erased, by number (a batch's codes)."""
+    return [e for e in db.session.scalars(select(Entry).where(Entry.id.in_(ids))
+                                          .order_by(Entry.id))
+            if not e.personal_data_erased_at]

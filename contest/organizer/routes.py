@@ -3,20 +3,18 @@ from datetime import date
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
-from sqlalchemy import func, select
 from wtforms.fields.choices import SelectChoice
 
 from .. import accounts, audit, contests, entries, errors, mail, report
+from .. import regions as regions_
 from ..access import organizer_required
 from ..entries import family
 from ..extensions import db
 from ..judging import operations
 from ..models import (
     AgeCategory,
-    AuditLog,
     Contest,
     Criterion,
-    Entry,
     Message,
     MessageStatus,
     Phase,
@@ -46,8 +44,8 @@ def dashboard():
     contest = contests.current_contest()
     figures, stages = report.overview(contest) if contest else (None, [])
     return render_template("organizer/dashboard.html", contests=contests.all_contests(),
-                           entry_counts=_entry_counts(), contest=contest, figures=figures,
-                           stages=stages, today=date.today())
+                           entry_counts=entries.counts_by_contest(), contest=contest,
+                           figures=figures, stages=stages, today=date.today())
 
 
 @bp.route("/contests/new", methods=["GET", "POST"])
@@ -121,7 +119,8 @@ def contest(contest_id: int, category_form=None, criterion_form=None, status=200
         phase_form=PhaseForm(), next_phases=next_phases,
         categories_locked=contests.categories_locked(contest),
         criteria_locked=contests.criteria_locked(contest),
-        coordinators=_coordinators_by_region(), entry_counts=_entry_counts(contest.id),
+        coordinators=accounts.coordinators_by_region(),
+        entry_counts=entries.counts_by_stage(contest.id),
         contacts_purged_on=entries.contacts_purged_on(contest),
         copy_form=CopyForm(year=contest.year + 1),
     ), status
@@ -165,7 +164,7 @@ def criterion_delete(criterion_id: int):
 @organizer_required
 def regions(contest_id: int):
     contest = db.get_or_404(Contest, contest_id)
-    all_regions = sorted(db.session.scalars(select(Region)), key=lambda r: r.name)
+    all_regions = regions_.by_name()
     form = RegionsForm(regions=[s.region_id for s in contest.regional_stages])
     form.regions.choices = [SelectChoice(r.id, r.name) for r in all_regions]
     if form.validate_on_submit():
@@ -217,10 +216,9 @@ def users():
     """Every account; a new one is sent an invitation to choose its password."""
     form = UserForm()
     form.region.choices = [SelectChoice(0, "—")] + [
-        SelectChoice(r.id, r.name)
-        for r in sorted(db.session.scalars(select(Region)), key=lambda r: r.name)]
+        SelectChoice(r.id, r.name) for r in regions_.by_name()]
     form.stage.choices = [SelectChoice(0, "—")] + [
-        SelectChoice(s.id, f"{s.contest.year}: {s.name}") for s in _open_stages()]
+        SelectChoice(s.id, f"{s.contest.year}: {s.name}") for s in contests.open_stages()]
     if request.method == "GET" and request.args.get("stage", type=int):
         form.stage.data = request.args.get("stage", type=int)
         form.role.data = Role.JUROR.value
@@ -243,8 +241,7 @@ def users():
             flash(_("%(name)s is sent an invitation to choose a password at %(email)s.",
                     name=user.name, email=user.email), "success")
             return redirect(url_for(".users"))
-    people = db.session.scalars(select(User).order_by(User.role, User.name)).all()
-    return render_template("organizer/users.html", form=form, users=people)
+    return render_template("organizer/users.html", form=form, users=accounts.everyone())
 
 
 @bp.post("/users/<int:user_id>/link")
@@ -297,11 +294,9 @@ AUDIT_PAGE_SIZE = 100
 def audit_log():
     """Every change, newest first, a hundred a page."""
     page = max(request.args.get("page", 1, type=int), 1)
-    rows = db.session.scalars(select(AuditLog).order_by(AuditLog.id.desc())
-                              .offset((page - 1) * AUDIT_PAGE_SIZE)
-                              .limit(AUDIT_PAGE_SIZE + 1)).all()
-    return render_template("organizer/audit.html", rows=rows[:AUDIT_PAGE_SIZE], page=page,
-                           more=len(rows) > AUDIT_PAGE_SIZE, audit=audit)
+    rows, more = audit.newest(page, AUDIT_PAGE_SIZE)
+    return render_template("organizer/audit.html", rows=rows, page=page, more=more,
+                           audit=audit)
 
 
 def _add_to_contest(contest_id: int, form, add, error_field, success: str, anchor: str):
@@ -336,29 +331,6 @@ def _apply(change, success: str) -> bool:
     return True
 
 
-def _coordinators_by_region() -> dict[int, list[User]]:
-    found: dict[int, list[User]] = {}
-    for user in db.session.scalars(select(User).where(User.role == Role.COORDINATOR)):
-        found.setdefault(user.region_id, []).append(user)
-    return found
-
-
-def _entry_counts(contest_id: int | None = None) -> dict[int, int]:
-    """Entries per contest, or per stage of one contest."""
-    if contest_id is None:
-        query = select(Entry.contest_id, func.count()).group_by(Entry.contest_id)
-    else:
-        query = (select(Entry.stage_id, func.count()).where(Entry.contest_id == contest_id)
-                 .group_by(Entry.stage_id))
-    return dict(db.session.execute(query).all())
-
-
-def _open_stages() -> list[Stage]:
-    return list(db.session.scalars(
-        select(Stage).join(Contest).where(Contest.phase != Phase.CLOSED)
-        .order_by(Contest.year.desc(), Stage.kind, Stage.id)))
-
-
 MESSAGES_PAGE_SIZE = 100
 
 
@@ -369,17 +341,11 @@ def messages():
     state; failed ones first of all, with what the mail server said."""
     page = max(request.args.get("page", 1, type=int), 1)
     state = request.args.get("state", "")
-    query = select(Message).order_by(Message.id.desc())
-    if state in {s.value for s in MessageStatus}:
-        query = query.where(Message.status == MessageStatus(state))
-    rows = db.session.scalars(query.offset((page - 1) * MESSAGES_PAGE_SIZE)
-                              .limit(MESSAGES_PAGE_SIZE + 1)).all()
-    counts = dict(db.session.execute(select(Message.status, func.count(Message.id))
-                                     .group_by(Message.status)).all())
-    return render_template("organizer/messages.html", rows=rows[:MESSAGES_PAGE_SIZE],
-                           page=page, more=len(rows) > MESSAGES_PAGE_SIZE, state=state,
-                           counts=counts, statuses=list(MessageStatus), kinds=mail.KINDS,
-                           mask=family.mask_email)
+    status = MessageStatus(state) if state in {s.value for s in MessageStatus} else None
+    rows, more = mail.newest(status, page, MESSAGES_PAGE_SIZE)
+    return render_template("organizer/messages.html", rows=rows, page=page, more=more,
+                           state=state, counts=mail.status_counts(),
+                           statuses=list(MessageStatus), kinds=mail.KINDS, mask=family.mask_email)
 
 
 @bp.post("/messages/<int:message_id>/again")

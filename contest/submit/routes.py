@@ -15,7 +15,6 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from .. import batch as batches
@@ -146,9 +145,7 @@ def batch_done(key: str):
     ids = dict(session.get(BATCHES_KEY, [])).get(key)
     if ids is None:
         abort(404)
-    stored = [e for e in db.session.scalars(select(Entry).where(Entry.id.in_(ids))
-                                            .order_by(Entry.id))
-              if not e.personal_data_erased_at]
+    stored = entries.still_stored(ids)
     response = render_template("submit/batch_done.html", stored=stored, format_code=format_code)
     # The codes open the children's entries: not for a shared computer's cache.
     return response, 200, {"Cache-Control": "private, no-store"}
