@@ -87,6 +87,7 @@ def entry(entry_id: int, form=None, mask_form=None, status=200):
     return render_template("coordinator/entry.html", entry=entry, form=form,
                            mask_form=mask_form or MaskForm(), rotate_form=RotateForm(),
                            closed=entries.moderation_closed(entry),
+                           low_dpi=upload_limits().min_dpi,
                            next_id=entries.next_waiting(entry)), status
 
 

@@ -46,6 +46,8 @@ from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from PIL import ExifTags, Image, ImageCms, ImageDraw, UnidentifiedImageError
 
+from calendar_builder import GOOD_DPI
+
 from .formats import ACCEPTED, ACCEPTED_NAMES, PILLOW_FORMATS, sniff
 
 MB = 1024 * 1024
@@ -92,7 +94,8 @@ class UploadLimits:
     thumbnail_quality: int = 80
     # The drawing's area on an A4 month page of the calendar, landscape.
     target_box_mm: tuple[float, float] = (190.0, 135.0)
-    min_dpi: int = 200
+    # Below it the calendar prints the drawing soft and says so: the family is told at upload.
+    min_dpi: int = GOOD_DPI
 
     def __post_init__(self) -> None:
         if Image.MAX_IMAGE_PIXELS and self.max_pixels > Image.MAX_IMAGE_PIXELS:

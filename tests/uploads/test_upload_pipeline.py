@@ -501,3 +501,11 @@ def test_sniff_names_what_a_file_looks_like(head, kind):
 def test_a_video_is_refused_by_name():
     rejected = refusal(b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2" + b"\x00" * 200)
     assert rejected.code == "unsupported_format" and str(rejected).startswith("Video files")
+
+
+def test_the_upload_warns_where_the_calendar_does():
+    """One setting: a family is told at upload exactly when the calendar would print the
+    drawing soft (calendar_builder.GOOD_DPI), and refused there only below MIN_DPI."""
+    from calendar_builder import GOOD_DPI
+
+    assert UploadLimits().min_dpi == GOOD_DPI
