@@ -17,6 +17,20 @@ from ..factories import PASSWORD, jpeg
 from .conftest import shot, sign_in
 
 
+def fill_in(phone, drawing, title, first, last, age, town, guardian, contact) -> None:
+    """The public form as a parent in Tatarstan fills it, consents aside; ``contact`` is the
+    (label, value) of the e-mail or the phone."""
+    phone.get_by_label("Фотография или скан рисунка").set_input_files(str(drawing))
+    phone.get_by_label("Название рисунка").fill(title)
+    phone.get_by_label("Имя ребёнка").fill(first)
+    phone.get_by_label("Фамилия ребёнка").fill(last)
+    phone.get_by_label("Возраст", exact=True).fill(age)
+    phone.get_by_label("Регион").select_option(label="Республика Татарстан")
+    phone.get_by_label("Город, посёлок или село").fill(town)
+    phone.get_by_label("ФИО родителя или законного представителя").fill(guardian)
+    phone.get_by_label(contact[0]).fill(contact[1])
+
+
 def test_parent_submits_on_a_phone_and_checks_status(live, phone, tmp_path):
     contest = live.make.contest(phase=Phase.SUBMISSIONS_OPEN)
     drawing = tmp_path / "IMG_2041.JPG"
@@ -24,15 +38,8 @@ def test_parent_submits_on_a_phone_and_checks_status(live, phone, tmp_path):
 
     phone.goto(live.url + "/")
     phone.get_by_role("link", name="Отправить рисунок").click()
-    phone.get_by_label("Фотография или скан рисунка").set_input_files(str(drawing))
-    phone.get_by_label("Название рисунка").fill("Бабушка на лыжах")
-    phone.get_by_label("Имя ребёнка").fill("Варя")
-    phone.get_by_label("Фамилия ребёнка").fill("Соколова")
-    phone.get_by_label("Возраст", exact=True).fill("8")
-    phone.get_by_label("Регион").select_option(label="Республика Татарстан")
-    phone.get_by_label("Город, посёлок или село").fill("Елабуга")
-    phone.get_by_label("ФИО родителя или законного представителя").fill("Соколова Ирина")
-    phone.get_by_label("Электронная почта").fill("irina@example.org")
+    fill_in(phone, drawing, "Бабушка на лыжах", "Варя", "Соколова", "8", "Елабуга",
+            "Соколова Ирина", ("Электронная почта", "irina@example.org"))
     phone.get_by_label(re.compile("согласен")).check()
     phone.get_by_label(re.compile("можно указывать рядом с рисунком")).check()
     shot(phone, "submit-phone-form")
@@ -62,15 +69,8 @@ def test_a_mistake_keeps_the_photo_and_shows_where_it_is(live, phone, tmp_path):
     drawing.write_bytes(jpeg((2400, 1800), seed=6))
     phone.goto(live.url + "/submit")
     expect(phone.get_by_text("Электронная почта или телефон, хотя бы одно")).to_be_visible()
-    phone.get_by_label("Фотография или скан рисунка").set_input_files(str(drawing))
-    phone.get_by_label("Название рисунка").fill("Зарядка")
-    phone.get_by_label("Имя ребёнка").fill("Оля")
-    phone.get_by_label("Фамилия ребёнка").fill("Орлова")
-    phone.get_by_label("Возраст", exact=True).fill("7")
-    phone.get_by_label("Регион").select_option(label="Республика Татарстан")
-    phone.get_by_label("Город, посёлок или село").fill("Казань")
-    phone.get_by_label("ФИО родителя или законного представителя").fill("Орлова Мария")
-    phone.get_by_label("Телефон").fill("+7 900 123-45-67")
+    fill_in(phone, drawing, "Зарядка", "Оля", "Орлова", "7", "Казань", "Орлова Мария",
+            ("Телефон", "+7 900 123-45-67"))
     phone.get_by_role("button", name="Отправить рисунок").click()  # no consent ticked
 
     consent = phone.get_by_label(re.compile("согласен"))
