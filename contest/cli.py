@@ -1,18 +1,20 @@
 """Command-line tools: ``flask --app contest users create``, ``regions sync``, ``demo``,
-``storage strip-metadata``; ``backup`` lives in :mod:`contest.backup`."""
+``storage strip-metadata``, ``storage check`` (:mod:`contest.storage_check`); ``backup`` lives
+in :mod:`contest.backup`."""
 
 import click
 from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from . import accounts, backup, regions
+from . import accounts, backup, regions, storage_check
 from .extensions import db
 from .models import Region, Role
 
 users_cli = AppGroup("users", help="Accounts of organizers, coordinators and jurors.")
 regions_cli = AppGroup("regions", help="The subjects of the Russian Federation.")
-storage_cli = AppGroup("storage", help="The files under UPLOAD_FOLDER.")
+storage_cli = AppGroup("storage", help="The stored files (UPLOAD_FOLDER, or STORAGE_URL).")
+storage_cli.add_command(storage_check.check_command)
 
 
 @users_cli.command("create")

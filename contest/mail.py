@@ -46,6 +46,7 @@ from .extensions import db
 from .models import Message, MessageStatus, utcnow
 from .text import has_line_break
 from .uploads import files
+from .uploads.storage import PendingFiles
 
 # What each kind of message is, for the messages page.
 KINDS = {
@@ -65,6 +66,7 @@ KINDS = {
 }
 
 _PENDING = "mail_pending"  # session.info: messages to queue when the transaction commits
+_ATTACHMENTS = "mail_attachments"  # session.info: their attachments, pending until then
 _URL = re.compile(r"https?://[^\s<>\"']+")
 
 
@@ -108,7 +110,9 @@ def send(to: str, subject: str, body: str, *, html_body: str = "", kind: str = "
         name, content = attachment
         message.attachment_key = f"mail/{message.id}/{_safe_name(name)}"
         message.attachment_name = _safe_name(name)
-        files.storage().put(message.attachment_key, content)
+        # pending until the message's row is committed (see ``uploads.PendingFiles``)
+        attachments = db.session.info.setdefault(_ATTACHMENTS, PendingFiles(files.storage()))
+        attachments.put(message.attachment_key, content)
     db.session.info.setdefault(_PENDING, []).append(message.id)
     return message
 
@@ -175,6 +179,9 @@ def _safe_name(name: str) -> str:
 
 @event.listens_for(db.session, "after_commit")
 def _queue_committed(session) -> None:
+    attachments = session.info.pop(_ATTACHMENTS, None)
+    if attachments is not None:
+        attachments.settle()
     pending = session.info.pop(_PENDING, [])
     for message_id in pending:
         try:
@@ -188,6 +195,9 @@ def _queue_committed(session) -> None:
 @event.listens_for(db.session, "after_rollback")
 def _forget_rolled_back(session) -> None:
     session.info.pop(_PENDING, None)
+    attachments = session.info.pop(_ATTACHMENTS, None)
+    if attachments is not None:
+        attachments.undo()
 
 
 # --- delivery (in the job worker) -----------------------------------------------------------

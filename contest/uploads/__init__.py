@@ -15,12 +15,22 @@ from .pipeline import (
     rotate_boxes,
     web_copies,
 )
-from .storage import FileSystemStorage, InvalidKey, Storage, check_key, storing
+from .storage import (
+    PENDING,
+    FileSystemStorage,
+    InvalidKey,
+    PendingFiles,
+    Storage,
+    check_key,
+    storing,
+)
 
 __all__ = [
+    "PENDING",
     "FileSystemStorage",
     "ImageRejected",
     "InvalidKey",
+    "PendingFiles",
     "ProcessedImage",
     "SpooledImage",
     "Storage",

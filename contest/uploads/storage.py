@@ -7,16 +7,19 @@ authorised route, so the storage root must never be under ``static/``.
 
 import os
 import re
+import secrets
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, contextmanager, suppress
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
 # One path segment of a key: no "..", no hidden files (temporary files start with a dot),
 # no backslashes, spaces, NULs or other surprises.
 _SEGMENT = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]*")
+# Markers of files stored ahead of their rows' commit (see ``PendingFiles``).
+PENDING = "pending"
 
 
 class InvalidKey(ValueError):
@@ -55,8 +58,16 @@ class Storage(Protocol):
     def delete_prefix(self, prefix: str) -> None:
         """Remove every file under ``prefix/``, with what interrupted writers left there."""
 
-    def keys(self) -> Iterator[str]:
-        """Every stored key, in order; files being written (temporary names) left out."""
+    def keys(self, prefix: str = "") -> Iterator[str]:
+        """Every stored key (under ``prefix/`` if given), in order; files being written
+        (temporary names) left out."""
+
+    def modified(self, key: str) -> float:
+        """When the file under ``key`` was stored (POSIX time); FileNotFoundError if none."""
+
+    def sweep_unfinished(self, before: float) -> int:
+        """Remove what writers killed before ``before`` (POSIX time) left half-written;
+        returns how many."""
 
 
 def check_key(key: str) -> str:
@@ -139,13 +150,65 @@ class FileSystemStorage:
         """Remove the folder of ``prefix`` with everything in it, temporary files included."""
         shutil.rmtree(self.path(prefix), ignore_errors=True)
 
-    def keys(self) -> Iterator[str]:
-        """Every file under the root whose path is a valid key (temporary files start with a
-        dot, so they are not), in sorted order."""
-        for path in sorted(self.root.rglob("*")):
+    def keys(self, prefix: str = "") -> Iterator[str]:
+        """Every file under the root (or under ``prefix/``) whose path is a valid key
+        (temporary files start with a dot, so they are not), in sorted order."""
+        for path in sorted((self.path(prefix) if prefix else self.root).rglob("*")):
             key = path.relative_to(self.root).as_posix()
             if path.is_file() and not path.is_symlink() and _is_key(key):
                 yield key
+
+    def modified(self, key: str) -> float:
+        """The file's modification time."""
+        return self.path(key).stat().st_mtime
+
+    def sweep_unfinished(self, before: float) -> int:
+        """Remove the temporary files (``.name.xxxx`` beside their target) of writers that
+        died before ``before``."""
+        removed = 0
+        for path in self.root.rglob(".*"):
+            with suppress(OSError):
+                if path.is_file() and path.stat().st_mtime < before:
+                    path.unlink()
+                    removed += 1
+        return removed
+
+
+class PendingFiles:
+    """Files stored ahead of the commit of the rows that name them.
+
+    Before each file, an empty marker ``pending/<token>/<key>`` is stored; once the rows are
+    committed, ``settle`` removes the markers, and ``undo`` (the rows were not committed)
+    removes the files and their markers. A process killed in between leaves the markers: the
+    files they name are pending, and ``contest.storage_check.sweep_pending`` removes those no
+    row names once they are older than a request can live.
+    """
+
+    def __init__(self, storage: Storage) -> None:
+        self.storage = storage
+        self.token = secrets.token_hex(8)
+        self.keys: list[str] = []
+
+    def put(self, key: str, data: bytes) -> None:
+        """Store ``data`` under ``key`` as pending."""
+        self.storage.put(f"{PENDING}/{self.token}/{check_key(key)}", b"")
+        self.keys.append(key)
+        self.storage.put(key, data)
+
+    def settle(self) -> None:
+        """The rows naming the files were committed: the files are no longer pending."""
+        self.storage.delete_prefix(f"{PENDING}/{self.token}")
+
+    def undo(self) -> None:
+        """The rows were not committed: remove the files again."""
+        for key in self.keys:
+            self.storage.delete(key)
+        self.settle()
+
+
+def pending_key(marker: str) -> str:
+    """The key a pending marker (``pending/<token>/<key>``) stands for."""
+    return marker.split("/", 2)[2]
 
 
 @contextmanager
@@ -155,22 +218,22 @@ def storing(storage: Storage, files: Mapping[str, bytes] | Iterable[tuple[str, b
     be in memory) for an entry that is committed inside the ``with``.
 
     If storing any file fails, or the body raises (say the database commit fails), every
-    file already stored is deleted again, so no failure leaves a file behind::
+    file already stored is deleted again, so no failure leaves a file behind; a process
+    killed inside leaves them pending (``PendingFiles``)::
 
         with storing(storage, {f"{prefix}/print.jpg": image.print_master, ...}):
             db.session.add(entry)
             db.session.commit()
     """
-    stored: list[str] = []
+    pending = PendingFiles(storage)
     try:
         for key, data in files.items() if isinstance(files, Mapping) else files:
-            storage.put(key, data)
-            stored.append(key)
+            pending.put(key, data)
         yield
     except BaseException:
-        for key in stored:
-            storage.delete(key)
+        pending.undo()
         raise
+    pending.settle()
 
 
 def _fsync_directory(directory: Path) -> None:

@@ -127,7 +127,9 @@ def test_a_failed_commit_leaves_no_file_behind(storage):
         ("print.jpg", image.print_master), ("preview.jpg", image.preview),
         ("thumb.jpg", image.thumbnail)]}
     with pytest.raises(RuntimeError, match="commit failed"), storing(storage, files):
-        assert len(all_files(storage.root)) == 3
+        stored = all_files(storage.root)
+        assert [k for k in stored if not k.startswith("pending/")] == sorted(files)
+        assert len(stored) == 6  # each with its pending marker until the commit
         raise RuntimeError("commit failed")
     assert all_files(storage.root) == []
 
