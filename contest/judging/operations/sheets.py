@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, true
+from sqlalchemy.dialects import postgresql, sqlite
 
 from ... import audit
 from ...contests import RuleError
@@ -13,6 +14,8 @@ from ...models import Entry, Stage, StageKind, StageStatus, User, utcnow
 from ..models import Mark, Sheet
 from .pool import sheet_of
 
+INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
 
 def _require_open(stage: Stage) -> None:
     if stage.status is not StageStatus.JUDGING_OPEN:
@@ -20,11 +23,17 @@ def _require_open(stage: Stage) -> None:
 
 
 def _own_sheet(stage: Stage, juror: User, entry: Entry) -> Sheet:
-    sheet = sheet_of(stage, juror, entry)
-    if sheet is None:
-        sheet = Sheet(stage_id=stage.id, juror_id=juror.id, entry_id=entry.id)
-        db.session.add(sheet)
-    return sheet
+    """The juror's sheet for the entry, made if missing, locked until the commit.
+
+    Made by an upsert and read back locked, so that two saves at the same moment (a double
+    click) are one sheet saved twice in turn, never a unique-constraint error.
+    """
+    key = {"stage_id": stage.id, "juror_id": juror.id, "entry_id": entry.id}
+    insert = INSERTS[db.session.get_bind().dialect.name]
+    db.session.execute(insert(Sheet).values(**key).on_conflict_do_nothing(
+        index_elements=list(key)))
+    return db.session.scalars(select(Sheet).filter_by(**key).with_for_update()
+                              .execution_options(populate_existing=True)).one()
 
 
 def save_sheet(stage: Stage, juror: User, entry: Entry, marks: dict[int, int],
