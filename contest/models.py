@@ -26,6 +26,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -468,6 +469,12 @@ class Entry(db.Model):
     contacts_purged_at: Mapped[datetime | None]
     # when the family last sent a better photo, until the coordinator decides on it
     new_photo_at: Mapped[datetime | None]
+    # Any change to the row: the yearly report's cached figures are as new as the newest.
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow,
+                                                 server_default=func.now())
+    # The one-time key of the form that sent it: a resent form finds its entry (None: a batch,
+    # the demo, an archive, or an entry older than the key).
+    submission_key: Mapped[str | None] = mapped_column(String(32), unique=True)
 
     contest: Mapped[Contest] = relationship()
     stage: Mapped[Stage] = relationship()
@@ -480,6 +487,10 @@ class Entry(db.Model):
         CheckConstraint(f"age >= {YOUNGEST_AGE} AND age <= {OLDEST_AGE}", name="age_range"),
         # the coordinator's list: a region's entries by status, in the order they came
         Index("ix_entry_stage_status_submitted", "stage_id", "status", "submitted_at"),
+        # the same-child check at submission: a region's entries of one age
+        Index("ix_entry_stage_age", "stage_id", "age"),
+        # the report's cache marker: the edition's newest change
+        Index("ix_entry_contest_updated", "contest_id", "updated_at"),
     )
 
     @property

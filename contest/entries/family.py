@@ -16,6 +16,7 @@ works once: the change it makes changes the state.
 from __future__ import annotations
 
 import hashlib
+import secrets
 from dataclasses import dataclass
 
 from flask import current_app, session, url_for
@@ -46,6 +47,24 @@ def remember_sent(sent: list[Entry]) -> None:
 def sent_here(entry: Entry) -> bool:
     """Whether this browser session sent ``entry``."""
     return entry.id in session.get(SENT_KEY, [])
+
+
+KEYS_KEY = "submission_keys"  # in the session: the newest submission keys given to this browser
+KEYS_KEPT = 5
+
+
+def new_submission_key() -> str:
+    """A one-time key for one rendering of the submission form, remembered by this browser
+    session: 128 random bits, so that a resent form (a double click, a timeout) finds its entry."""
+    key = secrets.token_hex(16)
+    session[KEYS_KEY] = [key, *session.get(KEYS_KEY, [])][:KEYS_KEPT]
+    return key
+
+
+def issued_here(key: str | None) -> str | None:
+    """``key`` if this browser session was given it, else None: a key from elsewhere (guessed,
+    or from another browser) never opens anyone's receipt."""
+    return key if key and key in session.get(KEYS_KEY, []) else None
 
 
 def mask_email(address: str) -> str:

@@ -58,9 +58,17 @@ class EntryDetails:
     guardian_phone: str = ""
     consents: dict[str, bool] = field(default_factory=dict)
     locale: str = DEFAULT_LANGUAGE  # the language to write to the family in
+    submission_key: str | None = None  # the form's one-time key (``family.new_submission_key``)
 
 
 # --- codes ---------------------------------------------------------------------------------
+
+
+def sent_with_key(key: str | None) -> Entry | None:
+    """The entry a submission form with this one-time key stored, if any."""
+    if not key:
+        return None
+    return db.session.scalar(select(Entry).where(Entry.submission_key == key))
 
 
 def find_by_code(text: str) -> Entry | None:
@@ -212,6 +220,7 @@ def _new_entry(contest: Contest, details: EntryDetails, image: ProcessedImage, a
         image_key=_new_image_key(contest), image_sha256=image.sha256,
         image_format=image.format, image_bytes=image.original_bytes, width=image.width,
         height=image.height, effective_dpi=image.effective_dpi, submitted_via=via,
+        submission_key=details.submission_key,
     )
     now = utcnow()
     entry.consents = [Consent(kind=c.kind, version=c.version, at=now,
@@ -291,7 +300,8 @@ def store_many(contest: Contest, items: list[tuple[EntryDetails, ProcessedImage]
             for entry in entries:
                 audit.record("entry.submit", entry, via=via)
     except IntegrityError as e:
-        # Two identical uploads raced each other; the unique index kept one.
+        # Two identical uploads raced each other (or one form was sent twice at once: the
+        # caller finds the first by its key); the unique index kept one.
         raise EntryError({"image": DUPLICATE_IMAGE}) from e
     return entries
 

@@ -5,6 +5,7 @@ from wtforms import (
     BooleanField,
     DateField,
     EmailField,
+    HiddenField,
     IntegerField,
     SelectField,
     StringField,
@@ -30,6 +31,9 @@ class PhotoRequired:
 
 
 class SubmissionForm(FlaskForm):
+    # One per rendering of the form (``family.new_submission_key``): sending it again finds the
+    # entry the first sending stored.
+    submission_key = HiddenField()
     region = SelectField(_l("Region"), coerce=int, validators=[REQUIRED])
     town = StringField(_l("Town or village"), validators=[REQUIRED, Length(max=120)])
     child_first_name = StringField(_l("Child's first name"), validators=[REQUIRED, Length(max=100)])

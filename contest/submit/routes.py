@@ -57,27 +57,41 @@ def submit():
     form = SubmissionForm()
     form.region.choices = [SelectChoice(0, "—")] + [
         SelectChoice(r.id, r.name) for r in contest.regions]
+    key = family.issued_here(form.submission_key.data)
     if form.is_submitted():
+        earlier = entries.sent_with_key(key)
+        if earlier is not None:  # sent again (a double click, a timeout): the first receipt
+            return _receipt(earlier)
         form.validate()
         image = _photo(form)  # checked whatever else is wrong, so that it can be kept
         if image is not None and not form.errors:
             try:
-                entry = entries.submit(contest, _details(form), image)
+                entry = entries.submit(contest, _details(form, key), image)
             except EntryError as e:
+                db.session.rollback()
+                earlier = entries.sent_with_key(key)  # the same form, sent at the same moment
+                if earlier is not None:
+                    return _receipt(earlier)
                 errors.show(e, form, default=form.image)
             else:
-                held.release()
-                family.remember_sent([entry])
-                db.session.commit()
                 for warning in image.warnings:
                     flash(str(warning), "info")
-                return redirect(url_for(".done", code=entry.code))
+                return _receipt(entry)
         if isinstance(image, ProcessedImage):  # a mistake elsewhere: keep the photo for next time
             held.hold(image)
+    form.submission_key.data = key or family.new_submission_key()
     kept = held.held()
     form.image.flags.required = kept is None
     return render_template("submit/form.html", form=form, contest=contest, kept=kept), (
         422 if form.errors else 200)
+
+
+def _receipt(entry: Entry):
+    """After the form stored ``entry`` (now, or when it was first sent): to its receipt."""
+    held.release()
+    family.remember_sent([entry])
+    db.session.commit()
+    return redirect(url_for(".done", code=entry.code))
 
 
 def _photo(form: SubmissionForm) -> ProcessedImage | SpooledImage | None:
@@ -384,7 +398,7 @@ def _entry_or_404(code: str) -> Entry:
     return entry
 
 
-def _details(form: SubmissionForm) -> EntryDetails:
+def _details(form: SubmissionForm, key: str | None) -> EntryDetails:
     return EntryDetails(
         region_id=form.region.data, town=form.town.data,
         child_first_name=form.child_first_name.data, child_last_name=form.child_last_name.data,
@@ -395,6 +409,6 @@ def _details(form: SubmissionForm) -> EntryDetails:
         guardian_phone=form.guardian_phone.data or "",
         consents={"personal_data": form.consent_personal_data.data,
                   "show_name": form.consent_show_name.data, "print": form.consent_print.data},
-        locale=language(),
+        locale=language(), submission_key=key,
     )
 
