@@ -3,7 +3,7 @@
 import datetime as dt
 from pathlib import Path
 
-from .samples import MOTIFS, make_drawing
+from .samples import MOTIFS, make_drawing, make_logo
 from .spec import (
     DEFAULT_LANGUAGE,
     BackPage,
@@ -11,11 +11,13 @@ from .spec import (
     Caption,
     Cover,
     Fact,
+    Imprint,
     Language,
     MarkedDay,
     MonthPage,
     Orientation,
     PageFormat,
+    Partner,
     Text,
     Winner,
     world_osteoporosis_day,
@@ -129,6 +131,12 @@ def demo_spec(
             image.save(path, "JPEG", quality=92)
         return path
 
+    def logo(index: int, name: str, colour: str) -> Path:
+        path = folder / f"logo-{index}.png"
+        if not path.exists():
+            make_logo(name, colour).save(path)
+        return path
+
     def caption(index: int) -> Caption:
         ru, en, age, town_ru, town_en, title_ru, title_en = CHILDREN[index]
         return Caption(Text(ru, en), age, Text(town_ru, town_en), Text(title_ru, title_en))
@@ -178,10 +186,19 @@ def demo_spec(
                 "to every participant, their parents and teachers!"),
             winners=tuple(Winner(months[i].drawing, months[i].caption) for i in range(12))
             + (Winner(cover_drawing, caption(12)),),
-            partners=(Text("Российская ассоциация по остеопорозу",
-                           "Russian Association on Osteoporosis"),
-                      Text("Международный фонд остеопороза (IOF)",
-                           "International Osteoporosis Foundation (IOF)")),
+            partners=(
+                Partner(Text("Общество профилактики", "Prevention society"),
+                        logo(0, "Общество профилактики", "#1A8E8A")),
+                Partner(Text("Крепкие кости", "Strong bones"),
+                        logo(1, "Крепкие кости", "#E4572E")),
+                Partner(Text("Российская ассоциация по остеопорозу",
+                             "Russian Association on Osteoporosis")),
+                Partner(Text("Международный фонд остеопороза (IOF)",
+                             "International Osteoporosis Foundation (IOF)"))),
+            imprint=Imprint(
+                printer=Text("ООО «Типография „Печатный двор“», Тверь",
+                             "Pechatny Dvor printing house, Tver"),
+                print_run=5000, order_number="1234", signed=dt.date(year - 1, 11, 15)),
         ),
         marked_days=tuple(marked),
     )

@@ -69,7 +69,7 @@ class CalendarPlan:
     spec: CalendarSpec
     fonts: FontNames
     pages: tuple[PagePlan, ...]
-    drawings: Mapping[Path, DrawingInfo]  # the readable drawings, from their headers
+    drawings: Mapping[Path, DrawingInfo]  # the readable drawings and logos, from their headers
     problems: tuple[str, ...] = ()
 
     @property
@@ -93,7 +93,7 @@ def plan_calendar(spec: CalendarSpec) -> CalendarPlan:
         problems.append(problem)
     drawings, unreadable = {}, set()
     with quiet_pillow():
-        for path in spec.drawings:
+        for path in spec.images:
             try:
                 drawings[path] = inspect_drawing(path)
             except DrawingError as error:
@@ -104,7 +104,7 @@ def plan_calendar(spec: CalendarSpec) -> CalendarPlan:
     except (TTFError, OSError, ValueError) as error:
         raise SpecError([*problems, f"fonts: cannot be used ({error})"]) from error
     sizes = {path: drawings[path].pixels if path in drawings else STAND_IN
-             for path in spec.drawings}
+             for path in spec.images}
     layouts = calendar_layout(spec, sizes, fonts)
     problems += [f"{layout.name}: {_too_soft(picture)}" for layout in layouts
                  for picture in layout.pictures

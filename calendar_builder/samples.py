@@ -8,7 +8,9 @@ second and looks drawn by hand rather than computed.
 import math
 import random
 
-from PIL import Image, ImageDraw, ImageFilter
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+from .spec import FONTS_DIR
 
 MOTIFS = ("sport", "bones", "milk", "sun")
 DRAW_LONG_EDGE = 900  # painted at this size, then enlarged
@@ -234,3 +236,32 @@ def _mix(colour: str, other: str, share: float) -> str:
     a = [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
     b = [int(other[i:i + 2], 16) for i in (1, 3, 5)]
     return "#" + "".join(f"{round(x + (y - x) * share):02X}" for x, y in zip(a, b, strict=True))
+
+
+def make_logo(name: str, colour: str = "#1A8E8A", size: tuple[int, int] = (1200, 480)
+              ) -> Image.Image:
+    """A sample partner's logo: a round emblem with a bone and ``name`` beside it, on a
+    transparent background (RGBA), as a partner's PNG logo usually is."""
+    width, height = size
+    logo = Image.new("RGBA", size, (255, 255, 255, 0))
+    draw = ImageDraw.Draw(logo)
+    pad = height // 10
+    draw.ellipse((pad, pad, height - pad, height - pad), fill=colour)
+    r = height // 12
+    x1, x2, y = height * 0.32, height * 0.68, height / 2
+    draw.rectangle((x1, y - r * 0.7, x2, y + r * 0.7), fill="white")
+    for x in (x1, x2):
+        for dy in (-r * 0.8, r * 0.8):
+            draw.ellipse((x - r, y + dy - r, x + r, y + dy + r), fill="white")
+    words = name.split()
+    lines = [line for line in (" ".join(words[: (len(words) + 1) // 2]),
+                               " ".join(words[(len(words) + 1) // 2:])) if line]
+    room = width - height - 2 * pad
+    points = height // 4
+    font = ImageFont.truetype(str(FONTS_DIR / "PTSans-Bold.ttf"), points)
+    widest = max(font.getlength(line) for line in lines)
+    if widest > room:  # a long name is set smaller, never cut
+        font = ImageFont.truetype(str(FONTS_DIR / "PTSans-Bold.ttf"), int(points * room / widest))
+    for i, line in enumerate(lines):
+        draw.text((height + pad, height * 0.2 + i * height * 0.32), line, fill=colour, font=font)
+    return logo

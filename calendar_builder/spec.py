@@ -37,8 +37,12 @@ class SpecError(ValueError):
 
 LOCALES = {"ru": "ru_RU", "en": "en_GB"}
 COLOUR = re.compile(r"#[0-9A-Fa-f]{6}")
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 FIRST_YEAR, LAST_YEAR = 1991, 2100  # the Russian Federation's production calendars
 AGES = range(1, 100)
+MAX_PRINT_RUN = 10_000_000  # copies: more is a typing mistake, not a calendar
+MAX_ORDER_CHARS = 40
+MAX_LOGOS = 12  # the back page's row of logos stays readable up to this many
 
 
 def month_name(month: int, language: Language) -> str:
@@ -108,11 +112,43 @@ class Winner:
 
 
 @dataclass(frozen=True)
+class Partner:
+    """A partner thanked on the back page: its name, and its logo when there is one.
+
+    A logo is an image file (PNG or JPEG; transparency is laid on the paper); the name is
+    printed under the logos only for partners without one.
+    """
+
+    name: Text
+    logo: Path | None = None
+
+
+@dataclass(frozen=True)
+class Imprint:
+    """The imprint (выходные сведения) printed at the foot of the back page.
+
+    Every part is optional; the publisher falls back to the specification's ``publisher``.
+    """
+
+    publisher: Text = Text("")
+    print_run: int | None = None  # copies (тираж)
+    printer: Text = Text("")  # the printing house (типография)
+    order_number: str = ""  # the printer's order (заказ №)
+    signed: dt.date | None = None  # passed for printing (подписано в печать)
+
+    def is_empty(self) -> bool:
+        return not (self.publisher.ru or self.publisher.en or self.print_run is not None
+                    or self.printer.ru or self.printer.en or self.order_number
+                    or self.signed is not None)
+
+
+@dataclass(frozen=True)
 class BackPage:
     about: Text
     winners: tuple[Winner, ...] = ()
-    partners: tuple[Text, ...] = ()
+    partners: tuple[Partner, ...] = ()
     title: Text = Text("Победители конкурса", "The contest's winners")
+    imprint: Imprint = Imprint()
 
 
 @dataclass(frozen=True)
@@ -208,6 +244,16 @@ class CalendarSpec:
         return tuple(dict.fromkeys(paths))
 
     @property
+    def logos(self) -> tuple[Path, ...]:
+        """The partners' logos the back page prints, once each."""
+        return tuple(dict.fromkeys(p.logo for p in self.back.partners if p.logo is not None))
+
+    @property
+    def images(self) -> tuple[Path, ...]:
+        """Every image file the calendar prints: the drawings, then the logos."""
+        return tuple(dict.fromkeys((*self.drawings, *self.logos)))
+
+    @property
     def days_to_mark(self) -> tuple[MarkedDay, ...]:
         """The marked days in force: the given ones, or World Osteoporosis Day."""
         if self.marked_days is None:
@@ -221,6 +267,8 @@ class CalendarSpec:
         pages += [page_name(m.month, language) for m in self.months if m.drawing == drawing]
         if any(w.drawing == drawing for w in self.back.winners):
             pages.append("back")
+        pages += [f"back: partners[{i}].logo" for i, p in enumerate(self.back.partners)
+                  if p.logo == drawing]
         return pages
 
 
@@ -263,6 +311,7 @@ def spec_problems(spec: CalendarSpec) -> list[str]:
         elif age not in AGES:
             problems.append(f"{page}: {where}.age: {age} is not between {AGES[0]} and "
                             f"{AGES[-1]}")
+    problems += back_problems(spec.back)
     for colour in fields(spec.colours):
         value = getattr(spec.colours, colour.name)
         if not isinstance(value, str) or not COLOUR.fullmatch(value):
@@ -277,6 +326,45 @@ def spec_problems(spec: CalendarSpec) -> list[str]:
                      for i, day in enumerate(spec.days_to_mark) if day.date.year != spec.year]
         problems += [f"transfers[{i}].{key}: {message}"
                      for i, key, message in transfer_problems(spec.year, spec.transfers or ())]
+    return problems
+
+
+def back_problems(back: BackPage) -> list[str]:
+    """What is wrong with the back page's partners and imprint, each naming its field.
+
+    A logo's file is checked with the drawings, from its header (``plan_calendar``):
+    ``back: partners[2].logo: logo.png: file not found (...)``.
+    """
+    problems = []
+    if sum(p.logo is not None for p in back.partners) > MAX_LOGOS:
+        problems.append(f"back: partners: at most {MAX_LOGOS} logos fit the back page")
+    for i, partner in enumerate(back.partners):
+        if partner.logo is None and not (partner.name.ru or partner.name.en):
+            problems.append(f"back: partners[{i}]: needs a name or a logo")
+    imprint = back.imprint
+    run = imprint.print_run
+    if run is not None:
+        if isinstance(run, bool) or not isinstance(run, int):
+            problems.append(f"back: imprint.print_run: {_shown(run)} is not a whole number")
+        elif not 1 <= run <= MAX_PRINT_RUN:
+            problems.append(f"back: imprint.print_run: {run} is not between 1 and "
+                            f"{MAX_PRINT_RUN:,}".replace(",", " "))
+    if not isinstance(imprint.order_number, str):
+        problems.append(f"back: imprint.order_number: must be a text, not "
+                        f"{_shown(imprint.order_number)}")
+    elif len(imprint.order_number) > MAX_ORDER_CHARS:
+        problems.append(f"back: imprint.order_number: at most {MAX_ORDER_CHARS} characters")
+    if imprint.signed is not None and not isinstance(imprint.signed, dt.date):
+        problems.append(f"back: imprint.signed: {_shown(imprint.signed)} is not a date")
+    for name in ("publisher", "printer"):
+        for text in (getattr(imprint, name).ru, getattr(imprint, name).en):
+            if CONTROL.search(text):
+                problems.append(f"back: imprint.{name}: must be one line, without line breaks "
+                                "or control characters")
+                break
+    if isinstance(imprint.order_number, str) and CONTROL.search(imprint.order_number):
+        problems.append("back: imprint.order_number: must be one line, without line breaks or "
+                        "control characters")
     return problems
 
 
@@ -320,8 +408,10 @@ KEYS = {
     "month": ("drawing", "caption", "fact"),
     "caption": ("first_name", "age", "town", "title"),
     "fact": ("text", "source"),
-    "back": ("about", "winners", "partners", "title"),
+    "back": ("about", "winners", "partners", "title", "imprint"),
     "winner": ("drawing", "caption"),
+    "partner": ("name", "logo"),
+    "imprint": ("publisher", "print_run", "printer", "order_number", "signed"),
     "marked_day": ("date", "label"),
     "transfer": ("from", "to", "label", "working_label"),
     "text": ("ru", "en"),
@@ -495,13 +585,40 @@ class _Reader:
                           f"{where}.drawing"),
                 self.caption(self.required(winner, "caption", page, f"{where}.caption"), page,
                              f"{where}.caption")))
-        partners = tuple(self.text(p, page, f"partners[{i}]")
+        partners = tuple(self.partner(p, page, f"partners[{i}]")
                          for i, p in enumerate(self.array(data.get("partners", []), page,
                                                           "partners")))
         extra = {"title": self.text(data["title"], page, "title")} if "title" in data else {}
+        if data.get("imprint") is not None:
+            extra["imprint"] = self.imprint(data["imprint"], page, "imprint")
         return BackPage(about=self.text(self.required(data, "about", page, "about"), page,
                                         "about"),
                         winners=tuple(winners), partners=partners, **extra)
+
+    def partner(self, value: Any, page: str, where: str) -> Partner:
+        """A partner: its name as a text, or {"name": ..., "logo": "logo.png"}."""
+        if isinstance(value, dict) and not set(value) <= set(KEYS["text"]):
+            data = self.object(value, "partner", page, where)
+            logo = data.get("logo")
+            return Partner(self.text(data.get("name", ""), page, f"{where}.name"),
+                           None if logo is None else self.path(logo, page, f"{where}.logo"))
+        return Partner(self.text(value, page, where))
+
+    def imprint(self, value: Any, page: str, where: str) -> Imprint:
+        data = self.object(value, "imprint", page, where)
+        run = data.get("print_run")
+        if run is not None:
+            run = self.integer(run, page, f"{where}.print_run", 1)
+        order = data.get("order_number", "")
+        if isinstance(order, int) and not isinstance(order, bool):
+            order = str(order)
+        signed = data.get("signed")
+        return Imprint(
+            publisher=self.text(data.get("publisher", ""), page, f"{where}.publisher"),
+            print_run=run,
+            printer=self.text(data.get("printer", ""), page, f"{where}.printer"),
+            order_number=self.string(order, page, f"{where}.order_number"),
+            signed=None if signed is None else self.date(signed, f"{where}.signed", page))
 
     def caption(self, value: Any, page: str, where: str) -> Caption:
         if value is None:
@@ -584,14 +701,14 @@ class _Reader:
         self.problem(page, where, f"must be true or false, not {_shown(value)}")
         return False
 
-    def date(self, value: Any, where: str) -> dt.date:
+    def date(self, value: Any, where: str, page: str = "") -> dt.date:
         if isinstance(value, str):
             try:
                 return dt.date.fromisoformat(value)
             except ValueError:
                 pass
         if value is not None:
-            self.problem("", where, f"{_shown(value)} is not a date (YYYY-MM-DD)")
+            self.problem(page, where, f"{_shown(value)} is not a date (YYYY-MM-DD)")
         return dt.date(2000, 1, 1)
 
     def array(self, value: Any, page: str, where: str) -> list[Any]:

@@ -12,7 +12,7 @@ from PIL import Image, ImageChops, ImageStat
 from pypdf import PdfReader
 
 from calendar_builder.__main__ import main
-from calendar_builder.samples import make_drawing
+from calendar_builder.samples import make_drawing, make_logo
 
 README = Path(__file__).parents[2] / "calendar_builder" / "README.md"
 
@@ -29,6 +29,8 @@ def test_build_command_with_the_readme_example(tmp_path: Path) -> None:
     for seed, relative in enumerate(sorted(paths)):
         (tmp_path / relative).parent.mkdir(exist_ok=True)
         make_drawing(seed, (1400, 990) if seed % 4 else (990, 1400)).save(tmp_path / relative)
+    (tmp_path / "logos").mkdir()
+    make_logo("Крепкие кости").save(tmp_path / "logos" / "foundation.png")
     spec_file = tmp_path / "calendar.json"
     spec_file.write_text(json.dumps(example, ensure_ascii=False), encoding="utf-8")
     out = tmp_path / "calendar.pdf"
@@ -43,6 +45,7 @@ def test_build_command_with_the_readme_example(tmp_path: Path) -> None:
     assert "October" in reader.pages[10].extract_text()
     assert "World Arthritis Day" in reader.pages[10].extract_text()
     assert "Patient Solidarity Day" in reader.pages[12].extract_text()
+    assert "Print run 5,000 copies" in reader.pages[13].extract_text()
     preflight = json.loads(out.with_suffix(".preflight.json").read_text("utf-8"))
     assert preflight["language"] == "en" and len(preflight["pages"]) == 14
     assert "below 250" in out.with_suffix(".preflight.txt").read_text("utf-8")
@@ -93,6 +96,6 @@ def test_demo_at_print_resolution(tmp_path: Path) -> None:
     report = json.loads(out.with_suffix(".preflight.json").read_text("utf-8"))
     assert report["warnings"] == []
     dpis = [i["effective_dpi"][0] for p in report["pages"] for i in p["images"]]
-    assert len(dpis) == 13 + 13
+    assert len(dpis) == 13 + 13 + 2  # pages, winners, two partners' logos
     assert all(299 <= dpi <= 450 for dpi in dpis)
     assert "День солидарности пациентов" in PdfReader(out).pages[12].extract_text()

@@ -31,9 +31,8 @@ LANDSCAPE, PORTRAIT, PHONE, SQUAREISH, PANORAMA = (
 
 
 def pixels_for(spec: CalendarSpec, sizes: list[tuple[int, int]]) -> dict[Path, tuple[int, int]]:
-    paths = [spec.cover.drawing, *(m.drawing for m in spec.months),
-             *(w.drawing for w in spec.back.winners)]
-    return {path: sizes[i % len(sizes)] for i, path in enumerate(dict.fromkeys(paths))}
+    sized = {path: sizes[i % len(sizes)] for i, path in enumerate(spec.drawings)}
+    return sized | {logo: (1200, 480) for logo in spec.logos}
 
 
 def item_box(item: object) -> Box:
@@ -303,9 +302,7 @@ def demo_layouts(small_spec: CalendarSpec, fonts: FontNames, year: int, page_for
         small_spec, year=year, page_format=page_format, orientation=orientation,
         marked_days=tuple(dataclasses.replace(d, date=d.date.replace(year=year))
                           for d in small_spec.days_to_mark))
-    paths = [spec.cover.drawing, *(m.drawing for m in spec.months),
-             *(w.drawing for w in spec.back.winners)]
-    return calendar_layout(spec, {path: upright_size(path) for path in paths}, fonts)
+    return calendar_layout(spec, {path: upright_size(path) for path in spec.images}, fonts)
 
 
 def day_numbers(layout: PageLayout) -> list[TextBlock]:
@@ -409,4 +406,4 @@ def test_a_spec_lists_each_drawing_once(small_spec: CalendarSpec) -> None:
     drawings = small_spec.drawings
     assert drawings[0] == small_spec.cover.drawing and len(drawings) == len(set(drawings))
     assert {m.drawing for m in small_spec.months} <= set(drawings)
-    assert set(plan_calendar(small_spec).drawings) == set(drawings)
+    assert set(plan_calendar(small_spec).drawings) == set(drawings) | set(small_spec.logos)

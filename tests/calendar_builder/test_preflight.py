@@ -91,7 +91,7 @@ def test_resolution_thresholds(small_spec: CalendarSpec, fonts: FontNames) -> No
     checked = preflight(small_spec)
     drawings = [p for layout in checked.layouts[1:13] for p in layout.pictures]
     assert all(MIN_DPI <= p.pixels[0] / (p.image.w / 72) < GOOD_DPI for p in drawings)
-    layouts = calendar_layout(small_spec, {p: (600, 424) for p in small_spec.drawings}, fonts)
+    layouts = calendar_layout(small_spec, {p: (600, 424) for p in small_spec.images}, fonts)
     assert any(p.pixels[0] / (p.image.w / 72) < MIN_DPI for p in layouts[1].pictures)
 
 

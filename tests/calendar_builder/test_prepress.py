@@ -186,7 +186,7 @@ def test_no_rgb_left_in_the_cmyk_file(coated: tuple[Path, BuildReport]) -> None:
     rows = [line.split() for line in subprocess.run(
         [tool("pdfimages"), "-list", str(out)], check=True, capture_output=True,
         text=True).stdout.splitlines()[2:]]
-    assert len(rows) == 26  # cover, 12 months, 13 thumbnails on the back
+    assert len(rows) == 28  # cover, 12 months, 13 thumbnails and 2 logos on the back
     assert {row[5] for row in rows} == {"cmyk"}
     assert {row[8] for row in rows} == {"jpeg"}
     for number, page in enumerate(PdfReader(out).pages, start=1):
