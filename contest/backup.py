@@ -4,7 +4,8 @@
 
 - ``database.dump`` (PostgreSQL: ``pg_dump``'s custom format) or ``database.sqlite3``
   (SQLite's online backup API): one consistent snapshot, taken while the site runs;
-- ``uploads/``: a copy of the upload storage, taken after the snapshot. Files are written
+- ``uploads/``: a copy of the stored files (the upload folder, or the S3 bucket), taken after
+  the snapshot. Files are written
   before the rows that name them are committed, so every file the snapshot names is there
   (unless it was deleted meanwhile, as an erasure of personal data does); files of entries
   committed after the snapshot come along unnamed, and harm nothing;
@@ -35,7 +36,7 @@ from sqlalchemy import Connection, create_engine, func, inspect, select, table
 from sqlalchemy.engine import URL
 
 from .extensions import db
-from .uploads import files
+from .uploads import PENDING, Storage, files
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -73,14 +74,15 @@ def create(folder: Path) -> dict:
         database, counts, revision = _copy_sqlite(url, folder / SQLITE_COPY)
     else:
         raise BackupError(f"no backup for {url.get_backend_name()} databases")
-    stored = list(_stored_files(_upload_root()))
+    store = files.storage()
+    stored = list(_stored_keys(store))
     listed = []
     with click.progressbar(stored, label="Uploads", show_pos=True,
                            item_show_func=lambda p: None) as bar:
-        for relative in bar:
-            entry = _copy_file(_upload_root() / relative, folder / UPLOADS / relative)
+        for key in bar:
+            entry = _copy_file(store, key, folder / UPLOADS / key)
             if entry is not None:  # a file deleted since the listing is no longer the site's
-                listed.append({"path": relative, **entry})
+                listed.append({"path": key, **entry})
     manifest = {
         "format": FORMAT,
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -132,12 +134,11 @@ def _revision(connection: Connection) -> str | None:
     return connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
 
 
-def _upload_root() -> Path:
-    store = files.storage()
-    root = getattr(store, "root", None)
-    if root is None:
-        raise BackupError(f"no backup for {type(store).__name__}; back up its bucket itself")
-    return Path(root)
+def _stored_keys(store: Storage) -> Iterator[str]:
+    """The stored files a backup keeps: not the markers of pending files (the snapshot names
+    the files it needs), nor the photos held between tries of the public form."""
+    stored = store.keys()
+    return (key for key in stored if not key.startswith((f"{PENDING}/", "held/")))
 
 
 def _stored_files(root: Path) -> Iterator[str]:
@@ -151,12 +152,12 @@ def _stored_files(root: Path) -> Iterator[str]:
                 yield (Path(directory) / name).relative_to(root).as_posix()
 
 
-def _copy_file(source: Path, target: Path) -> dict | None:
-    """Copy with its checksum computed on the way; None if the source is gone."""
+def _copy_file(store: Storage, key: str, target: Path) -> dict | None:
+    """Copy with its checksum computed on the way; None if the stored file is gone."""
     target.parent.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()
     try:
-        with source.open("rb") as reading, target.open("wb") as writing:
+        with store.open(key) as reading, target.open("wb") as writing:
             while chunk := reading.read(CHUNK):
                 digest.update(chunk)
                 writing.write(chunk)
@@ -237,13 +238,13 @@ def restore(folder: Path) -> dict[str, int]:
              database_flag=True)
     else:
         _sqlite_backup(str(folder / SQLITE_COPY), _sqlite_path(url))
-    root = _upload_root()
+    store = files.storage()
     with click.progressbar(manifest["files"], label="Uploads", show_pos=True,
                            item_show_func=lambda f: None) as bar:
         for item in bar:
-            target = root / item["path"]
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(folder / UPLOADS / item["path"], target)
+            with (folder / UPLOADS / item["path"]).open("rb") as reading, \
+                    store.writer(item["path"]) as writing:
+                shutil.copyfileobj(reading, writing, CHUNK)
     db.engine.dispose()
     with db.engine.connect() as connection:
         counts = _row_counts(connection)
@@ -260,8 +261,8 @@ def _refuse_unless_empty() -> None:
     if filled:
         raise BackupError("this installation has data (" + ", ".join(filled[:5]) + "); restore "
                           "into a new, empty database and upload folder")
-    if next(_stored_files(_upload_root()), None) is not None:
-        raise BackupError(f"the upload folder {_upload_root()} is not empty")
+    if next(_stored_keys(files.storage()), None) is not None:
+        raise BackupError("the storage (UPLOAD_FOLDER or STORAGE_URL) is not empty")
 
 
 # --- tools -----------------------------------------------------------------------------------

@@ -73,7 +73,6 @@ class Defaults:
     PUBLIC_URL = "http://127.0.0.1:5000"  # for links in emails sent outside a request
     JOBS_URL = None  # the job queue: a SQLite file (instance/jobs.db) or redis://…
     JOBS_WORK_FOLDER = None  # scratch space of running jobs (instance/jobs-work)
-    HELD_PHOTOS_FOLDER = None  # photos kept an hour between tries of the form (instance/…)
     JOBS_MAX_ATTEMPTS = 3  # tries of a job whose worker keeps dying, before it is failed
     JOBS_HEARTBEAT_SECONDS = 10  # how often a worker says it is alive and looks for dead ones
     JOBS_STALE_SECONDS = 60  # a running job silent this long has lost its worker
@@ -86,9 +85,9 @@ class Defaults:
 
 def from_environment() -> dict:
     """Settings given as environment variables, for containers and production."""
-    names = ("SECRET_KEY", "DATABASE_URL", "UPLOAD_FOLDER", "MAIL_SERVER", "MAIL_USERNAME",
-             "MAIL_PASSWORD", "MAIL_SENDER", "MAIL_REPLY_TO", "RATELIMIT_STORAGE_URI",
-             "PUBLIC_URL", "JOBS_URL")
+    names = ("SECRET_KEY", "DATABASE_URL", "UPLOAD_FOLDER", "STORAGE_URL", "S3_ENDPOINT_URL",
+             "MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_SENDER", "MAIL_REPLY_TO",
+             "RATELIMIT_STORAGE_URI", "PUBLIC_URL", "JOBS_URL")
     found = {name: os.environ[name] for name in names if os.environ.get(name)}
     if "DATABASE_URL" in found:
         found["SQLALCHEMY_DATABASE_URI"] = _sqlalchemy_url(found.pop("DATABASE_URL"))

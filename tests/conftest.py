@@ -42,7 +42,6 @@ def app_config(tmp_path):
         # Background jobs run in the request; tests/e2e and tests/test_jobs.py run real workers.
         "JOBS_IMMEDIATE": True,
         "JOBS_WORK_FOLDER": str(tmp_path / "jobs-work"),
-        "HELD_PHOTOS_FOLDER": str(tmp_path / "held-photos"),
     }
 
 
@@ -125,3 +124,41 @@ def smtp(app):
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=mailbox.port)
     yield mailbox
     mailbox.stop()
+
+
+@pytest.fixture(scope="module")
+def s3_endpoint():
+    """A real S3 server (moto's) on a free port of this machine, for the module's tests."""
+    import socket
+
+    from moto.server import ThreadedMotoServer
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def s3_bucket(s3_endpoint, monkeypatch):
+    """A new, empty bucket on ``s3_endpoint``; boto3 finds the test's keys in the environment."""
+    import uuid
+
+    import boto3
+
+    for name, value in (("AWS_ACCESS_KEY_ID", "test"), ("AWS_SECRET_ACCESS_KEY", "test"),
+                        ("AWS_DEFAULT_REGION", "us-east-1")):
+        monkeypatch.setenv(name, value)
+    name = f"contest-{uuid.uuid4().hex[:12]}"
+    boto3.client("s3", endpoint_url=s3_endpoint).create_bucket(Bucket=name)
+    return name
+
+
+@pytest.fixture
+def s3_config(app_config, s3_endpoint, s3_bucket):
+    """The app's settings with its files in ``s3_bucket`` under the prefix ``site``."""
+    app_config.update(STORAGE_URL=f"s3://{s3_bucket}/site", S3_ENDPOINT_URL=s3_endpoint)
+    return app_config

@@ -98,14 +98,14 @@ def test_a_backup_taken_during_submissions_restores_the_same_site(installations,
         except Exception as error:  # shown by the test, not lost in the thread
             failures.append(error)
 
-    listing = backup._stored_files
+    listing = backup._stored_keys
 
-    def list_after_two_more_drawings(root):
+    def list_after_two_more_drawings(store):
         for _ in range(2):
             assert committed.acquire(timeout=60), failures
-        return listing(root)
+        return listing(store)
 
-    monkeypatch.setattr(backup, "_stored_files", list_after_two_more_drawings)
+    monkeypatch.setattr(backup, "_stored_keys", list_after_two_more_drawings)
     thread = threading.Thread(target=families)
     thread.start()
     folder = Path(installations["source"]["UPLOAD_FOLDER"]).parent.parent / "backup"

@@ -38,7 +38,9 @@ def form(make, image=None, filename="drawing.jpg", **overrides):
 
 
 def stored_files(app) -> list[Path]:
-    return [p for p in Path(app.config["UPLOAD_FOLDER"]).rglob("*") if p.is_file()]
+    """The stored files but the photos kept between tries of the form (``held_photos``)."""
+    root = Path(app.config["UPLOAD_FOLDER"])
+    return [p for p in root.rglob("*") if p.is_file() and not p.is_relative_to(root / "held")]
 
 
 def entry_count() -> int:
@@ -524,7 +526,7 @@ def test_a_multi_line_cell_ends_with_the_codes_and_everything_stored(app, client
 
 
 def held_photos(app) -> list[Path]:
-    return [p for p in Path(app.config["HELD_PHOTOS_FOLDER"]).rglob("*") if p.is_file()]
+    return [p for p in (Path(app.config["UPLOAD_FOLDER"]) / "held").rglob("*") if p.is_file()]
 
 
 def test_the_photo_is_kept_across_a_mistake_elsewhere(app, client, make, contest):

@@ -7,6 +7,7 @@ the app's settings. Every module that opens a drawing asks ``image_key`` which f
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from flask import current_app
@@ -27,10 +28,19 @@ ENTRY_FILES = ("print.jpg", "preview.jpg", "thumb.jpg", "jury.jpg", "public.jpg"
 
 
 def storage() -> Storage:
-    """The app's file storage (filesystem under ``UPLOAD_FOLDER``, never under ``static/``)."""
+    """The app's file storage: an S3-compatible bucket when ``STORAGE_URL`` is
+    ``s3://bucket/prefix`` (several app servers share it), otherwise the filesystem under
+    ``UPLOAD_FOLDER`` (never under ``static/``)."""
     store = current_app.extensions.get("contest_storage")
     if store is None:
-        store = FileSystemStorage(current_app.config["UPLOAD_FOLDER"])
+        config = current_app.config
+        if config.get("STORAGE_URL"):
+            from .s3 import from_url  # boto3 is imported only by installations that use it
+
+            store = from_url(config["STORAGE_URL"], endpoint_url=config.get("S3_ENDPOINT_URL"),
+                             cache=Path(current_app.instance_path) / "storage-cache")
+        else:
+            store = FileSystemStorage(config["UPLOAD_FOLDER"])
         current_app.extensions["contest_storage"] = store
     return store
 

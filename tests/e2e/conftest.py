@@ -70,7 +70,6 @@ def live(tmp_path):
         "UPLOAD_FOLDER": str(tmp_path / "uploads"), "OUTBOX_FOLDER": str(tmp_path / "outbox"),
         "RATELIMIT_ENABLED": False, "DEMO_MODE": False,
         "JOBS_URL": str(tmp_path / "jobs.db"),  # a real queue, worked by a real consumer below
-        "HELD_PHOTOS_FOLDER": str(tmp_path / "held-photos"),
     })
     with app.app_context():
         db.drop_all()
