@@ -173,14 +173,22 @@ def test_backup_of_a_bucket_verifies_and_restores_into_another(
                      "S3_ENDPOINT_URL": s3_endpoint}
     target_config = {**installations["target"], "STORAGE_URL": f"s3://{s3_bucket}/target",
                      "S3_ENDPOINT_URL": s3_endpoint}
-    source = create_app(source_config)
+    source, target = create_app(source_config), create_app(target_config)
     with source.app_context():
         db.create_all()
         make = Factory(source)
         contest = make.contest(phase=Phase.SUBMISSIONS_OPEN)
         made = [make.entry(contest).image_key for _ in range(2)]
-        db.engine.dispose()
     folder = tmp_path / "backup"
+    try:
+        _back_up_and_restore(source, target, folder, made, bucket)
+    finally:
+        for app in (source, target):
+            with app.app_context():
+                db.engine.dispose()
+
+
+def _back_up_and_restore(source, target, folder, made, bucket):
     created = source.test_cli_runner().invoke(args=["backup", "create", str(folder)])
     assert created.exit_code == 0, created.output
     manifest = json.loads((folder / "manifest.json").read_text())
@@ -189,11 +197,9 @@ def test_backup_of_a_bucket_verifies_and_restores_into_another(
     verified = source.test_cli_runner().invoke(args=["backup", "verify", str(folder)])
     assert verified.exit_code == 0 and "is whole" in verified.output
 
-    target = create_app(target_config)
     restored = target.test_cli_runner().invoke(args=["backup", "restore", str(folder)])
     assert restored.exit_code == 0, restored.output
     assert sorted(n for n in bucket() if n.startswith("target/")) == sorted(
         f"target/{prefix}/{name}" for prefix in made for name in DRAWING)
     with target.app_context():
         assert storage_check.check().clean and storage_check.check().checked == 6
-        db.engine.dispose()
