@@ -72,6 +72,7 @@ class Defaults:
     MAIL_LINKS_PER_HOUR = 3
     PUBLIC_URL = "http://127.0.0.1:5000"  # for links in emails sent outside a request
     JOBS_URL = None  # the job queue: a SQLite file (instance/jobs.db) or redis://…
+    JOBS_NAME = "contest"  # the queue's name, for several sites on one Redis
     JOBS_WORK_FOLDER = None  # scratch space of running jobs (instance/jobs-work)
     JOBS_MAX_ATTEMPTS = 3  # tries of a job whose worker keeps dying, before it is failed
     JOBS_HEARTBEAT_SECONDS = 10  # how often a worker says it is alive and looks for dead ones

@@ -199,9 +199,9 @@ def enqueue(name: str, *args, delay: float | None = None) -> None:
 def init_app(app: Flask) -> None:
     url = app.config.get("JOBS_URL") or str(Path(app.instance_path) / "jobs.db")
     if url.startswith(("redis://", "rediss://", "unix://")):
-        huey = RedisHuey("contest", url=url)
+        huey = RedisHuey(app.config["JOBS_NAME"], url=url)
     else:
-        huey = SqliteHuey("contest", filename=url)
+        huey = SqliteHuey(app.config["JOBS_NAME"], filename=url)
     huey.immediate = bool(app.config.get("JOBS_IMMEDIATE"))
 
     @huey.task(name="run_job")
