@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
 from ...extensions import db
 from ...models import AgeCategory, Contest, Entry, Phase, Stage, StageKind
@@ -21,7 +22,10 @@ def published_finalists(stage: Stage) -> list[tuple[Placement, Entry]]:
         select(Placement, Entry).join(Entry, Entry.id == Placement.entry_id)
         .join(AgeCategory, AgeCategory.id == Placement.category_id)
         .where(Placement.stage_id == stage.id, Placement.entry_id.in_(stored.finalists))
-        .order_by(AgeCategory.min_age, Placement.rank)).all())
+        .order_by(AgeCategory.min_age, Placement.rank)
+        # what the public pages show of each, loaded with it: no query per finalist
+        .options(selectinload(Entry.consents), joinedload(Entry.age_category),
+                 joinedload(Entry.stage).joinedload(Stage.region))).all())
 
 
 def editions_with_results(national_only: bool = False) -> list[Contest]:
