@@ -350,6 +350,7 @@ def _figure_formatter():
 
 @bp.get("/results")
 @bp.get("/results/<int:year>")
+@security.cached_publicly
 def public_results(year: int | None = None):
     """Winners of the national stage and the finalists of each region, by age category.
 

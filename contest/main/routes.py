@@ -15,10 +15,14 @@ def index():
     return render_template("main/index.html", contest=current_contest())
 
 
-@bp.post("/language")
+@bp.route("/language", methods=["GET", "POST"])
 def set_language():
-    """Remember the chosen language and go back to the page the visitor was on."""
-    lang = request.form.get("lang")
+    """Remember the chosen language and go back to the page the visitor was on.
+
+    The header's switch is a link (GET): a form would carry the session's CSRF token and make
+    every public page personal. A language is a preference in the visitor's own cookie, nothing
+    stored; a POST (kept for old pages) is CSRF-checked like every POST."""
+    lang = request.values.get("lang")
     if lang in LANGUAGES:
         session["lang"] = lang
-    return redirect(security.local_url(request.form.get("next")) or url_for("main.index"))
+    return redirect(security.local_url(request.values.get("next")) or url_for("main.index"))
