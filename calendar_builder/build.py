@@ -22,6 +22,7 @@ from .images import (
     quiet_pillow,
 )
 from .layout import PageLayout, Picture
+from .layout.measure import measure
 from .pdfx import DEFAULT_OUTPUT, Output, finish
 from .plan import CalendarPlan, plan_calendar
 from .render import render_pdf
@@ -32,6 +33,8 @@ Progress = Callable[[int, int, str], None]
 # Pillow releases the GIL while it decodes, resizes and encodes, so threads use every core
 # without copying 24-megapixel images between processes.
 WORKERS = min(4, os.cpu_count() or 1)
+# Below this share of the trimmed page a page's drawing is named in the warnings.
+SMALL_SHARE = 0.35
 
 
 def build_calendar(
@@ -141,12 +144,23 @@ def _check(index: int, layout: PageLayout,
         for check in checks if min(check.effective_dpi) < GOOD_DPI - 0.5
     ) + tuple(f"{picture.what} ({picture.source.name}): {note}"
               for picture in layout.pictures for note in images[(index, picture.what)].notes)
+    measured = measure(layout)
+    share = measured.drawing_share
+    if share is not None and share < SMALL_SHARE:
+        warnings += (f"the drawing takes {share:.0%} of the page: its shape suits this page "
+                     f"poorly (a drawing of the page's orientation would print larger)",)
     return PageCheck(
         number=index + 1,
         name=layout.name,
         images=checks,
         shrunk_texts=_shrunk_texts(layout),
         warnings=warnings,
+        drawing_share=None if share is None else round(share, 4),
+        largest_blank_mm=round(measured.largest_blank_mm, 1),
+        grid_mm=None if measured.grid_mm is None else tuple(
+            round(v, 1) for v in measured.grid_mm),
+        day_number_size=measured.day_number_size,
+        smallest_text=measured.smallest_text,
     )
 
 

@@ -32,6 +32,12 @@ class PageCheck:
     images: tuple[ImageCheck, ...]
     shrunk_texts: tuple[TextCheck, ...]
     warnings: tuple[str, ...]
+    drawing_share: float | None = None  # the page's drawing, share of the trimmed page
+    largest_blank_mm: float = 0.0  # the tallest band across the page with nothing on it
+    grid_mm: tuple[float, float, float] | None = None  # left, top (from the trim's top left
+    # corner) and width of the month's grid
+    day_number_size: float | None = None  # pt
+    smallest_text: tuple[str, float] | None = None  # what, pt
 
 
 @dataclass(frozen=True)
@@ -72,6 +78,17 @@ class BuildReport:
         ]
         for page in self.pages:
             lines.append(f"{page.number:2d}. {page.name}")
+            layout = [f"largest blank band {page.largest_blank_mm:.1f} mm"]
+            if page.drawing_share is not None:
+                layout.insert(0, f"drawing {page.drawing_share:.0%} of the page")
+            if page.grid_mm is not None:
+                layout.append("grid at {:.1f}, {:.1f} mm, {:.1f} mm wide".format(*page.grid_mm))
+            if page.day_number_size is not None:
+                layout.append(f"day numbers {page.day_number_size:.1f} pt")
+            if page.smallest_text is not None:
+                layout.append(f"smallest text {page.smallest_text[1]:.1f} pt "
+                              f"({page.smallest_text[0]})")
+            lines.append("     " + ", ".join(layout))
             for image in page.images:
                 cut = max(image.crop.values())
                 how = "unchanged JPEG" if image.passthrough else (

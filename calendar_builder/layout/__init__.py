@@ -13,14 +13,17 @@ with the page (``Style.mm``, ``Style.pt``), so A3 is the same design, larger.
 from pathlib import Path
 
 from ..fonts import FontNames
-from ..geometry import page_frame
+from ..geometry import Box, page_frame
 from ..spec import CalendarSpec
 from .back import back_layout
-from .blocks import MAX_CROP, age_text, caption_text, place_picture
+from .blocks import GAP, MAX_CROP, age_text, caption_text, place_picture
 from .cover import cover_layout
-from .grid import grid_plan
+from .grid import ZonePlan, grid_plan, zone_grid_width, zone_min_height
 from .items import Bone, Fill, Item, PageLayout, Picture, Ring, Rule, Style
-from .months import month_fit, month_layout
+from .months import area_wanted, month_fit, month_grid_of, month_layout
+
+# The calendar zone of portrait pages takes at most this share of the content's height.
+ZONE_MAX = 0.5
 
 __all__ = [
     "MAX_CROP",
@@ -42,16 +45,36 @@ def calendar_layout(spec: CalendarSpec, pixels: dict[Path, tuple[int, int]],
                     fonts: FontNames) -> tuple[PageLayout, ...]:
     """Every page in print order: cover, twelve months, back.
 
-    The twelve grids are set alike: every month's day numbers at one size, no larger than
-    the tightest month allows; on portrait pages every grid also has the same rows (room for
-    the year's most weeks and longest legend), from the same top on pages of the same
-    arrangement, the rest left under it.
+    The twelve grids are set alike. On portrait pages one calendar zone at the foot serves
+    all twelve (``portrait_zone``): the same box, rows and day numbers at the design's size.
+    On landscape pages every month's day numbers take one size, no larger than the tightest
+    month allows.
     """
-    fits = [month_fit(spec, page, pixels[page.drawing], fonts) for page in spec.months]
     style = Style(page_frame(spec), fonts, spec.colours, spec.language)
-    plan = grid_plan(fits, style, same_rows=spec.orientation == "portrait")
+    if spec.orientation == "portrait":
+        plan: ZonePlan | object = portrait_zone(spec, pixels, style)
+    else:
+        fits = [month_fit(spec, page, pixels[page.drawing], fonts) for page in spec.months]
+        plan = grid_plan(fits, style, same_rows=False)
     return (
         cover_layout(spec, pixels[spec.cover.drawing], fonts),
         *(month_layout(spec, page, pixels[page.drawing], fonts, plan) for page in spec.months),
         back_layout(spec, pixels, fonts),
     )
+
+
+def portrait_zone(spec: CalendarSpec, pixels: dict[Path, tuple[int, int]],
+                  style: Style) -> ZonePlan:
+    """The calendar zone of the portrait month pages: across the content's foot, as low as
+    the year's most weeks and longest legend allow, and taller (its rows with more room to
+    write in) only as far as no month's drawing would have grown into it."""
+    content, gap = style.frame.content, style.mm(GAP)
+    grids = [month_grid_of(spec, page.month) for page in spec.months]
+    names = [f"month {grid.month:02d} ({grid.name})" for grid in grids]
+    lowest = zone_min_height(grids, content.w, style, names)
+    area = content.inset(0, lowest + gap, 0, 0)
+    wanted = max(area_wanted(area, page, pixels[page.drawing], style, name)
+                 for page, name in zip(spec.months, names, strict=True))
+    height = max(lowest, min(content.h - gap - wanted, content.h * ZONE_MAX))
+    return ZonePlan(Box(content.x, content.y, content.w, height),
+                    zone_grid_width(content.w, style), max(len(g.weeks) for g in grids))

@@ -18,6 +18,9 @@ GAP = 7.0  # mm: between the blocks of a page
 CAPTION_H = 7.0  # mm: one line of caption under a drawing
 CAPTION_GAP = 1.5  # mm: between a drawing and its caption
 CAPTION_SIZE = 10.0  # pt
+# Nothing on a month page is read from closer than a wall allows: no text of the design is
+# set below this size (pt on A4, scaled like every size: 14.1 pt on A3).
+MIN_TEXT = 10.0
 PANEL_RADIUS = 3.0  # mm: the rounded corners of a tinted panel (a fact, the partners)
 FACT_SIZE = 12.0  # pt: a fact's text when it has room
 FACT_PAD = 4.5  # mm: inside a fact panel, on every side
@@ -91,20 +94,36 @@ def age_text(age: int, language: Language) -> str:
 def caption_block(caption: Caption, box: Box, style: Style, page: str,
                   align: Align = "right", valign: str = "top") -> TextBlock:
     return fit_text(caption_text(caption, style.language), box, font=style.fonts.italic,
-                    size=style.pt(CAPTION_SIZE), min_size=style.pt(7), colour=style.colours.ink,
+                    size=style.pt(CAPTION_SIZE), min_size=style.pt(MIN_TEXT),
+                    colour=style.colours.ink,
                     what="caption", page=page, align=align, valign=valign)
 
 
 # The fact panel ---------------------------------------------------------------------------
 
 
+# A panel that fills a tall box sets its fact up to this size (pt of the A4 design).
+FACT_LARGE = 16.0
+
+
 def fact_panel(box: Box, fact: Fact, style: Style, page: str,
-               at: str = "bottom", size: float = FACT_SIZE) -> list[Item]:
+               at: str = "bottom", size: float = FACT_SIZE, fill: bool = False) -> list[Item]:
     """A tinted panel with a bone, 'Did you know?', the fact and its source.
 
-    The panel is as tall as its text needs, at most the box, and sits ``at`` its bottom or top.
-    The fact is set at ``size`` points of the A4 design, or smaller when it must.
+    The panel is as tall as its text needs, at most the box, and sits ``at`` its bottom or
+    top; with ``fill`` it fills the box, its text (up to ``FACT_LARGE``) in the middle.
+    The fact is set at ``size`` points of the A4 design, or smaller when it must (not below
+    ``MIN_TEXT``: ``TextOverflow`` naming the page when it still does not fit).
     """
+    if fill:
+        tries = [s for s in (FACT_LARGE, 14.0, size) if s >= size]
+        for current in tries:
+            items, used = _fact_items(box, fact, style, page, current)
+            if current == tries[-1] or (items[3].shrink >= 0.999
+                                        and used <= box.h - style.mm(2 * FACT_PAD)):
+                break
+        panel = Fill(box, style.colours.tint, style.mm(PANEL_RADIUS))
+        return [panel, *(shifted(item, -(box.h - used) / 2) for item in items[1:])]
     items, used = _fact_items(box, fact, style, page, size)
     return items if at == "top" else [shifted(item, used - box.h) for item in items]
 
@@ -124,7 +143,7 @@ def _fact_items(box: Box, fact: Fact, style: Style, page: str,
     head_box = Box(bone.right + style.mm(FACT_GAP), bone.y - style.mm(1), inner.right - bone.right
                    - style.mm(FACT_GAP), bone.h + style.mm(2))
     heading = fit_text(WORDS[lang]["did_you_know"], head_box, font=f.bold, size=style.pt(11),
-                       min_size=style.pt(8), colour=c.accent, what="fact heading", page=page,
+                       min_size=style.pt(MIN_TEXT), colour=c.accent, what="fact heading", page=page,
                        valign="centre", max_lines=1)
     source_text = f"{WORDS[lang]['source']}: {fact.source.get(lang)}"
     body_top = bone.y - style.mm(FACT_GAP)
@@ -132,12 +151,13 @@ def _fact_items(box: Box, fact: Fact, style: Style, page: str,
     # The source is set first, at the bottom, so that the fact knows the room left to it.
     source = fit_text(source_text, Box(inner.x, inner.y, inner.w,
                                        min(style.mm(18), (body_top - inner.y) / 2)),
-                      font=f.italic, size=style.pt(8), min_size=style.pt(6), colour=c.ink,
+                      font=f.italic, size=style.pt(MIN_TEXT), min_size=style.pt(MIN_TEXT),
+                      colour=c.ink,
                       what="fact source", page=page)
     source_h = source.extent().h
     body = fit_text(fact.text.get(lang), Box(inner.x, inner.y + source_h + source_gap, inner.w,
                                              body_top - inner.y - source_h - source_gap),
-                    font=f.regular, size=style.pt(size), min_size=style.pt(8), colour=c.ink,
+                    font=f.regular, size=style.pt(size), min_size=style.pt(MIN_TEXT), colour=c.ink,
                     what="fact", page=page)
     source_box = Box(inner.x, inner.y, inner.w, body.extent().y - source_gap - inner.y)
     source = fit_text(source_text, source_box, font=f.italic, size=source.size,

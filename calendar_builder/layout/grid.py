@@ -1,8 +1,12 @@
-"""A month's grid: its name and year, the weekday header, the weeks, and the legend under it.
+"""A month's grid: its name and year, the weekday header, the weeks, the legend, and the
+small grids of the months before and after.
 
-``grid_fit`` measures one month alone; ``grid_plan`` makes the twelve grids of a calendar
-share one size of day numbers (and on portrait pages one height of rows); ``calendar_block``
-sets the grid's items in its box.
+Portrait pages: ``zone_plan`` fixes one calendar zone for the twelve months (the same box on
+every page, its day numbers at the design's size) and ``calendar_zone`` fills it: the month's
+name, year, legend and the small grids in a column at the left, the grid at the right.
+Landscape pages: ``grid_fit`` measures one month alone, ``grid_plan`` makes the twelve grids
+share one size of day numbers, and ``calendar_block`` sets name, grid, legend and small grids
+down a column.
 """
 
 import math
@@ -11,8 +15,17 @@ from dataclasses import dataclass, replace
 from ..days import MonthGrid
 from ..fonts import text_width
 from ..geometry import Box
-from ..text import TextBlock, TextOverflow, common_size, fit_text, set_lines, text_height
+from ..text import (
+    TextBlock,
+    TextOverflow,
+    common_size,
+    fit_text,
+    set_lines,
+    text_height,
+    wrap,
+)
 from .items import Fill, Item, Ring, Rule, Style
+from .minis import mini_pair, minis_height
 
 # The widest day number takes at most this share of its column, so that neighbours in a
 # row keep clear paper between them and read as separate days.
@@ -103,7 +116,8 @@ def grid_fit(box: Box, grid: MonthGrid, style: Style, page: str,
 # and the gap after it, between two columns; its type size in points.
 LEGEND_TOP, LEGEND_GAP, LEGEND_SWATCH, LEGEND_SWATCH_GAP = 3.0, 1.5, 3.2, 2.0
 LEGEND_COLUMN_GAP = 6.0
-LEGEND_SIZE, LEGEND_MIN_SIZE = 9.0, 6.5
+# Read on a wall: the legend is never set below 10 pt on A4 (14 pt on A3).
+LEGEND_SIZE, LEGEND_MIN_SIZE = 10.0, 10.0
 
 
 def _legend_fit(texts: list[str], width: float, max_h: float, style: Style, page: str
@@ -176,18 +190,31 @@ def calendar_block(box: Box, grid: MonthGrid, style: Style, page: str,
     rule_y = head.y - rule_drop
     items.append(Rule(box.x, rule_y, box.right, rule_y, c.accent, style.pt(1.2)))
 
-    grid_top = rule_y - style.mm(RULE_GAP)
-    cell_w = fit.cell_w
-    # A plan's rows never overrun the box: they are the tightest month's.
     cell_h = fit.row_h if plan is None or plan.row_h is None else min(plan.row_h, fit.row_h)
     size = fit.number_size if plan is None else plan.number_size
     if cell_h < style.mm(6):
         raise TextOverflow(page, "month grid", grid.name)
+    grid_box = box.below(rule_y - style.mm(RULE_GAP))
+    items += _weeks(grid_box, grid, style, page, cell_h, size)
+    grid_bottom = grid_box.top - weekday_h - len(grid.weeks) * cell_h
+    items += _legend_items(grid, box.x, grid_bottom - style.mm(LEGEND_TOP), box.w,
+                           fit.legend_columns, style, page, fit.legend_size, fit.legend_lines)
+    return items
+
+
+def _weeks(box: Box, grid: MonthGrid, style: Style, page: str, cell_h: float,
+           size: float) -> list[Item]:
+    """The weekday header and the weeks from ``box``'s top, rows ``cell_h`` apart, the day
+    numbers at ``size``, a light rule above each row and under the last."""
+    c, f = style.colours, style.fonts
+    weekday_h, rule_w = style.mm(WEEKDAY_H), style.pt(ROW_RULE_W)
+    cell_w, grid_top = box.w / 7, box.top
+    items: list[Item] = []
     for col, label in enumerate(grid.weekday_names):
         cell = Box(box.x + col * cell_w, grid_top - weekday_h, cell_w, weekday_h)
         colour = c.weekend if col in grid.weekend_columns else c.ink
         items.append(fit_text(label, cell, font=f.bold, size=style.pt(10.5),
-                              min_size=style.pt(7), colour=colour, what="weekday", page=page,
+                              min_size=style.pt(10), colour=colour, what="weekday", page=page,
                               align="centre", valign="centre", max_lines=1))
     rule_colour = blend(c.ink, c.paper, ROW_RULE_STRENGTH)
     for row, week in enumerate(grid.weeks):
@@ -210,15 +237,27 @@ def calendar_block(box: Box, grid: MonthGrid, style: Style, page: str,
             items.append(replace(number, preferred_size=style.pt(NUMBER_SIZE)))
     grid_bottom = grid_top - weekday_h - len(grid.weeks) * cell_h
     items.append(Rule(box.x, grid_bottom, box.right, grid_bottom, rule_colour, rule_w))
+    return items
 
-    swatch, gap, legend_size = style.mm(LEGEND_SWATCH), style.mm(LEGEND_GAP), fit.legend_size
-    text_w = _legend_text_w(box.w, fit.legend_columns, style)
-    down = math.ceil(len(grid.legend) / fit.legend_columns)
-    for index, (entry, lines) in enumerate(zip(grid.legend, fit.legend_lines, strict=True)):
+
+def _legend_items(grid: MonthGrid, x0: float, top0: float, width: float, columns: int,
+                  style: Style, page: str, legend_size: float,
+                  legend_lines: tuple[tuple[str, ...], ...] | None = None) -> list[Item]:
+    """The legend's entries from ``top0`` down, each with its swatch, in ``columns``."""
+    c, f = style.colours, style.fonts
+    swatch, gap = style.mm(LEGEND_SWATCH), style.mm(LEGEND_GAP)
+    text_w = _legend_text_w(width, columns, style)
+    if legend_lines is None:
+        legend_lines = tuple(tuple(wrap(f"{e.days} — {e.label}", f.regular, legend_size, text_w)
+                                   or (f"{e.days} — {e.label}",)) for e in grid.legend)
+    items: list[Item] = []
+    down = math.ceil(len(grid.legend) / columns)
+    top = top0
+    for index, (entry, lines) in enumerate(zip(grid.legend, legend_lines, strict=True)):
         column, place = divmod(index, down)
         if place == 0:
-            top = grid_bottom - style.mm(LEGEND_TOP)
-        x = box.x + column * (text_w + swatch + style.mm(LEGEND_SWATCH_GAP + LEGEND_COLUMN_GAP))
+            top = top0
+        x = x0 + column * (text_w + swatch + style.mm(LEGEND_SWATCH_GAP + LEGEND_COLUMN_GAP))
         h = text_height(len(lines), f.regular, legend_size)
         text_x = x + swatch + style.mm(LEGEND_SWATCH_GAP)
         placed = set_lines(list(lines), Box(text_x, top - h, text_w, h), f.regular, legend_size,
@@ -237,3 +276,83 @@ def calendar_block(box: Box, grid: MonthGrid, style: Style, page: str,
     return items
 
 
+
+
+# Portrait pages: one calendar zone for the twelve months ----------------------------------
+
+# The rows of the grid are at least this many times the day numbers' size apart.
+ROW_PITCH = 1.2
+ZONE_GAP = 6.0  # mm on A4: between the left column and the grid
+ZONE_TOP = 2.5  # mm on A4: under the accent rule at the zone's top
+NAME_H, YEAR_H = 12.0, 8.0  # mm on A4: the month's name and the year in the left column
+
+
+@dataclass(frozen=True)
+class ZonePlan:
+    """The calendar zone every portrait month page shares: its box and the grid's rows."""
+
+    box: Box
+    grid_w: float  # the grid at the zone's right
+    rows: int  # the year's most weeks: every month has this many rows, from the same top
+
+
+def _legend_height(grid: MonthGrid, width: float, style: Style, page: str) -> float:
+    texts = [f"{e.days} — {e.label}" for e in grid.legend]
+    if not texts:
+        return 0.0
+    size, lines = common_size(texts, _legend_text_w(width, 1, style), 1e9, style.mm(LEGEND_GAP),
+                              font=style.fonts.regular, size=style.pt(LEGEND_SIZE),
+                              min_size=style.pt(LEGEND_SIZE), page=page, what="legend")
+    return (sum(text_height(len(entry), style.fonts.regular, size) for entry in lines)
+            + style.mm(LEGEND_GAP) * (len(texts) - 1) + style.mm(LEGEND_TOP))
+
+
+def zone_grid_width(width: float, style: Style) -> float:
+    """The grid's width in a zone ``width`` wide: day numbers of the design's size stand clear."""
+    widest = max(text_width(str(n), style.fonts.bold, style.pt(NUMBER_SIZE)) for n in range(10, 32))
+    return min(width * 0.72, max(width * 0.64, 7 * widest / NUMBER_WIDTH))
+
+
+def zone_min_height(grids: list[MonthGrid], width: float, style: Style,
+                    names: list[str]) -> float:
+    """The least height of a zone ``width`` wide that holds every month of ``grids``."""
+    _, rule_w = style.mm(WEEKDAY_H), style.pt(ROW_RULE_W)
+    rows = max(len(grid.weeks) for grid in grids)
+    grid_h = (style.mm(ZONE_TOP + WEEKDAY_H) + rows * style.pt(NUMBER_SIZE) * ROW_PITCH
+              + rule_w)
+    column_w = width - zone_grid_width(width, style) - style.mm(ZONE_GAP)
+    legend_h = max(_legend_height(grid, column_w, style, name) for grid, name in zip(grids, names,
+                                                                                      strict=True))
+    column_h = style.mm(ZONE_TOP + NAME_H + YEAR_H) + legend_h + minis_height(style)
+    return max(grid_h, column_h)
+
+
+def calendar_zone(zone: ZonePlan, grid: MonthGrid, neighbours: tuple[MonthGrid, MonthGrid],
+                  style: Style, page: str) -> list[Item]:
+    """The month in its zone: an accent rule across the top; the name, the year, the legend
+    and the small grids of the months around in a column at the left; the grid at the right,
+    its rows ``zone.rows`` and its day numbers at the design's size."""
+    c, f, box = style.colours, style.fonts, zone.box
+    items: list[Item] = [Rule(box.x, box.top, box.right, box.top, c.accent, style.pt(1.2))]
+    top = box.top - style.mm(ZONE_TOP)
+    column = Box(box.x, box.y, box.w - zone.grid_w - style.mm(ZONE_GAP), top - box.y)
+    name = fit_text(grid.name, Box(column.x, top - style.mm(NAME_H), column.w, style.mm(NAME_H)),
+                    font=f.display, size=style.pt(26), min_size=style.pt(18), colour=c.accent,
+                    what="month name", page=page, valign="centre", max_lines=1)
+    year = fit_text(str(grid.year), Box(column.x, name.extent().y - style.mm(YEAR_H), column.w,
+                                        style.mm(YEAR_H)),
+                    font=f.display, size=style.pt(17), min_size=style.pt(12), colour=c.ink,
+                    what="year", page=page, valign="centre", max_lines=1)
+    items += [name, year]
+    legend_top = year.extent().y - style.mm(LEGEND_TOP)
+    items += _legend_items(grid, column.x, legend_top, column.w, 1, style, page,
+                           style.pt(LEGEND_SIZE))
+    items += mini_pair(Box(column.x, box.y, column.w, minis_height(style)), neighbours, style)
+    grid_box = Box(box.right - zone.grid_w, box.y, zone.grid_w, top - box.y)
+    weekday_h, rule_w = style.mm(WEEKDAY_H), style.pt(ROW_RULE_W)
+    row_h = (grid_box.h - weekday_h - rule_w / 2) / zone.rows
+    size = style.pt(NUMBER_SIZE)
+    if row_h < size * ROW_PITCH - 0.01:
+        raise TextOverflow(page, "month grid", grid.name)
+    items += _weeks(grid_box, grid, style, page, row_h, size)
+    return items

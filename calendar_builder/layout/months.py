@@ -1,14 +1,19 @@
 """A month's page: the drawing, its caption and the fact arranged around the month's grid.
 
-Four arrangements, by the page's orientation and the drawing's shape; each returns the
-page's items and the box left to the grid.
+Portrait pages share one calendar zone at the foot (``ZonePlan``: the same box, rows and day
+numbers on all twelve); the drawing, its caption and the fact fill the area above it, the
+drawing across the top with the fact under it, or a tall drawing at the left with the fact
+and caption beside it: whichever shows the drawing larger. Landscape pages: the drawing at
+the left, the grid down the right (two arrangements, by the drawing's shape).
 """
+
+import datetime as dt
 
 from ..days import MonthGrid, month_grid
 from ..fonts import FontNames
 from ..geometry import Box, page_frame
 from ..spec import CalendarSpec, MonthPage
-from ..text import TextBlock
+from ..text import TextBlock, TextOverflow
 from .blocks import (
     CAPTION_GAP,
     CAPTION_H,
@@ -20,101 +25,183 @@ from .blocks import (
     fact_panel,
     place_picture,
 )
-from .grid import GridFit, GridPlan, calendar_block, grid_fit
+from .grid import (
+    GridFit,
+    GridPlan,
+    ZonePlan,
+    calendar_block,
+    calendar_zone,
+    grid_fit,
+)
 from .items import Item, PageLayout, Picture, Style
+from .minis import mini_pair, minis_height
 
 # The most a fact panel under or beside the grid takes, in mm of the A4 design: it is only
 # as tall as its text needs.
 FACT_BOX_H = 46.0
+# Under a drawing across the page the fact may take up to this height (mm on A4) before it
+# shrinks: a long fact costs its own page's drawing a little height, never the grid.
+ACROSS_FACT_H = 62.0
+# A drawing may lose up to this share of its width or height (half of it at each side) to
+# fill its slot.
+FILL_CROP = MAX_CROP / 2
 
 Arranged = tuple[list[Item], Box, float]  # the page's items, the grid's box, its max_row
 
 
 def month_layout(spec: CalendarSpec, page: MonthPage, pixels: tuple[int, int],
-                 fonts: FontNames, plan: GridPlan | None = None) -> PageLayout:
+                 fonts: FontNames, plan: GridPlan | ZonePlan | None = None) -> PageLayout:
     """A month page: the drawing, its caption, the month's grid and legend, and the fact.
 
-    The arrangement follows the page's orientation and the drawing's shape. ``plan`` gives
-    the sizes the grid shares with the calendar's other months (``calendar_layout``).
+    ``plan`` gives what the grid shares with the calendar's other months
+    (``calendar_layout``): on portrait pages the zone (``ZonePlan``), on landscape pages the
+    day numbers' size (``GridPlan``).
     """
-    style, grid, name, (items, calendar, max_row) = _month_parts(spec, page, pixels, fonts,
-                                                                 plan)
-    block = calendar_block(calendar, grid, style, name, max_row, plan)
-    return PageLayout(name, style.frame, (*items, *block))
+    style, grid, name = _month_style(spec, page, fonts)
+    if isinstance(plan, ZonePlan):
+        area = style.frame.content.inset(0, plan.box.top + style.mm(GAP)
+                                         - style.frame.content.y, 0, 0)
+        items = portrait_area(area, page, pixels, style, name)
+        block = calendar_zone(plan, grid, neighbours(spec, page.month), style, name)
+        return PageLayout(name, style.frame, (*items, *block))
+    items, calendar, max_row = _landscape_parts(page, pixels, style, name)
+    minis_h = minis_height(style)
+    block = calendar_block(calendar.inset(0, minis_h, 0, 0), grid, style, name, max_row, plan)
+    minis = mini_pair(Box(calendar.x, calendar.y, calendar.w, minis_h),
+                      neighbours(spec, page.month), style)
+    return PageLayout(name, style.frame, (*items, *block, *minis))
 
 
 def month_fit(spec: CalendarSpec, page: MonthPage, pixels: tuple[int, int],
               fonts: FontNames) -> GridFit:
-    """How the month's grid would fit its page if it shared nothing with other months."""
-    style, grid, name, (_, calendar, max_row) = _month_parts(spec, page, pixels, fonts, None)
-    return grid_fit(calendar, grid, style, name, max_row)
+    """How the month's grid would fit its landscape page if it shared nothing."""
+    style, grid, name = _month_style(spec, page, fonts)
+    _, calendar, max_row = _landscape_parts(page, pixels, style, name)
+    return grid_fit(calendar.inset(0, minis_height(style), 0, 0), grid, style, name, max_row)
 
 
-def _month_parts(spec: CalendarSpec, page: MonthPage, pixels: tuple[int, int],
-                 fonts: FontNames, plan: GridPlan | None
-                 ) -> tuple[Style, MonthGrid, str, Arranged]:
+def month_grid_of(spec: CalendarSpec, month: int, year: int | None = None) -> MonthGrid:
+    """The grid of ``month`` (of the calendar's year unless ``year``) with its days off."""
+    year = spec.year if year is None else year
+    own = year == spec.year
+    return month_grid(year, month, spec.language, spec.days_to_mark if own else (),
+                      spec.transfers if own else None)
+
+
+def neighbours(spec: CalendarSpec, month: int) -> tuple[MonthGrid, MonthGrid]:
+    """The real months before and after ``month``: December of the year before January,
+    January of the year after December."""
+    first = dt.date(spec.year, month, 1)
+    before = first - dt.timedelta(days=1)
+    after = (first + dt.timedelta(days=31)).replace(day=1)
+    return (month_grid_of(spec, before.month, before.year),
+            month_grid_of(spec, after.month, after.year))
+
+
+def _month_style(spec: CalendarSpec, page: MonthPage, fonts: FontNames
+                 ) -> tuple[Style, MonthGrid, str]:
     style = Style(page_frame(spec), fonts, spec.colours, spec.language)
-    grid = month_grid(spec.year, page.month, spec.language, spec.days_to_mark,
-                      spec.transfers)
-    name = f"month {page.month:02d} ({grid.name})"
-    wide = pixels[0] >= pixels[1]
-    arrange = {
-        ("portrait", True): _portrait_page_wide_drawing,
-        ("portrait", False): _portrait_page_tall_drawing,
-        ("landscape", True): _landscape_page_wide_drawing,
-        ("landscape", False): _landscape_page_tall_drawing,
-    }[(spec.orientation, wide)]
-    return style, grid, name, arrange(page, pixels, style, name, plan)
+    grid = month_grid_of(spec, page.month)
+    return style, grid, f"month {page.month:02d} ({grid.name})"
+
+
+def _landscape_parts(page: MonthPage, pixels: tuple[int, int], style: Style,
+                     name: str) -> Arranged:
+    if pixels[0] >= pixels[1]:
+        return _landscape_page_wide_drawing(page, pixels, style, name)
+    return _landscape_page_tall_drawing(page, pixels, style, name)
 
 
 def _caption_under(picture: Picture, page: MonthPage, style: Style, name: str) -> TextBlock:
+    """The caption under the drawing, right-aligned, on one line or two when it must."""
     box = Box(picture.box.x, picture.box.y - style.mm(CAPTION_GAP + CAPTION_H), picture.box.w,
               style.mm(CAPTION_H))
-    return caption_block(page.caption, box, style, name)
+    try:
+        return caption_block(page.caption, box, style, name)
+    except TextOverflow:
+        return caption_block(page.caption, Box(box.x, box.y - style.mm(CAPTION_H) * 0.7, box.w,
+                                               style.mm(CAPTION_H) * 1.7), style, name)
 
 
-def _portrait_page_wide_drawing(page: MonthPage, pixels: tuple[int, int], style: Style,
-                                name: str, plan: GridPlan | None) -> Arranged:
-    """The drawing across the top, the grid under it, the fact along the bottom."""
-    content, gap = style.frame.content, style.mm(GAP)
-    slot_h = clamp(content.w * pixels[1] / pixels[0], content.h * 0.34, content.h * 0.42)
-    picture = place_picture("drawing", page.drawing, pixels,
-                            Box(content.x, content.top - slot_h, content.w, slot_h))
-    caption = _caption_under(picture, page, style, name)
-    fact_box = Box(content.x, content.y, content.w, style.mm(FACT_BOX_H))
-    fact = fact_panel(fact_box, page.fact, style, name)
-    calendar = content.below(caption.extent().y - gap * 0.8).inset(
-        0, fact_height(fact_box, page.fact, style, name) + gap, 0, 0)
-    return [picture, caption, *fact], calendar, 1.0
+# Portrait pages ---------------------------------------------------------------------------
 
-
-# Beside a tall drawing the column is narrow and tall: the fact is set larger there.
+# Beside a tall drawing the column is narrow and tall: the fact is set larger there, and the
+# column is never narrower than SIDE_MIN (mm of the A4 design).
 SIDE_FACT_SIZE = 15.0
+SIDE_MIN = 44.0
 
 
-def _portrait_page_tall_drawing(page: MonthPage, pixels: tuple[int, int], style: Style,
-                                name: str, plan: GridPlan | None) -> Arranged:
-    """The drawing top left, the fact beside it and the caption at its foot, the grid below.
+def portrait_area(area: Box, page: MonthPage, pixels: tuple[int, int], style: Style,
+                  name: str) -> list[Item]:
+    """The drawing, its caption and the fact in ``area``, the way that shows the drawing
+    larger: across the top with the fact under it, or at the left with the fact beside."""
+    return max(_arrangements(area, page, pixels, style, name), key=_picture_area)
 
-    The drawing takes at least half the content's height, and whatever the calendar's grids
-    (``plan.block_h``) leave above them.
-    """
-    content, gap = style.frame.content, style.mm(GAP)
-    slot_h = content.h * 0.5
-    if plan is not None:
-        slot_h = max(slot_h, content.h - gap - plan.block_h)
-    slot_w = clamp(slot_h * pixels[0] / pixels[1], content.w * 0.45, content.w * 0.62)
+
+def _arrangements(area: Box, page: MonthPage, pixels: tuple[int, int], style: Style,
+                  name: str) -> list[list[Item]]:
+    """Both arrangements of the area, across first; one whose text cannot fit is left out
+    (``TextOverflow`` of the first when neither fits)."""
+    found, errors = [], []
+    for arrange in (_drawing_across, _drawing_beside):
+        try:
+            found.append(arrange(area, page, pixels, style, name))
+        except TextOverflow as error:
+            errors.append(error)
+    if not found:
+        raise errors[0]
+    return found
+
+
+def area_wanted(area: Box, page: MonthPage, pixels: tuple[int, int], style: Style,
+                name: str) -> float:
+    """The height of ``area`` past which this month's drawing grows no larger: the drawing
+    across its width with the caption and fact under it, or ``area.h`` when it is better
+    beside its fact (it would still grow with more height)."""
+    arranged = _arrangements(area, page, pixels, style, name)
+    if max(arranged, key=_picture_area) is not arranged[0] or len(arranged) == 1:
+        return area.h
+    fact_h = fact_height(Box(area.x, area.y, area.w, style.mm(ACROSS_FACT_H)), page.fact,
+                         style, name)
+    return (area.w * pixels[1] / pixels[0] / (1 - FILL_CROP)
+            + style.mm(CAPTION_GAP + CAPTION_H + GAP) + fact_h)
+
+
+def _picture_area(items: list[Item]) -> float:
+    return sum(i.box.w * i.box.h for i in items if isinstance(i, Picture))
+
+
+def _drawing_across(area: Box, page: MonthPage, pixels: tuple[int, int], style: Style,
+                    name: str) -> list[Item]:
+    """The drawing across the area's top, its caption under it, the fact panel filling the
+    rest down to the calendar zone."""
+    gap = style.mm(GAP)
+    fact_h = fact_height(Box(area.x, area.y, area.w, style.mm(ACROSS_FACT_H)), page.fact,
+                         style, name)
+    slot_h = min(area.h - style.mm(CAPTION_GAP + CAPTION_H) - gap - fact_h,
+                 area.w * pixels[1] / pixels[0] / (1 - FILL_CROP))
     picture = place_picture("drawing", page.drawing, pixels,
-                            Box(content.x, content.top - slot_h, slot_w, slot_h))
-    side = Box(picture.box.right + gap, picture.box.y, content.right - picture.box.right - gap,
-               picture.box.h)
-    # The fact level with the drawing's top, the caption level with its foot: the column
-    # has the drawing's height, as its label.
-    caption = caption_block(page.caption, Box(side.x, side.y, side.w, style.mm(2 * CAPTION_H)),
+                            Box(area.x, area.top - slot_h, area.w, slot_h))
+    caption = _caption_under(picture, page, style, name)
+    rest = area.below(min(caption.extent().y, picture.box.y) - gap * 0.6)
+    return [picture, caption, *fact_panel(rest, page.fact, style, name, fill=True)]
+
+
+def _drawing_beside(area: Box, page: MonthPage, pixels: tuple[int, int], style: Style,
+                    name: str) -> list[Item]:
+    """The drawing at the area's left as tall as the area, the fact level with its top and
+    the caption at its foot in the column beside it."""
+    gap = style.mm(GAP)
+    slot_w = min(area.h * pixels[0] / pixels[1] / (1 - FILL_CROP),
+                 area.w - gap - style.mm(SIDE_MIN))
+    picture = place_picture("drawing", page.drawing, pixels,
+                            Box(area.x, area.y, slot_w, area.h), valign="bottom")
+    side = Box(picture.box.right + gap, area.y, area.right - picture.box.right - gap, area.h)
+    caption = caption_block(page.caption, Box(side.x, side.y, side.w, style.mm(3 * CAPTION_H)),
                             style, name, align="left", valign="bottom")
-    fact = fact_panel(side.inset(0, caption.extent().h + style.mm(GAP), 0, 0), page.fact,
-                      style, name, at="top", size=SIDE_FACT_SIZE)
-    return [picture, caption, *fact], content.below(picture.box.y - gap), 1.0
+    fact = fact_panel(side.inset(0, caption.extent().h + gap, 0, 0), page.fact, style, name,
+                      at="top", size=SIDE_FACT_SIZE)
+    return [picture, caption, *fact]
 
 
 # A landscape page is too low for a wide drawing and the month's grid side by side at
@@ -128,11 +215,10 @@ def _portrait_page_tall_drawing(page: MonthPage, pixels: tuple[int, int], style:
 LANDSCAPE_GRID_SHARE = 0.33
 TALL_ROWS = 2.6
 LANDSCAPE_FACT_SIZE = 15.0
-FILL_CROP = MAX_CROP / 2
 
 
 def _landscape_page_wide_drawing(page: MonthPage, pixels: tuple[int, int], style: Style,
-                                 name: str, plan: GridPlan | None) -> Arranged:
+                                 name: str) -> Arranged:
     """The drawing large at the top left, the fact at the foot of its column, the grid right."""
     content, gap = style.frame.content, style.mm(GAP)
     caption_h = style.mm(CAPTION_GAP + CAPTION_H)
@@ -158,14 +244,17 @@ def _landscape_page_wide_drawing(page: MonthPage, pixels: tuple[int, int], style
 
 
 def _landscape_page_tall_drawing(page: MonthPage, pixels: tuple[int, int], style: Style,
-                                 name: str, plan: GridPlan | None) -> Arranged:
+                                 name: str) -> Arranged:
     """The drawing down the left, the grid on the right with the fact under it."""
     content, gap = style.frame.content, style.mm(GAP)
-    slot_h = content.h - style.mm(CAPTION_GAP + CAPTION_H)
-    slot_w = clamp(slot_h * pixels[0] / pixels[1], content.w * 0.36, content.w * 0.5)
-    picture = place_picture("drawing", page.drawing, pixels,
-                            Box(content.x, content.top - slot_h, slot_w, slot_h))
-    caption = _caption_under(picture, page, style, name)
+    for lines in (1.0, 1.7):  # a caption wider than a narrow drawing takes two lines
+        slot_h = content.h - style.mm(CAPTION_GAP + CAPTION_H * lines)
+        slot_w = clamp(slot_h * pixels[0] / pixels[1], content.w * 0.36, content.w * 0.5)
+        picture = place_picture("drawing", page.drawing, pixels,
+                                Box(content.x, content.top - slot_h, slot_w, slot_h))
+        caption = _caption_under(picture, page, style, name)
+        if caption.extent().y >= content.y - 0.01:
+            break
     right = content.inset(picture.box.right - content.x + gap, 0, 0, 0)
     fact_box = Box(right.x, right.y, right.w, style.mm(FACT_BOX_H))
     fact = fact_panel(fact_box, page.fact, style, name)

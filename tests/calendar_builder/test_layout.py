@@ -160,16 +160,28 @@ def test_too_long_text_is_an_error_naming_the_page(small_spec: CalendarSpec,
         calendar_layout(spec, pixels_for(spec, [LANDSCAPE]), fonts)
 
 
-def test_long_text_shrinks_within_limits(small_spec: CalendarSpec, fonts: FontNames) -> None:
-    months = list(small_spec.months)
+@pytest.mark.parametrize("page_format", ["A4", "A3"])
+def test_a_long_fact_changes_only_its_own_page(small_spec: CalendarSpec, fonts: FontNames,
+                                               page_format: str) -> None:
+    spec = dataclasses.replace(small_spec, page_format=page_format)
     long_fact = " ".join([small_spec.months[0].fact.text.ru] * 6)
+    assert len(long_fact) >= 600
+    months = list(spec.months)
     months[0] = dataclasses.replace(months[0], fact=Fact(Text(long_fact), Text("IOF")))
-    spec = dataclasses.replace(small_spec, months=tuple(months))
-    january = calendar_layout(spec, pixels_for(spec, [LANDSCAPE]), fonts)[1]
-    fact = next(t for t in january.texts if t.what == "fact")
-    assert fact.shrink < 1
-    assert fact.size >= 8
-    assert_print_safe(january)
+    pixels = pixels_for(spec, [LANDSCAPE])
+    before = calendar_layout(spec, pixels, fonts)
+    after = calendar_layout(dataclasses.replace(spec, months=tuple(months)), pixels, fonts)
+    scale = after[1].frame.scale
+    fact = next(t for t in after[1].texts if t.what == "fact")
+    assert fact.size >= 10 * scale - 1e-6
+    assert after[2:] == before[2:]  # every other page exactly as it was
+    # January's grid too: its rules, weekdays and day numbers, at the design's size.
+    def grid(layout: PageLayout) -> list[object]:
+        return [i for i in layout.items if isinstance(i, Rule)
+                or (isinstance(i, TextBlock) and i.what.startswith(("day ", "weekday")))]
+    assert grid(after[1]) == grid(before[1])
+    assert {t.size for t in day_numbers(after[1])} == {24 * scale}
+    assert_print_safe(after[1])
 
 
 def test_captions_and_ages() -> None:

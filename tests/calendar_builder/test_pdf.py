@@ -176,14 +176,17 @@ def test_previews_are_trimmed_pngs(built: tuple, tmp_path: Path) -> None:
         assert image.format == "PNG"
 
 
-def test_preflight_names_day_numbers_smaller_than_designed(built: tuple) -> None:
+def test_preflight_gives_each_page_its_layout_numbers(built: tuple) -> None:
     _, report, _ = built
-    sizes = set()
+    grids = set()
     for page in report.pages[1:13]:
-        days = [t for t in page.shrunk_texts if t.what.startswith("day")]
-        # Once a page, not once a day: every month's numbers share one size (May 2027 is
-        # the tightest month), below the design's 24 pt.
-        assert [(t.what, t.preferred_size) for t in days] == [("day numbers", 24.0)]
-        sizes.add(days[0].size)
-    assert len(sizes) == 1 and sizes.pop() < 24
-    assert "day numbers: 17.1 pt (wanted 24.0 pt)" in report.to_text()
+        # Every month's day numbers at the design's 24 pt: none is named as shrunk.
+        assert not [t for t in page.shrunk_texts if t.what.startswith("day")]
+        assert page.day_number_size == 24.0
+        assert page.drawing_share >= 0.35 and page.largest_blank_mm <= 15.05
+        assert page.smallest_text[1] >= 7.5  # the small grids of the months around
+        grids.add(page.grid_mm)
+    assert len(grids) == 1  # portrait pages: one grid, where it was on every month
+    assert report.pages[0].drawing_share > 0.35 and report.pages[0].grid_mm is None
+    assert "day numbers 24.0 pt" in report.to_text()
+    assert "of the page, largest blank band" in report.to_text()
