@@ -50,6 +50,7 @@ HEADERS = {
     "birth_date": ("birth_date", "дата рождения"),
     "age": ("age", "возраст"),
     "title": ("title", "название"),
+    "title_en": ("title_en", "название по-английски"),
     "description": ("description", "описание"),
     "guardian_name": ("guardian_name", "родитель"),
     "guardian_email": ("guardian_email", "почта"),
@@ -104,10 +105,11 @@ def column_name(field: str) -> str:
 
 # The example list's row, written as a school in that language would (both are read the same).
 EXAMPLE_ROWS = {
-    "ru": ["masha.jpg", "Маша", "Иванова", "14.03.2017", "", "Молоко и солнце", "",
-           "Иванова Анна Петровна", "anna@example.ru", "", "да", "да", "да"],
-    "en": ["masha.jpg", "Masha", "Ivanova", "14.03.2017", "", "Milk and sunshine", "",
-           "Anna Ivanova", "anna@example.org", "", "yes", "yes", "yes"],
+    "ru": ["masha.jpg", "Маша", "Иванова", "14.03.2017", "", "Молоко и солнце",
+           "Milk and sunshine", "", "Иванова Анна Петровна", "anna@example.ru", "", "да", "да",
+           "да"],
+    "en": ["masha.jpg", "Masha", "Ivanova", "14.03.2017", "", "Milk and sunshine",
+           "Milk and sunshine", "", "Anna Ivanova", "anna@example.org", "", "yes", "yes", "yes"],
 }
 
 
@@ -233,6 +235,7 @@ def prepare(contest, rows: list[Row], archive: BinaryIO, common: dict, limits: U
             details = EntryDetails(
                 child_first_name=values["child_first_name"],
                 child_last_name=values.get("child_last_name", ""), title=values["title"],
+                title_en=values.get("title_en", ""),
                 description=values.get("description", ""),
                 guardian_name=values.get("guardian_name", ""),
                 guardian_email=values.get("guardian_email", ""),

@@ -12,7 +12,7 @@ import re
 import zipfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from flask_babel import force_locale, format_date
@@ -21,6 +21,7 @@ from PIL import Image
 from reportlab.lib.colors import Color
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from sqlalchemy import select
@@ -28,7 +29,7 @@ from sqlalchemy import select
 from . import jobs
 from .config import DEFAULT_LANGUAGE
 from .extensions import db
-from .i18n import in_language
+from .i18n import drawing_title, in_language
 from .models import Entry, EntryStatus, Job, Stage
 from .pdf import ACCENT, INK, PAPER, RULE, SUN, WHITE, JpegSource, fonts, raw_streams
 from .uploads import files
@@ -107,6 +108,24 @@ def child_name(entry: Entry) -> str:
     return in_language(entry.child_first_name)
 
 
+def wording(entry: Entry, kind: str) -> tuple[str, str, str]:
+    """The certificate's title, the words before the child's name and the line after it, in
+    the current language. The name stays in the nominative: it follows «награждается»
+    (diplomas) or «участник конкурса» (the certificate of participation), never a
+    preposition that would decline it. The drawing's title is the family's English one on an
+    English certificate, else their Russian one marked as such (``i18n.drawing_title``)."""
+    title = drawing_title(entry)
+    if kind == "winner":  # only the national stage names winners
+        return (_("Winner's diploma"), _("awarded to"),
+                _("for the drawing %(title)s, a winner of the national stage", title=title))
+    if kind == "finalist":  # a regional jury's choice for the national stage
+        return (_("Finalist's diploma"), _("awarded to"),
+                _("for the drawing %(title)s, chosen by the regional jury for the national "
+                  "stage", title=title))
+    return (_("Certificate of participation"), _("contest participant"),
+            _("with the drawing %(title)s", title=title))
+
+
 def render(items: Iterable[Entry], language: str = DEFAULT_LANGUAGE) -> bytes:
     """A PDF with one certificate page per entry that earns one."""
     faces = fonts()
@@ -138,23 +157,21 @@ def certificate_layout(entry: Entry, kind: str,
         Frame(14 * mm, 14 * mm, width - 28 * mm, height - 28 * mm, ACCENT, 1.2, radius=6 * mm),
     ]
     contest = entry.contest
-    titles = {"participant": _("Certificate of participation"),
-              "finalist": _("Finalist's diploma"), "winner": _("Winner's diploma")}
+    title, lead, reason = wording(entry, kind)
     items += [
         Words(_("Children's drawing contest %(year)s", year=contest.year).upper(), faces.regular,
               12, LEFT, height - 32 * mm, INK),
-        _fitted(titles[kind], faces.display, 34, height - 52 * mm, ACCENT),
-        Words(_("awarded to"), faces.italic, 16, LEFT, height - 70 * mm, INK),
+        _fitted(title, faces.display, 34, height - 52 * mm, ACCENT),
+        Words(lead, faces.italic, 16, LEFT, height - 70 * mm, INK),
         _fitted(child_name(entry), faces.bold, 34, height - 85 * mm, INK),
     ]
-    lines = [
-        _("for the drawing “%(title)s”", title=entry.title),
-        _("age category: %(category)s", category=entry.age_category.name),
-        ", ".join(dict.fromkeys([entry.stage.region.name, in_language(entry.town)])),
-        _("“%(title)s” — %(theme)s", title=contest.title, theme=contest.local("theme")),
-    ]
+    facts = (_("age category: %(category)s", category=entry.age_category.name),
+             ", ".join(dict.fromkeys([entry.stage.region.name, in_language(entry.town)])),
+             _("“%(title)s” — %(theme)s", title=contest.title, theme=contest.local("theme")))
+    lines = _wrapped(reason, faces.regular, 15) + [_fitted(line, faces.regular, 15, 0, INK)
+                                                   for line in facts]
     for n, line in enumerate(lines):
-        items.append(_fitted(line, faces.regular, 15, height - 100 * mm - n * 9 * mm, INK))
+        items.append(replace(line, y=height - 100 * mm - n * 8 * mm))
 
     if drawing is not None:
         image, (iw, ih) = drawing
@@ -185,6 +202,23 @@ def _fitted(text: str, font: str, size: float, y: float, colour: Color) -> Words
     while size > 6 and stringWidth(text, font, size) > TEXT_WIDTH:
         size -= 0.5
     return Words(text, font, size, LEFT, y, colour)
+
+
+def _wrapped(text: str, font: str, size: float, smallest: float = 11,
+             most: int = 3) -> list[Words]:
+    """``text`` as one line of the column if it fits at ``smallest`` or more, else as up to
+    ``most`` lines at ``smallest`` + 2 (a long title), the last cut with "…" if too few.
+    The caller places them (``y``)."""
+    if stringWidth(text, font, smallest) <= TEXT_WIDTH:
+        return [_fitted(text, font, size, 0, INK)]
+    size = smallest + 2
+    lines = simpleSplit(text, font, size, TEXT_WIDTH)
+    if len(lines) > most:
+        last = " ".join(lines[most - 1:])
+        while stringWidth(last + "…", font, size) > TEXT_WIDTH:
+            last = last[:-1]
+        lines = lines[:most - 1] + [last.rstrip() + "…"]
+    return [_fitted(line, font, size, 0, INK) for line in lines]
 
 
 def _drawing(entry: Entry) -> tuple[JpegSource, tuple[int, int]] | None:

@@ -6,7 +6,14 @@ import iuliia
 import markdown as md
 import nh3
 from flask import Flask, has_request_context, session
-from flask_babel import format_date, format_datetime, format_decimal, format_number, get_locale
+from flask_babel import (
+    format_date,
+    format_datetime,
+    format_decimal,
+    format_number,
+    get_locale,
+    gettext,
+)
 from markupsafe import Markup
 
 from .config import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES
@@ -67,6 +74,17 @@ def quoted(text: str) -> str:
     return f"{opening}{text}{closing}"
 
 
+def drawing_title(entry) -> str:
+    """An entry's title, quoted, as the current language shows it: the family's English title
+    on English pages, else their Russian one marked as such (never a Latin name beside a bare
+    Cyrillic title); the Russian title on Russian pages."""
+    if language() != "en":
+        return quoted(entry.title)
+    if entry.title_en:
+        return quoted(entry.title_en)
+    return gettext("%(title)s (title in Russian)", title=quoted(entry.title))
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories="translations")
@@ -75,6 +93,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["format_datetime"] = format_datetime
     app.jinja_env.filters["zip"] = zip
     app.jinja_env.filters["quoted"] = quoted
+    app.jinja_env.filters["drawing_title"] = drawing_title
     app.jinja_env.filters["format_number"] = format_number
     app.jinja_env.filters["format_decimal"] = format_decimal
 

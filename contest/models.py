@@ -444,6 +444,9 @@ class Entry(db.Model):
     institution: Mapped[str] = mapped_column(String(250), default="")
     teacher: Mapped[str] = mapped_column(String(200), default="")
     title: Mapped[str] = mapped_column(String(200))
+    # The family's own English title, for the English pages, calendar and certificates
+    # (``i18n.drawing_title``); empty when they gave none.
+    title_en: Mapped[str] = mapped_column(String(200), default="", server_default="")
     description: Mapped[str] = mapped_column(Text, default="")
     guardian_name: Mapped[str] = mapped_column(String(200))
     guardian_email: Mapped[str] = mapped_column(String(254), default="")

@@ -67,7 +67,8 @@ def clamp(value: float, low: float, high: float) -> float:
 
 
 def caption_text(caption: Caption, language: Language) -> str:
-    """'Маша, 9 лет, Тверь. «Солнце»' / 'Masha, age 9, Tver. “The sun”'."""
+    """'Маша, 9 лет, Тверь. «Солнце»' / 'Masha, age 9, Tver. “The sun”', or, with no English
+    title given, 'Masha, age 9, Tver. “Солнце” (title in Russian)'."""
     parts = [caption.first_name.get(language)]
     if caption.age is not None:
         parts.append(age_text(caption.age, language))
@@ -80,6 +81,8 @@ def caption_text(caption: Caption, language: Language) -> str:
     if title:
         left, right = QUOTES[language]
         text += f". {left}{title}{right}"
+        if language == "en" and not caption.title.en:  # an English reader is told why
+            text += " (title in Russian)"
     return text
 
 

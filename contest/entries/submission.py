@@ -29,6 +29,7 @@ from ..transaction import files_with_rows
 from ..uploads.files import entry_files
 from ..uploads.pipeline import ProcessedImage
 
+TITLE_LENGTH = 200  # the column's length, Russian and English title alike
 DUPLICATE_IMAGE = _l("This very image has already been sent to the contest.")
 
 
@@ -49,6 +50,7 @@ class EntryDetails:
     child_last_name: str
     title: str
     guardian_name: str
+    title_en: str = ""
     birth_date: date | None = None
     age: int | None = None
     institution: str = ""
@@ -172,6 +174,9 @@ def check(contest: Contest, details: EntryDetails, image_sha256: str | None,
             "The contest is for children aged %(bands)s on %(date)s; this child would be "
             "%(age)s.", bands=bands, date=contest.age_reference_date.strftime("%d.%m.%Y"),
             age=lazy_ngettext("%(num)s year", "%(num)s years", age))
+    for name in ("title", "title_en"):  # a school's list has no form to cap them
+        if len(getattr(details, name)) > TITLE_LENGTH:
+            errors[name] = _l("A title of at most %(n)s characters, please.", n=TITLE_LENGTH)
     if not (details.guardian_email.strip() or details.guardian_phone.strip()):
         errors["guardian_email"] = _l("Give an email or a phone number, so we can reach you.")
     errors.update(contact_problems(details.guardian_email, details.guardian_phone))
@@ -213,6 +218,7 @@ def _new_entry(contest: Contest, details: EntryDetails, image: ProcessedImage, a
         child_last_name=details.child_last_name.strip(), birth_date=details.birth_date, age=age,
         town=details.town.strip(), institution=details.institution.strip(),
         teacher=details.teacher.strip(), title=details.title.strip(),
+        title_en=details.title_en.strip(),
         description=details.description.strip(), guardian_name=details.guardian_name.strip(),
         locale=details.locale,
         guardian_email=details.guardian_email.strip().lower(),

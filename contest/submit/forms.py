@@ -47,6 +47,10 @@ class SubmissionForm(FlaskForm):
                               validators=[Optional(), Length(max=250)])
     teacher = StringField(_l("Teacher"), validators=[Optional(), Length(max=200)])
     title = StringField(_l("Title of the drawing"), validators=[REQUIRED, Length(max=200)])
+    title_en = StringField(_l("Title in English (if you like)"),
+                           validators=[Optional(), Length(max=200)],
+                           description=_l("Shown on the English pages, calendar and "
+                                          "certificates."))
     description = TextAreaField(_l("A few words about the drawing"),
                                 validators=[Optional(), Length(max=1000)])
     image = FileField(_l("Photo or scan of the drawing"), validators=[PhotoRequired()])

@@ -91,7 +91,8 @@ def caption(entry: Entry) -> Caption:
     no one overrides), age and town always."""
     name = entry.child_first_name if entries.name_shown(entry) else ""
     return Caption(first_name=Text(name, latin(name)), age=entry.age,
-                   town=Text(entry.town, latin(entry.town)), title=Text(entry.title))
+                   town=Text(entry.town, latin(entry.town)),
+                   title=Text(entry.title, entry.title_en))
 
 
 def marked_days(year: int, options: Options) -> tuple[MarkedDay, ...]:
