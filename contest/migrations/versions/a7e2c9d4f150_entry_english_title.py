@@ -1,7 +1,7 @@
 """an entry's English title, given by the family or the school's list
 
 Revision ID: a7e2c9d4f150
-Revises: c4d8e2a6f1b3
+Revises: b7e2f9a4c1d6
 Create Date: 2026-12-01 09:40:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a7e2c9d4f150'
-down_revision = 'c4d8e2a6f1b3'
+down_revision = 'b7e2f9a4c1d6'
 branch_labels = None
 depends_on = None
 
