@@ -13,9 +13,11 @@ drawing is refused, below ``GOOD_DPI`` it is printed and warned about.
 
 For CMYK print, a ``convert`` object (``cmyk.DrawingConverter``) resizes the upright sRGB
 drawing to the pixel size and makes the image to encode from it. A 24-megapixel drawing
-decodes to 96 MB: only one thread at a time holds one (decoding and resizing it), it is freed
-before the conversion and encoding, and the memory freed is handed back to the system, so
-that a CMYK build of large drawings stays small.
+decodes to 96 MB: in every build only one thread at a time holds one (decoding and resizing
+it, the bands of the resize on every core), it is freed before the conversion and encoding,
+and the memory freed is handed back to the system, so that a build of large drawings stays
+small (an A3 calendar of 13 drawings of 24 megapixels: 244 MB at its peak, was 407-423 MB;
+``bench/calendar.py``).
 
 Every way a file can fail ends in ``DrawingError``, a ``SpecError`` whose message says what
 is wrong with the file, never in a decoder's exception.
@@ -25,12 +27,14 @@ import ctypes
 import ctypes.util
 import io
 import math
+import os
 import re
 import struct
 import threading
 import warnings
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, nullcontext
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -74,6 +78,9 @@ class Convert(Protocol):
 
 
 _ONE_DECODED = threading.Lock()
+REDUCING_GAP = 3.0  # Pillow's reducing_gap: a larger reduction first reduces by whole factors
+BAND_ROWS = 256  # output rows resized at a time
+BAND_WORKERS = min(2, os.cpu_count() or 1)  # threads resizing the bands of one drawing
 # A high-bit-depth grey that uses less than this share of its range is a raw capture or a
 # measurement, not a picture: it is stretched to its own darkest and lightest values.
 MIN_RANGE_USED = 1 / 16
@@ -245,9 +252,11 @@ def _prepare(path: Path, placed_in: tuple[float, float],
         ):
             image.load()  # a damaged file must fail here, not in the printer's RIP
             return PreparedImage(path.read_bytes(), upright, passthrough=True, resampled=False)
-        # For CMYK, one thread at a time holds a decoded drawing (96 MB for 24 megapixels)
-        # and resizes it; the other converts and encodes what it has resized meanwhile.
-        with _ONE_DECODED if convert is not None else nullcontext():
+        # One thread at a time holds a decoded drawing (96 MB for 24 megapixels) and resizes
+        # it, in bands on every core (``resize_in_bands``); the other encodes (or converts)
+        # what it has resized meanwhile. Two drawings decoded at once, with the resampler's
+        # intermediate image, took an A3 calendar of 24-megapixel drawings to 420 MB.
+        with _ONE_DECODED:
             if image.format == "JPEG":
                 # Let libjpeg decode at a reduced scale when that still leaves enough pixels.
                 stored = target[::-1] if orientation in QUARTER_TURNS else target
@@ -258,25 +267,50 @@ def _prepare(path: Path, placed_in: tuple[float, float],
             rgb, notes = to_srgb(turned)
             if convert is not None:
                 resized = convert.resize(rgb, target)
-            elif rgb.size != target:
-                resized = rgb.resize(target, Image.Resampling.LANCZOS, reducing_gap=3.0)
             else:
-                resized = rgb
+                resized = resize_in_bands(rgb, target)
             # The decoded drawing is freed before the conversion and the encoding.
             del rgb, turned
             if resized is not image:
                 image.close()
-            if convert is not None:
-                release_freed_memory()
+            release_freed_memory()
         made = resized if convert is None else convert(resized, target)
         del resized
         out = io.BytesIO()
         made.save(out, "JPEG", quality=JPEG_QUALITY, subsampling="4:4:4")
         del made
-    if convert is not None:
-        release_freed_memory()
+    release_freed_memory()
     return PreparedImage(out.getvalue(), target, passthrough=False, resampled=target != upright,
                          notes=notes)
+
+
+def resize_in_bands(image: Image.Image, size: tuple[int, int]) -> Image.Image:
+    """``image`` at ``size`` (Lanczos), or ``image`` itself when it has that size.
+
+    A reduction by less than ``REDUCING_GAP`` (a drawing to its page, the common case) is
+    made ``BAND_ROWS`` output rows at a time, the bands on ``BAND_WORKERS`` threads (the
+    resampler releases the GIL): the same pixels as one call (at most one level apart where
+    floating-point rounding differs), without the resampler's intermediate image of the
+    whole height (50 MB for a 24-megapixel drawing), and on every core. A larger reduction
+    is one call, which first reduces by whole factors (``reducing_gap``) as before.
+    """
+    if image.size == size:
+        return image
+    scale_x, scale_y = image.width / size[0], image.height / size[1]
+    if max(scale_x, scale_y) >= REDUCING_GAP or size[1] <= BAND_ROWS:
+        return image.resize(size, Image.Resampling.LANCZOS, reducing_gap=REDUCING_GAP)
+    out = Image.new(image.mode, size)
+
+    def band(top: int) -> tuple[int, Image.Image]:
+        bottom = min(size[1], top + BAND_ROWS)
+        return top, image.resize((size[0], bottom - top), Image.Resampling.LANCZOS,
+                                 box=(0, top * scale_y, image.width, bottom * scale_y))
+
+    with ThreadPoolExecutor(BAND_WORKERS) as pool:
+        for top, rows in pool.map(band, range(0, size[1], BAND_ROWS)):
+            out.paste(rows, (0, top))
+            del rows
+    return out
 
 
 def to_srgb(image: Image.Image) -> tuple[Image.Image, tuple[str, ...]]:

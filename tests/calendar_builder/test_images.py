@@ -375,3 +375,19 @@ def test_wild_images_outcomes() -> None:
     for usable in ("16bit.cropped.tif", "hopper.Lab.tif", "pil_sample_cmyk.jpg",
                    "frame_size.mpo", "i_trns.png", "rdf.tif"):
         assert isinstance(outcomes[usable], PreparedImage), usable
+
+
+def test_resizing_in_bands_gives_the_pixels_of_one_resize() -> None:
+    from PIL import ImageChops
+
+    from calendar_builder.images import BAND_ROWS, resize_in_bands
+    from calendar_builder.samples import make_drawing
+
+    drawing = make_drawing(5, (2400, 1700))
+    for size in ((1300, 921), (2400, 1700), (700, 496)):
+        whole = drawing.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+        banded = resize_in_bands(drawing, size)
+        assert banded.size == size and size[1] > BAND_ROWS
+        difference = ImageChops.difference(whole, banded).getextrema()
+        assert max(high for _, high in difference) <= 1  # floating-point rounding at most, never a seam
+    assert resize_in_bands(drawing, drawing.size) is drawing
