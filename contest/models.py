@@ -472,6 +472,8 @@ class Entry(db.Model):
     contacts_purged_at: Mapped[datetime | None]
     # when the family last sent a better photo, until the coordinator decides on it
     new_photo_at: Mapped[datetime | None]
+    # when a juror said the drawing reached them sideways, until the coordinator clears it
+    sideways_at: Mapped[datetime | None]
     # Any change to the row: the yearly report's cached figures are as new as the newest.
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow,
                                                  server_default=func.now())

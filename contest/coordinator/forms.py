@@ -24,6 +24,10 @@ class ModerationForm(FlaskForm):
                                         "sees it."))
 
 
+class ClearFlagForm(FlaskForm):
+    """Clearing a juror's sideways flag: nothing to fill in but the CSRF token."""
+
+
 class RotateForm(FlaskForm):
     degrees = HiddenField(validators=[InputRequired()])
 

@@ -12,7 +12,7 @@ from ..entries import EntryError, ModerationClosed
 from ..extensions import db
 from ..models import EntryStatus
 from ..uploads.files import upload_limits
-from .forms import BulkAcceptForm, MaskForm, ModerationForm, RotateForm
+from .forms import BulkAcceptForm, ClearFlagForm, MaskForm, ModerationForm, RotateForm
 
 bp = Blueprint("coordinator", __name__, url_prefix="/coordinator")
 
@@ -87,6 +87,8 @@ def entry(entry_id: int, form=None, mask_form=None, status=200):
     return render_template("coordinator/entry.html", entry=entry, form=form,
                            mask_form=mask_form or MaskForm(), rotate_form=RotateForm(),
                            closed=entries.moderation_closed(entry),
+                           turn_refused=entries.turn_refused(entry),
+                           clear_form=ClearFlagForm(),
                            low_dpi=upload_limits().min_dpi,
                            next_id=entries.next_waiting(entry)), status
 
@@ -126,6 +128,19 @@ def rotate(entry_id: int):
     except ModerationClosed:
         return entry(entry_id, status=409)
     db.session.commit()
+    return redirect(url_for(".entry", entry_id=entry_id))
+
+
+@bp.post("/entries/<int:entry_id>/sideways/clear")
+@staff_required
+def clear_sideways(entry_id: int):
+    """The drawing a juror flagged as sideways is the right way up now (or was already)."""
+    entry_ = access.moderated_entry_or_404(entry_id)
+    if not ClearFlagForm().validate_on_submit():
+        abort(400)
+    entries.clear_sideways(entry_)
+    db.session.commit()
+    flash(_("The sideways flag is cleared."), "success")
     return redirect(url_for(".entry", entry_id=entry_id))
 
 

@@ -11,7 +11,17 @@ Where the files live (the storage, the image keys) is ``contest.uploads.files``.
 batch, the demo and the command line call the names below as ``entries.submit`` and so on.
 """
 
-from .images import MIN_MASK, delete_files, mask_box, replace_image, rotate_entry, set_masks
+from .images import (
+    MIN_MASK,
+    clear_sideways,
+    delete_files,
+    flag_sideways,
+    mask_box,
+    replace_image,
+    rotate_entry,
+    set_masks,
+    turn_refused,
+)
 from .moderation import (
     SORTS,
     ListQuery,
@@ -58,6 +68,9 @@ from .submission import (
 )
 
 __all__ = [
+    "clear_sideways",
+    "flag_sideways",
+    "turn_refused",
     "DUPLICATE_IMAGE",
     "ERASED_BY",
     "MIN_MASK",

@@ -18,19 +18,50 @@ from ..models import Entry, EntryStatus, utcnow
 from ..transaction import files_with_rows
 from ..uploads.files import ENTRY_FILES, entry_files, image_key, storage, upload_limits
 from ..uploads.pipeline import ProcessedImage, redact, rotate, rotate_boxes, web_copies
-from .moderation import require_moderation_open
+from .moderation import ModerationClosed, moderation_closed, require_moderation_open
 from .submission import DUPLICATE_IMAGE, EntryError
 
 # A mask narrower or lower than this (a share of the drawing) hides nothing readable.
 MIN_MASK = 0.01
 
 
+def turn_refused(entry: Entry) -> str | None:
+    """Why the drawing cannot be turned now (None when it can): as long as moderation lasts,
+    and after it while a juror's sideways flag is up, since turning changes no decision and
+    the jury then judges the drawing the right way up."""
+    reason = moderation_closed(entry)
+    if reason and entry.sideways_at and not entry.personal_data_erased_at \
+            and entry.status is not EntryStatus.WITHDRAWN:
+        return None
+    return reason
+
+
+def flag_sideways(entry: Entry) -> None:
+    """A juror says the drawing reached them sideways: the coordinator sees it in the list's
+    "needs attention" and on the entry's page. Flushes."""
+    if entry.sideways_at is None:
+        entry.sideways_at = utcnow()
+        audit.record("entry.sideways", entry)
+    db.session.flush()
+
+
+def clear_sideways(entry: Entry) -> None:
+    """The coordinator has looked at (and turned) the drawing a juror flagged. Flushes."""
+    if entry.sideways_at is not None:
+        entry.sideways_at = None
+        audit.record("entry.sideways_cleared", entry)
+    db.session.flush()
+
+
 def rotate_entry(entry: Entry, degrees: int) -> None:
     """Turn the drawing: the print master by ``degrees``, the preview and thumbnail made
     afresh from it (each turn re-encodes the print master once, at print quality). The
     signature masks turn with it and cover the same part of the drawing. Commits: the turned
-    files and the rows together or not at all (``_store_anew``)."""
-    require_moderation_open(entry)
+    files and the rows together or not at all (``_store_anew``). Refused as ``turn_refused``
+    says."""
+    reason = turn_refused(entry)
+    if reason:
+        raise ModerationClosed(reason)
     store = storage()
     print_master = rotate(store.read(image_key(entry, "print")), degrees)
     preview, thumbnail = web_copies(print_master, upload_limits())

@@ -108,7 +108,7 @@ class ListQuery:
     category_id: int | None = None
     search: str = ""
     new_photo: bool = False  # the family sent a better photo since the last decision
-    attention: bool = False  # too small for print, or a better photo asked for
+    attention: bool = False  # too small for print, a better photo asked for, or sideways
     sort: str = "oldest"
 
 
@@ -133,7 +133,8 @@ def moderation_list(stage_id: int, query: ListQuery, page: int, per_page: int):
         statement = statement.where(Entry.new_photo_at.is_not(None))
     if query.attention:
         statement = statement.where(or_(Entry.effective_dpi < upload_limits().min_dpi,
-                                        Entry.status == EntryStatus.NEEDS_PHOTO))
+                                        Entry.status == EntryStatus.NEEDS_PHOTO,
+                                        Entry.sideways_at.is_not(None)))
     if query.search.strip():
         statement = statement.where(_matches(query.search.strip()))
     statement = statement.order_by(*SORTS.get(query.sort, SORTS["oldest"]))

@@ -61,6 +61,10 @@ def sheet_form(contest: Contest, stage_kind: StageKind, **kwargs) -> FlaskForm:
     return SheetForm(**kwargs)
 
 
+class SidewaysForm(FlaskForm):
+    """A juror's "this drawing is sideways": nothing to fill in but the CSRF token."""
+
+
 class ConflictForm(FlaskForm):
     note = StringField(_l("Why (for the coordinator, optional)"),
                        validators=[Optional(), Length(max=300)])

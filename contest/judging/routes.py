@@ -29,6 +29,7 @@ from .forms import (
     JurorForm,
     OverrideForm,
     SettingsForm,
+    SidewaysForm,
     StatusForm,
     criterion_field,
     levels,
@@ -102,7 +103,8 @@ def sheet(stage_id: int, entry_id: int, form=None, status=200):
         "judging/sheet.html", stage=stage, entry=entry, form=form, sheet=own,
         criteria=[(c, form[criterion_field(c)]) for c in stage.contest.criteria],
         levels=levels(stage.contest),
-        conflict_form=ConflictForm(), editable=stage.status is StageStatus.JUDGING_OPEN,
+        conflict_form=ConflictForm(), sideways_form=SidewaysForm(),
+        editable=stage.status is StageStatus.JUDGING_OPEN,
         progress=operations.progress(stage, current_user),
         skip_to=operations.next_unscored(stage, current_user, after=entry),
         deadline=notices.deadline(stage),
@@ -158,6 +160,19 @@ def conflict(stage_id: int, entry_id: int):
     flash(_("Conflict of interest declared: your marks will not count for this drawing."),
           "success")
     return redirect(url_for(".jury_next", stage_id=stage.id))
+
+
+@bp.post("/jury/<int:stage_id>/entries/<int:entry_id>/sideways")
+@roles_required(Role.JUROR)
+def sideways(stage_id: int, entry_id: int):
+    """Tell the region's coordinator that the drawing reached the jury sideways."""
+    stage, entry = access.jury_entry_or_404(stage_id, entry_id)
+    if not SidewaysForm().validate_on_submit():
+        abort(400)
+    entries.flag_sideways(entry)
+    db.session.commit()
+    flash(_("Thank you: the coordinator will turn the drawing."), "success")
+    return redirect(url_for(".sheet", stage_id=stage.id, entry_id=entry.id))
 
 
 def _refused(error: RuleError, stage_id: int, entry_id: int):
