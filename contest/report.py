@@ -137,6 +137,14 @@ def edition_counts(contest: Contest) -> EditionCounts:
     return counts
 
 
+class _Folded(dict):
+    """``folded`` of each name, worked out once: thousands of children share a first name."""
+
+    def __missing__(self, text: str) -> str:
+        self[text] = folded(text)
+        return self[text]
+
+
 def _count(contest: Contest, marker: tuple) -> EditionCounts:
     stages: dict[int, StageCounts] = defaultdict(StageCounts)
     of_contest = Entry.contest_id == contest.id
@@ -151,18 +159,19 @@ def _count(contest: Contest, marker: tuple) -> EditionCounts:
             counts.awards[award] += n
     # Names are told apart as ``folded`` says, which SQL cannot: each distinct spelling is
     # folded once.
+    fold = _Folded()
     for column, name in ((Entry.town, "towns"), (Entry.institution, "institutions")):
         seen = defaultdict(set)
         for stage_id, text in db.session.execute(
                 select(Entry.stage_id, column).where(of_contest, column != "").distinct()):
-            seen[stage_id].add(folded(text))
+            seen[stage_id].add(fold[text])
         for stage_id, names in seen.items():
             setattr(stages[stage_id], name, len(names))
     children = defaultdict(set)
     for stage_id, first, last, age in db.session.execute(
             select(Entry.stage_id, Entry.child_first_name, Entry.child_last_name, Entry.age)
             .where(of_contest, Entry.personal_data_erased_at.is_(None)).distinct()):
-        children[stage_id].add((folded(first), folded(last), age))
+        children[stage_id].add((fold[first], fold[last], age))
     for stage_id, names in children.items():
         stages[stage_id].children = len(names)
     for stage_id, n in db.session.execute(  # an erased child is nobody's twin
