@@ -10,7 +10,8 @@ from datetime import date
 
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import inspect, select
+from sqlalchemy import inspect, or_, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from .. import audit, contests, entries, facts
 from ..contests import RuleError
@@ -28,17 +29,16 @@ def candidates(contest: Contest, region: Region | None = None) -> list[Entry]:
     National: the national winners and the drawings the national jury marked as calendar
     candidates. Regional: the region's accepted entries.
     """
-    query = select(Entry).join(Stage).where(Entry.contest_id == contest.id,
-                                            Entry.personal_data_erased_at.is_(None))
+    # The page shows each one's consents, caption and region: loaded with it, not one by one.
+    query = select(Entry).join(Stage).where(
+        Entry.contest_id == contest.id, Entry.personal_data_erased_at.is_(None)).options(
+        selectinload(Entry.consents), joinedload(Entry.stage).joinedload(Stage.region))
     if region is not None:
         query = query.where(Stage.region_id == region.id, Entry.status == EntryStatus.ACCEPTED)
         return list(db.session.scalars(query.order_by(Entry.id)))
-    found = [e for e in db.session.scalars(query.order_by(Entry.id)) if _national_candidate(e)]
+    found = db.session.scalars(query.where(
+        or_(Entry.award == Award.WINNER, Entry.calendar_candidate.is_(True))).order_by(Entry.id))
     return sorted(found, key=lambda e: (e.award is not Award.WINNER, e.stage.region.name, e.id))
-
-
-def _national_candidate(entry: Entry) -> bool:
-    return entry.award is Award.WINNER or entry.calendar_candidate
 
 
 def honoured(contest: Contest, region: Region | None,
