@@ -25,6 +25,7 @@ is wrong with the file, never in a decoder's exception.
 
 import ctypes
 import ctypes.util
+import functools
 import io
 import math
 import os
@@ -162,7 +163,25 @@ def inspect_drawing(path: Path) -> DrawingInfo:
     Reads the header, and for JPEG and PNG checks that the file is complete; decodes no
     pixels. Raises ``DrawingError`` for a missing, unreadable, truncated, unsupported or
     oversized file.
+
+    The answer for a file is remembered while its size, change time and inode stay the same:
+    reading a whole print master to find its end took most of the time of laying out a
+    calendar, and a web page lays out the same stored drawings on every request. A refusal
+    is not remembered.
     """
+    try:
+        stat = Path(path).stat()
+    except OSError:
+        return _inspect_drawing(Path(path))  # says why it cannot be read
+    return _inspect_known(str(path), stat.st_size, stat.st_mtime_ns, stat.st_ino)
+
+
+@functools.lru_cache(maxsize=1024)
+def _inspect_known(path: str, _size: int, _mtime_ns: int, _inode: int) -> DrawingInfo:
+    return _inspect_drawing(Path(path))
+
+
+def _inspect_drawing(path: Path) -> DrawingInfo:
     name = Path(path).name
     if not Path(path).is_file():
         raise DrawingError(f"{name}: file not found ({path})")

@@ -298,6 +298,18 @@ def test_truncated_jpeg_is_refused_from_its_structure(tmp_path: Path) -> None:
         inspect_drawing(cut)
 
 
+def test_a_drawing_changed_in_place_is_inspected_again(tmp_path: Path) -> None:
+    """The inspection is remembered per file, but never for a file that changed since."""
+    path = save(gradient((1200, 900)), tmp_path / "drawing.jpg", quality=90)
+    assert inspect_drawing(path).pixels == (1200, 900)
+    whole = path.read_bytes()
+    path.write_bytes(whole[: len(whole) * 2 // 3])
+    with pytest.raises(DrawingError, match=r"the JPEG file is truncated"):
+        inspect_drawing(path)
+    save(gradient((800, 1000)), path, quality=90)
+    assert inspect_drawing(path).pixels == (800, 1000)
+
+
 def test_300_megapixels_are_refused_from_the_header(tmp_path: Path) -> None:
     path = tmp_path / "huge.png"
     path.write_bytes(png_header_only(20_000, 15_000))
