@@ -92,6 +92,10 @@ def render_unavailable(message=None):
     return body, code, {"Retry-After": str(RETRY_AFTER_SECONDS)}
 
 
+# A form whose CSRF token is missing, expired or of another session.
+FORM_EXPIRED = _l("The form expired or was sent twice. Please reload the page and send it again.")
+
+
 def init_app(app: Flask) -> None:
     for code in MESSAGES:
         if code in (500, 503):
@@ -100,8 +104,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(e):
-        return render_error(400, _l("The form expired or was sent twice. Please reload the page "
-                                    "and send it again."))
+        return render_error(400, FORM_EXPIRED)
 
     @app.errorhandler(500)
     def server_error(e):

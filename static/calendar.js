@@ -1,56 +1,113 @@
-// Drag a drawing onto a page; the same form the select menus post is sent with fetch.
-// Keyboard: focus a drawing, press Enter, then Enter again on the page's "Put" button (the
-// menus under each page also work).
+// The calendar page: drag a drawing onto a page, or choose it in the page's menu; click a page
+// to see it as it will print. Every change is one of the page's forms: htmx (loaded before this
+// file) sends it and swaps in the parts that changed; without htmx the form posts and the page
+// comes back. Keyboard: focus a drawing, press Enter, then Enter again on the page's "Put"
+// button. Events are caught on the document, so parts swapped in later work the same.
 (function () {
   "use strict";
   var pages = document.querySelector(".pages");
   if (!pages) return;
-  var preview = document.getElementById("page-preview");
+  var messages = document.getElementById("calendar-messages");
   var dragging = null; // some browsers keep dataTransfer empty on drop: remember it here
+  var focused = null; // the id of the control that had the focus when a form was sent
 
-  function assign(slot, entry) {
-    var body = new FormData();
-    body.append("csrf_token", pages.dataset.csrf);
-    body.append("slot", slot);
-    body.append("entry", entry);
-    body.append("region", pages.dataset.region);
-    body.append("contest", pages.dataset.contest);
-    return fetch(pages.dataset.assignUrl, { method: "POST", body: body, credentials: "same-origin" })
-      .then(function () { window.location.reload(); });
+  function entryMenu(slot) {
+    return slot.querySelector("select[name=entry]");
   }
 
-  document.querySelectorAll(".candidate").forEach(function (card) {
-    card.addEventListener("dragstart", function (e) {
-      dragging = card.dataset.entry;
-      e.dataTransfer.setData("text/plain", card.dataset.entry);
-      e.dataTransfer.effectAllowed = "move";
-    });
-    card.addEventListener("keydown", function (e) {
-      // A drawing the family did not allow printing has no place in any page's menu.
-      if (e.key !== "Enter" || card.dataset.print !== "1") return;
-      // Keyboard: the drawing goes into the first empty page's menu, and the focus onto that
-      // page's "Put" button: a second Enter places it (the menu stays there to pick another).
-      e.preventDefault();
-      var slot = pages.querySelector(".page-slot.empty") || pages.querySelector(".page-slot");
-      var select = slot.querySelector("select[name=entry]");
-      select.value = card.dataset.entry;
-      var put = select.form && select.form.querySelector("button[type=submit], button:not([type])");
-      (put || select).focus();
-    });
+  // Put a drawing on a page: its menu takes the drawing, and its form is sent (by htmx, or
+  // as a plain post without it).
+  function assign(slot, entry) {
+    var select = entryMenu(slot);
+    select.value = entry;
+    if (select.value !== String(entry)) return; // not offered on this page (no consent)
+    if (select.form.requestSubmit) select.form.requestSubmit();
+    else select.form.submit();
+  }
+
+  function showPreview(face) {
+    var preview = document.getElementById("page-preview");
+    var url = face.dataset.preview;
+    preview.src = url + (url.indexOf("?") < 0 ? "?" : "&") + "t=" + Date.now();
+    preview.alt = face.getAttribute("aria-label");
+    preview.scrollIntoView({ block: "nearest", behavior: "smooth" });
+  }
+
+  document.addEventListener("dragstart", function (e) {
+    var card = e.target.closest && e.target.closest(".candidate");
+    if (!card) return;
+    dragging = card.dataset.entry;
+    e.dataTransfer.setData("text/plain", card.dataset.entry);
+    e.dataTransfer.effectAllowed = "move";
   });
-  pages.querySelectorAll(".page-slot").forEach(function (slot) {
-    slot.addEventListener("dragover", function (e) { e.preventDefault(); slot.classList.add("over"); });
-    slot.addEventListener("dragleave", function () { slot.classList.remove("over"); });
-    slot.addEventListener("drop", function (e) {
-      e.preventDefault();
-      slot.classList.remove("over");
-      var entry = e.dataTransfer.getData("text/plain") || dragging;
-      dragging = null;
-      if (entry) assign(slot.dataset.slot, entry);
-    });
-    slot.querySelector(".page-face").addEventListener("click", function () {
-      preview.src = this.dataset.preview + (this.dataset.preview.indexOf("?") < 0 ? "?" : "&") + "t=" + Date.now();
-      preview.scrollIntoView({ block: "nearest", behavior: "smooth" });
-    });
+  document.addEventListener("keydown", function (e) {
+    var card = e.target.closest && e.target.closest(".candidate");
+    // A drawing the family did not allow printing has no place in any page's menu.
+    if (!card || e.key !== "Enter" || card.dataset.print !== "1") return;
+    // Keyboard: the drawing goes into the first empty page's menu, and the focus onto that
+    // page's "Put" button: a second Enter places it (the menu stays there to pick another).
+    e.preventDefault();
+    var slot = pages.querySelector(".page-slot.empty") || pages.querySelector(".page-slot");
+    var select = entryMenu(slot);
+    select.value = card.dataset.entry;
+    var put = select.form.querySelector("button[type=submit]");
+    (put || select).focus();
   });
+  pages.addEventListener("dragover", function (e) {
+    var slot = e.target.closest(".page-slot");
+    if (!slot) return;
+    e.preventDefault();
+    slot.classList.add("over");
+  });
+  pages.addEventListener("dragleave", function (e) {
+    var slot = e.target.closest(".page-slot");
+    if (slot && !slot.contains(e.relatedTarget)) slot.classList.remove("over");
+  });
+  pages.addEventListener("drop", function (e) {
+    var slot = e.target.closest(".page-slot");
+    if (!slot) return;
+    e.preventDefault();
+    slot.classList.remove("over");
+    var entry = e.dataTransfer.getData("text/plain") || dragging;
+    dragging = null;
+    if (entry) assign(slot, entry);
+  });
+  pages.addEventListener("click", function (e) {
+    var face = e.target.closest(".page-face");
+    if (face) showPreview(face);
+  });
+
+  // The parts swapped in replace the control that had the focus: give it back to its new copy.
+  document.addEventListener("htmx:beforeRequest", function () {
+    var active = document.activeElement;
+    var form = active && active.closest ? active.closest("form") : null;
+    focused = active && active.id ? active.id
+      : form && form.querySelector("select[id]") ? form.querySelector("select[id]").id : null;
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    // What the change said (a refusal, the fill's report): in view, where the pages and the
+    // drawings are not side by side (a phone).
+    if (messages.children.length) messages.scrollIntoView({ block: "nearest" });
+    var active = document.activeElement;
+    if (focused && (!active || active === document.body)) {
+      var again = document.getElementById(focused);
+      if (again) again.focus();
+    }
+  });
+  // A session that ended answers with the sign-in page: go there.
+  document.addEventListener("htmx:afterRequest", function (e) {
+    var url = e.detail.xhr && e.detail.xhr.responseURL;
+    if (e.detail.successful && url && new URL(url).pathname.indexOf("/calendar") !== 0) {
+      window.location.assign(url);
+    }
+  });
+  // No answer, or one the page cannot show (a server error, a lost session): say so.
+  function failed() {
+    var p = document.createElement("p");
+    p.className = "flash flash-error";
+    p.textContent = messages.dataset.failed;
+    messages.replaceChildren(p);
+  }
+  document.addEventListener("htmx:responseError", failed);
+  document.addEventListener("htmx:sendError", failed);
 })();

@@ -2,6 +2,7 @@
 rules, export in the background, and keep every export."""
 
 import io
+import time
 
 from flask import (
     Blueprint,
@@ -16,6 +17,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf.csrf import CSRFError
 
 from .. import access, entries, errors, facts, wall_calendar
 from ..access import staff_required
@@ -33,68 +35,102 @@ bp = Blueprint("calendar", __name__, url_prefix="/calendar")
 @bp.get("")
 @staff_required
 def board():
-    """Assemble the calendar: drag drawings onto the cover and months, check, export."""
+    """Assemble the calendar: drag drawings onto the cover and months, check, export.
+
+    Every change on the page is a form that works without JavaScript (it posts and comes back
+    here); with it, the page's script sends the same form and swaps in what changed.
+    """
     contest, region = _scope()
     form = CalendarExportForm(data=session.get(_options_key(contest, region)))
-    options = form.options()
-    pages = wall_calendar.board(contest, region)
-    checks = wall_calendar.check(contest, region, options)
-    placed = {e.id: e for e in wall_calendar.candidates(contest, region)}
+    show = request.args.get("show", type=int)
     return render_template(
-        "publishing/calendar.html", contest=contest, region=region, pages=pages,
-        candidates=list(placed.values()), used={p.entry_id for p in pages.values()},
-        facts=facts.library(active_only=True), checks=checks, form=form,
+        "publishing/calendar.html", form=form,
+        filled=_filled_from(session.pop(_filled_key(contest, region), None)),
         history=wall_calendar.history(contest, region),
         print_withdrawn=family.print_withdrawn_after_export(contest.id,
                                                             region.id if region else None),
         regions=contest.regions if access.sees_all_regions(current_user) else [],
         editions=wall_calendar.editions() if access.sees_all_regions(current_user) else [],
-        caption=entries.caption, page_name=wall_calendar.page_name,
-        printable=wall_calendar.printable,
-        output_names=wall_calendar.OUTPUT_NAMES)
+        output_names=wall_calendar.OUTPUT_NAMES,
+        **_desk(contest, region, form.options(), show if show in wall_calendar.SLOTS else 1))
+
+
+def _desk(contest: Contest, region: Region | None, options, show: int | None) -> dict:
+    """What the page's parts show: the pages, the drawings to choose from, the rules."""
+    pages = wall_calendar.board(contest, region)
+    return dict(
+        contest=contest, region=region, pages=pages,
+        candidates=wall_calendar.candidates(contest, region),
+        used={p.entry_id: slot for slot, p in pages.items() if p.entry_id},
+        facts=facts.library(active_only=True),
+        checks=wall_calendar.check(contest, region, options), show=show,
+        stamp=time.time_ns() // 1_000_000, caption=entries.caption,
+        page_name=wall_calendar.page_name, printable=wall_calendar.printable)
 
 
 @bp.post("/assign")
 @staff_required
 def assign():
     contest, region = _scope()
+    before = _state(contest, region)
     slot = request.form.get("slot", type=int)
     entry_id = request.form.get("entry", type=int) or None
     entry = db.session.get(Entry, entry_id) if entry_id else None
     try:
+        if entry_id and entry is None:
+            raise RuleError(wall_calendar.NOT_A_CANDIDATE)
         wall_calendar.assign(contest, region, slot, entry)
     except RuleError as error:  # a family's refusal: said plainly, never overridden
         db.session.rollback()
         errors.show(error)
     else:
         db.session.commit()
-    return _back_to_board(contest, region)
+    return _changed(contest, region, before, slot)
 
 
 @bp.post("/fact")
 @staff_required
 def set_fact():
     contest, region = _scope()
+    before = _state(contest, region)
     fact_id = request.form.get("fact", type=int)
+    slot = request.form.get("slot", type=int)
     try:
-        wall_calendar.set_fact(contest, region, request.form.get("slot", type=int),
+        wall_calendar.set_fact(contest, region, slot,
                                db.session.get(Fact, fact_id) if fact_id else None)
     except RuleError as error:
         db.session.rollback()
         errors.show(error)
     else:
         db.session.commit()
-    return _back_to_board(contest, region)
+    return _changed(contest, region, before, slot)
 
 
 @bp.post("/suggest-facts")
 @staff_required
 def suggest_facts():
     contest, region = _scope()
+    before = _state(contest, region)
     n = wall_calendar.suggest_facts(contest, region)
     db.session.commit()
     flash(_("Facts suggested for %(n)s months.", n=n), "success")
-    return _back_to_board(contest, region)
+    return _changed(contest, region, before, None)
+
+
+@bp.post("/fill")
+@staff_required
+def fill():
+    """Fill the empty pages (every page, when asked) from the jury's ranking with drawings
+    that pass every rule, and say what was filled and what could not be, and why."""
+    contest, region = _scope()
+    before = _state(contest, region)
+    options = CalendarExportForm(data=session.get(_options_key(contest, region))).options()
+    filled = wall_calendar.fill_from_ranking(contest, region, options,
+                                             replace=bool(request.form.get("replace")))
+    db.session.commit()
+    if not _htmx():  # the page after the redirect says it
+        session[_filled_key(contest, region)] = _filled_summary(filled)
+    return _changed(contest, region, before, min(filled.placed, default=None), filled=filled)
 
 
 @bp.post("/options")
@@ -141,6 +177,15 @@ def export():
     return redirect(url_for("jobs.page", job_id=job.id))
 
 
+@bp.errorhandler(CSRFError)
+def form_expired(error):
+    """An expired form sent by the page's script: said in the page, not on an error page."""
+    if not _htmx():
+        return errors.render_error(400, errors.FORM_EXPIRED)
+    flash(str(errors.FORM_EXPIRED), "error")
+    return render_template("publishing/_calendar_messages.html"), 400
+
+
 @bp.get("/preview/<int:slot>.png")
 @staff_required
 def preview(slot: int):
@@ -167,6 +212,55 @@ def export_file(export_id: int, name: str):
             "rebuild. Export the calendar again."))
     return send_file(io.BytesIO(files.storage().read(key)), download_name=name,
                      as_attachment=name.endswith(".pdf"))
+
+
+def _htmx() -> bool:
+    """Whether the page's own script sent the request (and wants only what changed)."""
+    return request.headers.get("HX-Request") == "true"
+
+
+def _state(contest: Contest, region: Region | None) -> dict[int, tuple]:
+    """Each page's drawing and fact, to tell afterwards which pages changed."""
+    return {s: (p.entry_id, p.fact_id) for s, p in wall_calendar.board(contest, region).items()}
+
+
+def _changed(contest: Contest, region: Region | None, before: dict[int, tuple],
+             show: int | None, filled=None):
+    """After a change: without JavaScript, back to the page (showing the changed page's
+    preview); to the page's script, only the pages, drawings and rules that changed."""
+    if not _htmx():
+        return redirect(url_for(".board", contest=contest.id, region=region.id if region else None,
+                                show=show))
+    options = CalendarExportForm(data=session.get(_options_key(contest, region))).options()
+    desk = _desk(contest, region, options, show)
+    after = {s: (p.entry_id, p.fact_id) for s, p in desk["pages"].items()}
+    changed = [s for s in wall_calendar.SLOTS if before.get(s) != after[s]]
+    was = {entry: s for s, (entry, _fact) in before.items() if entry}
+    moved = {e for e in was.keys() | desk["used"].keys() if was.get(e) != desk["used"].get(e)}
+    return render_template(
+        "publishing/_calendar_changes.html", changed_slots=changed, filled=filled,
+        changed_candidates=[e for e in desk["candidates"] if e.id in moved], **desk)
+
+
+def _filled_key(contest: Contest, region: Region | None) -> str:
+    return f"calendar-filled-{contest.id}-{region.id if region else 0}"
+
+
+def _filled_summary(filled) -> dict:
+    """The fill's report kept for the page after the redirect (no JavaScript)."""
+    return {"placed": {str(s): e.id for s, e in filled.placed.items()},
+            "unfilled": {str(s): reasons for s, reasons in filled.unfilled.items()}}
+
+
+def _filled_from(summary: dict | None):
+    """The fill's report kept by ``_filled_summary``, with its drawings read again."""
+    if not summary:
+        return None
+    placed = {int(s): db.session.get(Entry, entry_id) for s, entry_id in summary["placed"].items()}
+    return wall_calendar.Filled(
+        placed={s: e for s, e in sorted(placed.items()) if e is not None},
+        unfilled={int(s): reasons for s, reasons in sorted(summary["unfilled"].items(),
+                                                           key=lambda item: int(item[0]))})
 
 
 def _scope() -> tuple[Contest, Region | None]:

@@ -3,6 +3,7 @@
 - ``board``: the candidates, the thirteen pages (0 the cover) and the operations that fill them;
 - ``options``: how to print, as the organizer chooses on the export form;
 - ``rules``: the selection rules checked before an export, with their overrides;
+- ``filling``: the empty pages filled from the jury's ranking with drawings that pass them;
 - ``bridge``: the only module that speaks ``calendar_builder``'s specification: the pages as a
   ``CalendarSpec``, laid out once by the builder's plan for the checks and previews;
 - ``exports``: the background job that builds the PDF, and the kept versions;
@@ -17,6 +18,7 @@ from calendar_builder import GOOD_DPI, MIN_DPI
 from .board import (
     COVER,
     MONTHS,
+    NOT_A_CANDIDATE,
     SLOTS,
     assign,
     board,
@@ -58,16 +60,17 @@ from .exports import (
     print_output,
     start_export,
 )
+from .filling import Filled, fill_from_ranking, ranked
 from .options import Options, options_from, options_params
 from .rules import MIN_SHARE, RuleCheck, check, failing
 
 __all__ = [
-    "COVER", "EXPORT_FILES", "GOOD_DPI", "MIN_DPI", "MIN_SHARE", "MONTHS", "OUTPUT_NAMES",
-    "PLACEHOLDER", "PUBLISHER", "SLOTS", "Options", "RuleCheck", "assign", "board",
+    "COVER", "EXPORT_FILES", "GOOD_DPI", "MIN_DPI", "MIN_SHARE", "MONTHS", "NOT_A_CANDIDATE",
+    "OUTPUT_NAMES", "PLACEHOLDER", "PUBLISHER", "SLOTS", "Filled", "Options", "RuleCheck", "assign", "board",
     "calendar_year", "candidates", "caption", "check", "consent_refusal", "days_off_summary",
     "decree", "decree_problems", "decree_transfers", "editions", "export_file_key",
-    "export_job", "failing", "history", "honoured", "known_years", "marked_days",
-    "options_from", "options_params", "page_name", "placements", "plan", "preview_png",
-    "print_output", "printable", "printed_entries", "save_decree", "set_fact", "start_export",
-    "suggest_facts", "to_spec",
+    "export_job", "failing", "fill_from_ranking", "history", "honoured", "known_years",
+    "marked_days", "options_from", "options_params", "page_name", "placements", "plan",
+    "preview_png", "print_output", "printable", "printed_entries", "ranked", "save_decree",
+    "set_fact", "start_export", "suggest_facts", "to_spec",
 ]

@@ -6,6 +6,7 @@ Reading the board never writes; the operations that fill pages store them and co
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import format_date
@@ -21,6 +22,10 @@ from ..models import Award, CalendarSlot, Contest, Entry, EntryStatus, Fact, Pha
 COVER = 0
 MONTHS = range(1, 13)
 SLOTS = range(0, 13)
+
+
+NOT_A_CANDIDATE = _l("This drawing is no longer among the calendar's candidates (withdrawn, "
+                     "erased or not published): the page was not changed.")
 
 
 def candidates(contest: Contest, region: Region | None = None) -> list[Entry]:
@@ -90,6 +95,25 @@ def board(contest: Contest, region: Region | None = None) -> dict[int, CalendarS
     return dict(sorted({**rows, **empty}.items()))
 
 
+@dataclass(frozen=True)
+class ProposedPage:
+    """A page as a proposal would fill it: read like a ``CalendarSlot``, never stored."""
+
+    slot: int
+    entry: Entry | None
+    fact_id: int | None
+
+
+def proposed(pages: dict[int, CalendarSlot], chosen: dict[int, Entry] | None
+             ) -> dict[int, CalendarSlot | ProposedPage]:
+    """The board with the ``chosen`` drawings (page → drawing) in place of its own; the board
+    itself when nothing is proposed."""
+    if chosen is None:
+        return pages
+    return {slot: ProposedPage(slot, chosen.get(slot), page.fact_id)
+            for slot, page in pages.items()}
+
+
 def _stored_board(contest: Contest, region: Region | None) -> dict[int, CalendarSlot]:
     """The board with every page stored, for an operation that fills some."""
     pages = board(contest, region)
@@ -121,9 +145,7 @@ def assign(contest: Contest, region: Region | None, slot: int | None,
     pages = _stored_board(contest, region)
     if entry is not None:
         if entry.id not in {e.id for e in candidates(contest, region)}:
-            raise RuleError(_l("This drawing is no longer among the calendar's candidates "
-                               "(withdrawn, erased or not published): the page was not "
-                               "changed."))
+            raise RuleError(NOT_A_CANDIDATE)
         if not printable(entry):
             raise RuleError(_l("The family of «%(title)s» did not allow printing it: it cannot "
                                "go in the calendar, and no one can make an exception.",

@@ -35,7 +35,16 @@ from ..i18n import latin
 from ..models import CalendarSlot, Contest, Entry, Region
 from ..uploads import files
 from ..uploads.pipeline import redact
-from .board import COVER, MONTHS, SLOTS, board, consent_refusal, honoured, printable
+from .board import (
+    COVER,
+    MONTHS,
+    SLOTS,
+    board,
+    consent_refusal,
+    honoured,
+    printable,
+    proposed,
+)
 from .days_off import decree_transfers
 from .options import Options
 
@@ -45,21 +54,24 @@ PUBLISHER = Text("Общественная организация пациент
 
 
 def plan(contest: Contest, region: Region | None, options: Options,
-         kind: str = "print") -> CalendarPlan:
-    """The assembled pages laid out by the calendar builder, empty pages as placeholders:
-    what the checks (``kind="print"``) and the previews (``kind="preview"``) see."""
-    return plan_calendar(to_spec(contest, region, options, allow_gaps=True, kind=kind))
+         kind: str = "print", chosen: dict[int, Entry] | None = None) -> CalendarPlan:
+    """The assembled pages (or the ``chosen`` drawings: page → drawing) laid out by the
+    calendar builder, empty pages as placeholders: what the checks (``kind="print"``) and the
+    previews (``kind="preview"``) see."""
+    return plan_calendar(to_spec(contest, region, options, allow_gaps=True, kind=kind,
+                                 chosen=chosen))
 
 
-def placements(contest: Contest, region: Region | None, options: Options
-               ) -> dict[int, tuple[float, float]]:
-    """Per page with a drawing: (effective dpi, share of the page's content area it covers).
+def placements(contest: Contest, region: Region | None, options: Options,
+               chosen: dict[int, Entry] | None = None) -> dict[int, tuple[float, float]]:
+    """Per page with a drawing: (effective dpi, share of the page's content area it covers),
+    of the assembled pages or of the ``chosen`` drawings.
 
     Uses the calendar builder's own layout, so the check sees exactly what will print.
     Raises ``SpecError`` when a stored drawing cannot be read.
     """
-    laid_out = plan(contest, region, options)
-    pages = board(contest, region)
+    laid_out = plan(contest, region, options, chosen=chosen)
+    pages = proposed(board(contest, region), chosen)
     found = {}
     for slot, page in zip(SLOTS, laid_out.pages, strict=False):
         if pages[slot].entry is None or not printable(pages[slot].entry):
@@ -116,7 +128,8 @@ def calendar_year(contest: Contest) -> int:
 
 def to_spec(contest: Contest, region: Region | None, options: Options,
             allow_gaps: bool = False, kind: str = "print",
-            link_into: Path | None = None, holidays_confirmed: bool = False) -> CalendarSpec:
+            link_into: Path | None = None, holidays_confirmed: bool = False,
+            chosen: dict[int, Entry] | None = None) -> CalendarSpec:
     """The calendar specification of the assembled pages.
 
     ``allow_gaps`` fills empty pages with a placeholder and ``kind="preview"`` uses the web
@@ -128,8 +141,9 @@ def to_spec(contest: Contest, region: Region | None, options: Options,
     drawing whose signature stays hidden (``files.hides_signature``) is a masked copy.
     The days off follow the decree an organizer entered for the year, if any;
     ``holidays_confirmed``: an organizer chose to print a year whose decree is not known.
+    ``chosen`` (page → drawing): a proposed calendar instead of the assembled pages.
     """
-    pages = board(contest, region)
+    pages = proposed(board(contest, region), chosen)
     fact_rows = {f.id: f for f in facts.library()}
 
     def source(entry: Entry) -> Path:

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from calendar_builder import GOOD_DPI, MIN_DPI, days_off_problem
 
 from .. import entries
-from ..models import Contest, Region
+from ..models import Contest, Entry, Region
 from .board import SLOTS, board, consent_refusal, page_names, printable
 from .bridge import calendar_year, placements
 from .days_off import decree
@@ -40,10 +40,17 @@ class RuleCheck:
     no_exception: str = ""
 
 
-def check(contest: Contest, region: Region | None, options: Options) -> list[RuleCheck]:
-    """Every selection rule, passed or not, with the pages it concerns."""
-    pages = board(contest, region)
-    chosen = {slot: p.entry for slot, p in pages.items() if p.entry is not None}
+def check(contest: Contest, region: Region | None, options: Options,
+          chosen: dict[int, Entry] | None = None, layout: bool = True) -> list[RuleCheck]:
+    """Every selection rule, passed or not, with the pages it concerns.
+
+    ``chosen`` (page: drawing) checks a proposed calendar instead of the assembled one (filling
+    from the ranking tries drawings with it); ``layout=False`` leaves out the rules that need the
+    calendar laid out (resolution, shape), the slow part.
+    """
+    if chosen is None:
+        chosen = {slot: p.entry for slot, p in board(contest, region).items()
+                  if p.entry is not None}
     results = []
     missing = [s for s in SLOTS if s not in chosen]
     results.append(RuleCheck("complete", not missing, str(
@@ -75,7 +82,24 @@ def check(contest: Contest, region: Region | None, options: Options) -> list[Rul
         _l("Every family agreed to printing.") if not unconsented else
         _l("No consent to print: %(pages)s.", pages=page_names(unconsented))), unconsented,
         overridable=False, no_exception=consent_refusal(unconsented) if unconsented else ""))
-    placed = placements(contest, region, options) if chosen else {}
+    year = calendar_year(contest)
+    entered = decree(year) is not None
+    known = entered or days_off_problem(year, None, confirmed=False) is None
+    results.append(RuleCheck("days_off", known, str(
+        _l("The days off of %(year)s follow the decree entered by an organizer.", year=year)
+        if entered else _l("The days off of %(year)s are known.", year=year) if known else
+        _l("The government's decree moving the days off of %(year)s is not known yet: enter "
+           "it on the days-off page, or override to print the public holidays with the "
+           "Labour Code's own transfers alone.", year=year))))
+    if layout:
+        placed = placements(contest, region, options, chosen) if chosen else {}
+        results.extend(_layout_checks(placed, options))
+    return results
+
+
+def _layout_checks(placed: dict[int, tuple[float, float]], options: Options) -> list[RuleCheck]:
+    """The rules on each drawing as the calendar builder lays it out: sharp, not small."""
+    results = []
     blurred = tuple(s for s, (dpi, _cut) in placed.items() if dpi < MIN_DPI)
     results.append(RuleCheck("resolution", not blurred, str(
         _l("Every drawing is sharp enough for %(format)s.", format=options.page_format)
@@ -90,15 +114,6 @@ def check(contest: Contest, region: Region | None, options: Options) -> list[Rul
             "Soft in print (%(low)s to %(high)s dpi): %(pages)s. A larger photo or scan of "
             "these drawings would print sharper.", low=MIN_DPI, high=GOOD_DPI,
             pages=page_names(soft))), soft, warning=True))
-    year = calendar_year(contest)
-    entered = decree(year) is not None
-    known = entered or days_off_problem(year, None, confirmed=False) is None
-    results.append(RuleCheck("days_off", known, str(
-        _l("The days off of %(year)s follow the decree entered by an organizer.", year=year)
-        if entered else _l("The days off of %(year)s are known.", year=year) if known else
-        _l("The government's decree moving the days off of %(year)s is not known yet: enter "
-           "it on the days-off page, or override to print the public holidays with the "
-           "Labour Code's own transfers alone.", year=year))))
     small = tuple(s for s, (_dpi, share) in placed.items() if share < MIN_SHARE)
     results.append(RuleCheck("orientation", not small, str(
         _l("Every drawing's shape suits its page.") if not small else
