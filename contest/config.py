@@ -71,6 +71,7 @@ class Defaults:
     # Password links, and lost tracking codes, sent to one address per hour; more are not.
     MAIL_LINKS_PER_HOUR = 3
     PUBLIC_URL = "http://127.0.0.1:5000"  # for links in emails sent outside a request
+    STORAGE_CACHE_FOLDER = None  # local copies of drawings from S3 for the calendar (instance/…)
     JOBS_URL = None  # the job queue: a SQLite file (instance/jobs.db) or redis://…
     JOBS_NAME = "contest"  # the queue's name, for several sites on one Redis
     JOBS_WORK_FOLDER = None  # scratch space of running jobs (instance/jobs-work)

@@ -5,6 +5,7 @@ the suite against PostgreSQL instead of a temporary SQLite file.
 """
 
 import os
+from pathlib import Path
 
 import pytest
 from flask import g
@@ -160,5 +161,6 @@ def s3_bucket(s3_endpoint, monkeypatch):
 @pytest.fixture
 def s3_config(app_config, s3_endpoint, s3_bucket):
     """The app's settings with its files in ``s3_bucket`` under the prefix ``site``."""
-    app_config.update(STORAGE_URL=f"s3://{s3_bucket}/site", S3_ENDPOINT_URL=s3_endpoint)
+    app_config.update(STORAGE_URL=f"s3://{s3_bucket}/site", S3_ENDPOINT_URL=s3_endpoint,
+                      STORAGE_CACHE_FOLDER=str(Path(app_config["UPLOAD_FOLDER"]).parent / "cache"))
     return app_config

@@ -4,6 +4,7 @@ it, against moto's S3 server on this machine (no mocks of boto3)."""
 
 import json
 import time
+from pathlib import Path
 
 import boto3
 import pytest
@@ -203,3 +204,44 @@ def _back_up_and_restore(source, target, folder, made, bucket):
         f"target/{prefix}/{name}" for prefix in made for name in DRAWING)
     with target.app_context():
         assert storage_check.check().clean and storage_check.check().checked == 6
+
+
+def test_certificates_and_a_calendar_export_are_made_from_and_kept_in_the_bucket(
+        s3_app, s3_client, bucket, tmp_path):
+    from contest import wall_calendar
+    from contest.models import CalendarExport, Job, JobStatus
+
+    from .test_erasure import zip_text
+
+    make = Factory(s3_app)
+    contest = make.contest(phase=Phase.SUBMISSIONS_OPEN)
+    drawings = [make.entry(contest, "RU-TA", status=EntryStatus.ACCEPTED, age=age,
+                           size=(2480, 1754)) for age in (5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
+                                                          15, 16, 9)]
+    organizer = make.user(Role.ORGANIZER)
+    assert s3_client.post("/auth/login", data={"email": organizer.email,
+                                               "password": PASSWORD}).status_code == 302
+    s3_client.post(f"/certificates?contest={contest.id}",
+                   data={"stage": drawings[0].stage_id, "language": "ru"})
+    job = db.session.scalar(select(Job))
+    assert job.status is JobStatus.DONE and f"site/{job.result_key}" in bucket()
+    with s3_client.get(f"/jobs/{job.id}/download") as response:  # streamed from the bucket
+        assert response.status_code == 200
+        assert drawings[0].child_first_name in zip_text(response.data)
+
+    region = make.region("RU-TA")
+    for slot, entry in zip(wall_calendar.SLOTS, drawings, strict=True):
+        wall_calendar.assign(contest, region, slot, entry)
+    wall_calendar.suggest_facts(contest, region)
+    db.session.commit()
+    export_job = wall_calendar.start_export(contest, region, wall_calendar.Options(), {}, None)
+    assert export_job.status is JobStatus.DONE, export_job.error
+    export = db.session.scalar(select(CalendarExport))
+    assert f"site/{export.pdf_key}" in bucket() and len(export.preview_keys) == 14
+    with s3_client.get(f"/calendar/exports/{export.id}/preflight.json") as preflight:
+        assert preflight.json["passed"]
+    cached = Path(s3_app.config["STORAGE_CACHE_FOLDER"])  # the renderer reads local copies
+    assert all((cached / "site" / entry.image_key / "print.jpg").is_file()
+               for entry in drawings[1:13])  # the months' drawings
+    findings = storage_check.check()
+    assert findings.clean and not findings.pending, findings

@@ -38,7 +38,8 @@ def storage() -> Storage:
             from .s3 import from_url  # boto3 is imported only by installations that use it
 
             store = from_url(config["STORAGE_URL"], endpoint_url=config.get("S3_ENDPOINT_URL"),
-                             cache=Path(current_app.instance_path) / "storage-cache")
+                             cache=config.get("STORAGE_CACHE_FOLDER")
+                             or Path(current_app.instance_path) / "storage-cache")
         else:
             store = FileSystemStorage(config["UPLOAD_FOLDER"])
         current_app.extensions["contest_storage"] = store

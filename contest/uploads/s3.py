@@ -35,7 +35,7 @@ class S3Storage:
                  client=None, **client_options) -> None:
         self.bucket = bucket
         self.prefix = prefix.strip("/")
-        self.cache = Path(cache or tempfile.gettempdir()) / "contest-s3-cache"
+        self.cache = Path(cache) if cache else Path(tempfile.gettempdir()) / "contest-s3-cache"
         self.client = client or boto3.client("s3", **client_options)
 
     def _name(self, key: str) -> str:
