@@ -62,6 +62,7 @@ def forget_texts(entry) -> None:
 ACTIONS = {
     "contest.create": _l("Contest created"), "contest.update": _l("Contest edited"),
     "contest.copy": _l("Contest started from an earlier edition"),
+    "contest.certificate_people": _l("Certificates' signatures and logo set"),
     "contest.phase": _l("Contest phase changed"), "contest.regions": _l("Regions chosen"),
     "contest.purge_contacts": _l("Families' contacts deleted"),
     "category.add": _l("Age category added"), "category.remove": _l("Age category removed"),
@@ -100,7 +101,7 @@ DETAILS = {
     "entry": _l("entry"), "juror": _l("juror"), "role": _l("role"), "email": _l("email"),
     "stage": _l("stage"), "year": _l("year"), "fields": _l("fields"), "name": _l("name"),
     "ages": _l("ages"), "weight": _l("weight"), "entries": _l("entries"), "via": _l("via"),
-    "degrees": _l("degrees"), "count": _l("count"), "finalist": _l("finalist"),
+    "degrees": _l("degrees"), "logo": _l("logo"), "count": _l("count"), "finalist": _l("finalist"),
     "finalists": _l("finalists"), "version": _l("version"), "slot": _l("page"),
     "region": _l("region"), "rule": _l("rule"), "message": _l("rule"),
     "finalists_per_category": _l("finalists per category"),

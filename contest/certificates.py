@@ -15,30 +15,37 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 
-from flask_babel import force_locale, format_date
+from flask_babel import force_locale, format_date, get_locale
 from flask_babel import gettext as _
 from PIL import Image
 from reportlab.lib.colors import Color
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
-from reportlab.lib.utils import simpleSplit
+from reportlab.lib.utils import ImageReader, simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from sqlalchemy import select
 
-from . import jobs
+from . import jobs, signatories
 from .config import DEFAULT_LANGUAGE
 from .extensions import db
 from .i18n import drawing_title, in_language
 from .models import Entry, EntryStatus, Job, Stage
 from .pdf import ACCENT, INK, PAPER, RULE, SUN, WHITE, JpegSource, fonts, raw_streams
 from .uploads import files
+from .uploads.storage import InvalidKey
 
 PAGE = landscape(A4)
 LEFT, TEXT_WIDTH = 26 * mm, 145 * mm  # the texts' column
-DRAWING_BOX = (180 * mm, 50 * mm, 92 * mm, 120 * mm)  # x, y, width, height: the drawing fits
+DRAWING_BOX = (180 * mm, 55 * mm, 92 * mm, 112 * mm)  # x, y, width, height: the drawing fits
+LOGO_BOX = (180 * mm, 171 * mm, 92 * mm, 18 * mm)  # the edition's logo, at the top right
 MOUNT = 2 * mm  # the white mount around the drawing
-SIGNATURE_GAP = 120 * mm  # from one signature line to the next
+SIGNATURE_LINE_Y = 38 * mm
+SIGNATURE_HEIGHT = 14 * mm  # the signature's image, above its line
+# The signature lines across the page: (first line's x, line length, gap) by how many sign.
+SIGNATURE_ROWS = {1: (LEFT, 90 * mm, 0), 2: (LEFT, 90 * mm, 120 * mm),
+                  3: (LEFT, 75 * mm, 83 * mm)}
+NEAR_WHITE = [235, 255, 235, 255, 235, 255]  # a scan's paper: left out, the cream shows
 
 
 # --- what a certificate is made of ----------------------------------------------------------
@@ -83,11 +90,14 @@ class Words:
 
 @dataclass(frozen=True)
 class Drawing:
-    image: JpegSource
+    """An image in its box; ``mask`` leaves out colours in those ranges (a scan's paper)."""
+
+    image: JpegSource | ImageReader
     x: float
     y: float
     w: float
     h: float
+    mask: list[int] | None = None
 
 
 Item = Frame | Line | Words | Drawing
@@ -182,14 +192,74 @@ def certificate_layout(entry: Entry, kind: str,
         items += [Frame(x - MOUNT, y - MOUNT, w + 2 * MOUNT, h + 2 * MOUNT, RULE, 1.2, WHITE),
                   Drawing(image, x, y, w, h)]
 
-    for n, label in enumerate([_("Chair of the organizing committee"), _("Regional coordinator")]):
-        x = LEFT + n * SIGNATURE_GAP
-        items += [Line(x, 34 * mm, x + 90 * mm, 34 * mm, INK, 0.6),
-                  Words(label, faces.regular, 10, x, 29 * mm, INK)]
+    logo = _stored_image(contest.certificate_logo)
+    if logo is not None:
+        items.append(_fitted_image(logo, LOGO_BOX, align="right"))
+    items += signature_lines(signatories.signatories(contest))
     issued = _printable(format_date(date.today(), "long"))
     items.append(Words(_("Issued on %(date)s", date=issued), faces.italic, 10,
-                       width - 26 * mm, 22 * mm, INK, align="right"))
+                       width - 26 * mm, 20 * mm, INK, align="right"))
     return items
+
+
+def signature_lines(people: list[dict]) -> list[Item]:
+    """A line per signatory, their signature's image above it, name and title under it; two
+    lines to sign by hand, labelled by role, when the edition names no one."""
+    faces = fonts()
+    language = str(get_locale() or DEFAULT_LANGUAGE)
+    if not people:
+        people = [{"title_ru": _("Chair of the organizing committee")},
+                  {"title_ru": _("Regional coordinator")}]
+    first, length, gap = SIGNATURE_ROWS[min(len(people), len(SIGNATURE_ROWS))]
+    items: list[Item] = []
+    for n, person in enumerate(people[:len(SIGNATURE_ROWS)]):
+        x, y = first + n * gap, SIGNATURE_LINE_Y
+        signature = _stored_image(person.get("signature", ""))
+        if signature is not None:
+            items.append(_fitted_image(signature, (x, y + 1 * mm, length, SIGNATURE_HEIGHT)))
+        items.append(Line(x, y, x + length, y, INK, 0.6))
+        texts = [(in_language(person["name"]), faces.bold)] if person.get("name") else []
+        texts.append((signatories.title_of(person, language), faces.regular))
+        for k, (text, font) in enumerate(texts):
+            items.append(_fitted_to(text, font, 10, x, y - 5 * mm - k * 4.5 * mm, length))
+    return items
+
+
+def _fitted_to(text: str, font: str, size: float, x: float, y: float, room: float) -> Words:
+    while size > 6 and stringWidth(text, font, size) > room:
+        size -= 0.5
+    return Words(text, font, size, x, y, INK)
+
+
+def _stored_image(key: str) -> ImageReader | None:
+    """A signature or logo from storage, for the page; None if none is set or it is gone
+    (a certificate is still worth printing without it)."""
+    if not key:
+        return None
+    if key not in _READ:  # a key names one upload for good (a new one gets a new key)
+        try:
+            data = files.storage().read(key)
+        except (FileNotFoundError, InvalidKey):
+            return None
+        with Image.open(io.BytesIO(data)) as image:
+            if len(_READ) > 32:
+                _READ.clear()
+            _READ[key] = ImageReader(image.convert("RGB"))
+    return _READ[key]
+
+
+_READ: dict[str, ImageReader] = {}  # a batch prints the same few images on every page
+
+
+def _fitted_image(image: ImageReader, box: tuple[float, float, float, float],
+                  align: str = "left") -> Drawing:
+    """``image`` as large as fits ``box`` in its proportions, at its bottom, left or right."""
+    iw, ih = image.getSize()
+    x, y, w, h = box
+    scale = min(w / iw, h / ih)
+    shown_w = iw * scale
+    left = x + w - shown_w if align == "right" else x
+    return Drawing(image, left, y, shown_w, ih * scale, mask=NEAR_WHITE)
 
 
 def _printable(text: str) -> str:
@@ -264,8 +334,8 @@ def paint(canvas: Canvas, items: Iterable[Item]) -> None:
                     canvas.drawRightString(x, y, text)
                 else:
                     canvas.drawString(x, y, text)
-            case Drawing(image, x, y, w, h):
-                canvas.drawImage(image, x, y, w, h)
+            case Drawing(image, x, y, w, h, mask):
+                canvas.drawImage(image, x, y, w, h, mask=mask)
 
 
 # --- batches -------------------------------------------------------------------------------

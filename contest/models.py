@@ -184,6 +184,11 @@ class Contest(Localized, db.Model):
     contacts_kept_months: Mapped[int] = mapped_column(default=CONTACTS_KEPT_MONTHS,
                                                       server_default=str(CONTACTS_KEPT_MONTHS))
     phase: Mapped[Phase] = mapped_column(_enum(Phase), default=Phase.DRAFT)
+    # Who signs the edition's certificates and its logo on them (``signatories``): a list of
+    # {name, title_ru, title_en, signature (a storage key or "")}, and a storage key or "".
+    certificate_signatories: Mapped[list] = mapped_column(JSON, default=list,
+                                                          server_default="[]")
+    certificate_logo: Mapped[str] = mapped_column(String(120), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     age_categories: Mapped[list[AgeCategory]] = relationship(

@@ -2,7 +2,9 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
+    BooleanField,
     DateField,
     DecimalField,
     EmailField,
@@ -27,6 +29,7 @@ from ..rules import (
     OLDEST_AGE,
     YOUNGEST_AGE,
 )
+from ..signatories import IMAGE_LIMITS, MAX_SIGNATORIES, NAME_LENGTH, TITLE_LENGTH, Signatory
 
 NOT_EMPTY = DataRequired(message=_l("Please fill this in."))
 # For dates: a typed but invalid date gets "not a valid date", not "please fill this in".
@@ -148,3 +151,41 @@ class CopyForm(FlaskForm):
     year = IntegerField(_l("Year"), validators=[
         InputRequired(message=_l("Give the year.")),
         NumberRange(2000, 2100, message=_l("A year between %(min)s and %(max)s, please."))])
+
+
+class CertificatePeopleForm(FlaskForm):
+    """Who signs the edition's certificates (``signatories.MAX_SIGNATORIES`` rows of
+    ``s<N>_...`` fields) and the logo printed at their top."""
+
+    logo = FileField(_l("Logo (JPEG, PNG, WebP…, up to 5 MB)"))
+    drop_logo = BooleanField(_l("Remove the logo"))
+
+    def people(self) -> list[Signatory]:
+        return [Signatory(name=self[f"s{n}_name"].data or "",
+                          title_ru=self[f"s{n}_title_ru"].data or "",
+                          title_en=self[f"s{n}_title_en"].data or "",
+                          image=_read(self[f"s{n}_image"].data),
+                          drop_image=bool(self[f"s{n}_drop"].data))
+                for n in range(MAX_SIGNATORIES)]
+
+    def logo_bytes(self) -> bytes | None:
+        return _read(self.logo.data)
+
+
+def _read(upload) -> bytes | None:
+    """An uploaded file's bytes, at most a little over the images' cap (the pipeline refuses
+    what is larger with its own message)."""
+    if not upload or not getattr(upload, "filename", ""):
+        return None
+    return upload.stream.read(IMAGE_LIMITS.max_bytes + 1) or None
+
+
+for _n in range(MAX_SIGNATORIES):
+    setattr(CertificatePeopleForm, f"s{_n}_name", StringField(
+        _l("Name"), validators=[Optional(), Length(max=NAME_LENGTH)]))
+    setattr(CertificatePeopleForm, f"s{_n}_title_ru", StringField(
+        _l("Title (Russian)"), validators=[Optional(), Length(max=TITLE_LENGTH)]))
+    setattr(CertificatePeopleForm, f"s{_n}_title_en", StringField(
+        _l("Title (English)"), validators=[Optional(), Length(max=TITLE_LENGTH)]))
+    setattr(CertificatePeopleForm, f"s{_n}_image", FileField(_l("Signature (an image)")))
+    setattr(CertificatePeopleForm, f"s{_n}_drop", BooleanField(_l("Remove the signature")))

@@ -5,10 +5,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 from wtforms.fields.choices import SelectChoice
 
-from .. import accounts, audit, contests, entries, errors, mail, report
+from .. import accounts, audit, contests, entries, errors, mail, report, security, signatories
 from .. import regions as regions_
 from ..access import organizer_required
 from ..entries import family
+from ..errors import RuleError
 from ..extensions import db
 from ..judging import operations
 from ..models import (
@@ -25,6 +26,7 @@ from ..models import (
 )
 from .forms import (
     AgeCategoryForm,
+    CertificatePeopleForm,
     ContestForm,
     CopyForm,
     CriterionForm,
@@ -103,6 +105,37 @@ def contest_edit(contest_id: int):
             flash(_("Saved."), "success")
             return redirect(url_for(".contest", contest_id=contest.id))
     return render_template("organizer/contest_form.html", form=form, contest=contest)
+
+
+@bp.route("/contests/<int:contest_id>/certificates", methods=["GET", "POST"])
+@organizer_required
+@security.accepts_files(logo=signatories.IMAGE_LIMITS.max_bytes,
+                        **{f"s{n}_image": signatories.IMAGE_LIMITS.max_bytes
+                           for n in range(signatories.MAX_SIGNATORIES)})
+def certificate_people(contest_id: int):
+    """Who signs the edition's certificates, their signatures, and the logo."""
+    contest = db.get_or_404(Contest, contest_id)
+    form = CertificatePeopleForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            signatories.save(contest, form.people(), form.logo_bytes(), form.drop_logo.data)
+        except RuleError as e:
+            db.session.rollback()
+            errors.show(e, form)
+            status = 422
+        else:  # saved and committed with the images (``signatories.save``)
+            flash(_("Saved."), "success")
+            return redirect(url_for(".certificate_people", contest_id=contest.id))
+    elif request.method == "POST":
+        status = 422
+    elif not form.is_submitted():
+        for n, person in enumerate(signatories.signatories(contest)):
+            for key in ("name", "title_ru", "title_en"):
+                form[f"s{n}_{key}"].data = person.get(key, "")
+    return render_template("organizer/certificate_people.html", form=form, contest=contest,
+                           people=signatories.signatories(contest),
+                           rows=range(signatories.MAX_SIGNATORIES)), status
 
 
 @bp.get("/contests/<int:contest_id>")
