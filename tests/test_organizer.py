@@ -290,6 +290,9 @@ def test_a_new_edition_starts_from_last_years(client, organizer, make):
     bad = client.post(f"/organizer/contests/{old.id}/copy", data={"year": "99999999999"},
                       follow_redirects=True)
     assert bad.status_code == 200 and "Год от 2000 до 2100" in bad.data.decode()
+    empty = client.post(f"/organizer/contests/{old.id}/copy", data={"year": ""},
+                        follow_redirects=True)
+    assert empty.status_code == 200 and "Укажите год" in empty.data.decode()
 
 
 def entry_counts(contest) -> int:

@@ -74,7 +74,7 @@ def contest_copy(contest_id: int):
     source = db.get_or_404(Contest, contest_id)
     form = CopyForm()
     if not form.validate_on_submit():
-        errors.show(contests.RuleError(" ".join(form.year.errors) or _("Give the year.")))
+        errors.show(contests.RuleError(" ".join(map(str, form.year.errors)) or _("Give the year.")))
         return redirect(url_for(".contest", contest_id=source.id))
     try:
         copy = contests.copy_contest(source, form.year.data)
