@@ -1,13 +1,12 @@
-"""Every page a role may use is reached by following links from the home page, and no page of
-any role is wider than a phone (390 px): the browser walks the site as each role would."""
+"""Every page a role may use is reached by following links from the home page, no page of any
+role is wider than a phone (390 px), and axe-core finds nothing wrong on any of them, on the
+phone and on a desktop, nor on the answer to each of their forms sent empty: the browser walks
+the site as each role would. (Pages reached only by doing something: test_accessibility.py.)"""
 
 import re
-from collections import deque
-from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
-from werkzeug.exceptions import HTTPException
 
 from contest import access, demo
 from contest.extensions import db
@@ -15,33 +14,8 @@ from contest.judging import operations
 from contest.models import EntryStatus, Fact, Phase, Role, StageStatus
 
 from ..factories import PASSWORD, score
-from .conftest import ARTIFACTS, shot, sign_in
-
-PHONE = {"width": 390, "height": 844}
-# Files, not pages: they download and have no width.
-DOWNLOADS = (".pdf", ".csv", ".xlsx", ".zip", ".jpg", ".jpeg", ".png", ".webp", ".json", ".txt")
-# The first elements that stick out on the right, to say what to fix.
-OVERFLOWING = """() => {
-  const edge = document.documentElement.clientWidth, found = [];
-  const name = e => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "")
-    + (typeof e.className === "string" && e.className ? "." + e.className.trim().split(/\\s+/).join(".") : "");
-  for (const e of document.querySelectorAll("body *")) {
-    const box = e.getBoundingClientRect();
-    if (box.width && box.right > edge + 0.5 && found.length < 4)
-      found.push(name(e) + " " + Math.round(box.right) + "px");
-  }
-  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-  const range = document.createRange();
-  while (walker.nextNode() && found.length < 4) {  // a word too long for its box
-    range.selectNodeContents(walker.currentNode);
-    const box = range.getBoundingClientRect();
-    if (box.width && box.right > edge + 0.5)
-      found.push("text in " + name(walker.currentNode.parentElement) + ": "
-                 + walker.currentNode.textContent.trim().slice(0, 40));
-  }
-  return found;
-}"""
-PER_ENDPOINT = 4  # a list of 50 drawings is one page shape: a few of each are enough
+from .conftest import shot, sign_in
+from .crawl import DOWNLOADS, PHONE, send_forms_empty, walk
 
 # Pages reached only as the answer to an action, never by a link: the page after sending a
 # drawing or a school's batch (it holds the tracking codes), a background job's progress.
@@ -49,42 +23,6 @@ PER_ENDPOINT = 4  # a list of 50 drawings is one page shape: a few of each are e
 # family's confirmation open from the one-time link in an e-mail.
 AFTER_AN_ACTION = {"submit.done", "submit.batch_done", "jobs.page", "submit.status",
                    "auth.set_password", "submit.confirm"}
-
-
-def _walk(page, live, start: str = "/"):
-    """Follow every same-site link from ``start``; return {endpoint: [urls]} and the pages
-    wider than the phone."""
-    adapter = live.app.url_map.bind("127.0.0.1")
-    seen, reached, too_wide = set(), {}, []
-    queue = deque([start])
-    while queue:
-        path = queue.popleft()
-        if path in seen:
-            continue
-        seen.add(path)
-        try:
-            endpoint, _ = adapter.match(urlsplit(path).path, method="GET")
-        except HTTPException:
-            continue
-        if endpoint == "static" or len(reached.get(endpoint, [])) >= PER_ENDPOINT:
-            continue
-        response = page.goto(live.url + path)
-        if response is None or not response.headers.get("content-type", "").startswith("text/html"):
-            continue
-        assert response.status < 500, path
-        reached.setdefault(endpoint, []).append(path)
-        width = page.evaluate("document.documentElement.scrollWidth")
-        if width > PHONE["width"]:
-            too_wide.append(f"{path}: {width} px ({', '.join(page.evaluate(OVERFLOWING))})")
-            page.screenshot(path=str(ARTIFACTS / f"too-wide-{endpoint}.png"), full_page=True)
-        for href in page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)"):
-            parts = urlsplit(href)
-            if f"{parts.scheme}://{parts.netloc}" != live.url:
-                continue
-            if parts.path.lower().endswith(DOWNLOADS) or parts.path.startswith("/static/"):
-                continue
-            queue.append(parts.path + (f"?{parts.query}" if parts.query else ""))
-    return reached, too_wide
 
 
 def _download(rule: str) -> bool:
@@ -142,25 +80,32 @@ def _check(browser, live, role: Role | None, email: str | None = None):
     page.set_default_timeout(15_000)
     if email:
         sign_in(page, live.url, email, PASSWORD)
-    reached, too_wide = _walk(page, live)
+    reached, too_wide, inaccessible = walk(page, live)
+    public = _pages_of(live.app, None) if role is not None else set()
+    inaccessible += send_forms_empty(page, live, {endpoint: paths for endpoint, paths in reached.items()
+                                          if endpoint not in public})  # the visitor's own test
     context.close()
 
     expected = _pages_of(live.app, role) - AFTER_AN_ACTION
     if role is not None:  # staff may open the families' pages, but do not need them
-        expected -= _pages_of(live.app, None)
+        expected -= public
     unreached = sorted(expected - set(reached))
     assert not unreached, f"no link leads to {unreached}"
     assert not too_wide, f"wider than a phone: {too_wide}"
+    pages = sum(len(urls) for urls in reached.values())
+    assert not inaccessible, (f"axe, {pages} pages of {len(reached)} kinds:\n"
+                              + "\n".join(inaccessible))
 
 
 @pytest.mark.parametrize("role,email", [
     (Role.ORGANIZER, "org@example.org"), (Role.COORDINATOR, "coord@example.org"),
     (Role.JUROR, "juror@example.org")])
-def test_every_staff_page_is_linked_and_fits_a_phone(live, browser, season, role, email):
+def test_every_staff_page_is_linked_fits_a_phone_and_passes_axe(live, browser, season, role,
+                                                               email):
     _check(browser, live, role, email)
 
 
-def test_every_public_page_is_linked_and_fits_a_phone(live, browser):
+def test_every_public_page_is_linked_fits_a_phone_and_passes_axe(live, browser):
     """The demo's years: last year's published winners (gallery, results, a winner's page)
     and this year's contest taking drawings."""
     demo.load(entries_count=2, echo=lambda _: None, drawing_size=(700, 500), judged_per_region=5)
