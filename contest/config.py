@@ -75,6 +75,9 @@ class Defaults:
     JOBS_URL = None  # the job queue: a SQLite file (instance/jobs.db) or redis://…
     JOBS_NAME = "contest"  # the queue's name, for several sites on one Redis
     JOBS_WORK_FOLDER = None  # scratch space of running jobs (instance/jobs-work)
+    # A stage's results with this many entries or more are exported by the worker, with a
+    # progress page, instead of while the person waits.
+    EXPORT_IN_BACKGROUND_FROM = 2000
     JOBS_MAX_ATTEMPTS = 3  # tries of a job whose worker keeps dying, before it is failed
     JOBS_HEARTBEAT_SECONDS = 10  # how often a worker says it is alive and looks for dead ones
     JOBS_STALE_SECONDS = 60  # a running job silent this long has lost its worker

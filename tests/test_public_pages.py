@@ -1,5 +1,6 @@
 """Pages that do not grow with the contest, and public pages that caches may keep."""
 
+import io
 from contextlib import contextmanager
 
 import pytest
@@ -118,3 +119,26 @@ def test_the_language_switch_is_a_link(client, results):
 def test_a_post_to_the_language_switch_still_needs_its_token(other_app):
     response = other_app(WTF_CSRF_ENABLED=True).test_client().post("/language", data={"lang": "en"})
     assert response.status_code == 400
+
+
+def test_a_large_stages_results_are_exported_by_the_worker(app, client, login, make):
+    from openpyxl import load_workbook
+
+    from contest.models import Role
+
+    contest, made = published(make, 2026, 3)
+    stage = made[0].stage
+    login(make.user(Role.ORGANIZER))
+    link = f'href="/stages/{stage.id}/results.xlsx"'
+    assert link in client.get(f"/stages/{stage.id}/ranking").get_data(as_text=True)
+    app.config["EXPORT_IN_BACKGROUND_FROM"] = 3
+    page = client.get(f"/stages/{stage.id}/ranking").get_data(as_text=True)
+    assert link not in page and f'action="/stages/{stage.id}/results.xlsx"' in page
+    started = client.post(f"/stages/{stage.id}/results.xlsx")
+    assert started.headers["Location"].startswith("/jobs/")
+    with client.get(started.headers["Location"] + "/download") as download:
+        assert download.status_code == 200
+        assert "results-2026-RU-MOW.xlsx" in download.headers["Content-Disposition"]
+        data = download.data
+    rows = list(load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True))
+    assert sorted(r[2] for r in rows[1:]) == sorted(e.id for e in made)

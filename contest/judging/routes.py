@@ -16,7 +16,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from .. import access, contests, entries, errors, security, spreadsheets
+from .. import access, contests, entries, errors, jobs, security, spreadsheets
 from ..access import STAFF, roles_required
 from ..contests import RuleError, current_contest
 from ..extensions import db
@@ -37,6 +37,7 @@ from .forms import (
 )
 
 bp = Blueprint("judging", __name__)
+bp.add_app_template_global(operations.exported_in_background, "exported_in_background")
 
 PAGE_SIZE = 60
 RANKING_PAGE_SIZE = 50
@@ -333,16 +334,21 @@ def override(stage_id: int, entry_id: int):
                             _anchor=f"entry-{entry_id}"))
 
 
-@bp.get("/stages/<int:stage_id>/results.<fmt>")
+@bp.route("/stages/<int:stage_id>/results.<fmt>", methods=["GET", "POST"])
 @roles_required(*STAFF, hidden=True)
 def results_export(stage_id: int, fmt: str):
+    """The results file: made now (GET), or by the worker with a progress page (POST, the
+    button a large stage shows, ``operations.exported_in_background``)."""
     stage = access.managed_stage_or_404(stage_id)
-    makers = {"csv": (operations.to_csv, spreadsheets.CSV_MIMETYPE),
-              "xlsx": (operations.to_xlsx, spreadsheets.XLSX_MIMETYPE)}
-    if fmt not in makers or operations.stored_results(stage) is None:
+    if fmt not in operations.MAKERS or operations.stored_results(stage) is None:
         abort(404)
-    make, mimetype = makers[fmt]
     name = f"results-{stage.contest.year}-{stage.region.code if stage.region else 'national'}"
+    if request.method == "POST":
+        job = jobs.start("results", current_user.id, stage.contest_id, stage_id=stage.id,
+                         format=fmt, name=name, back=url_for(".ranking", stage_id=stage.id))
+        return redirect(url_for("jobs.page", job_id=job.id))
+    make = operations.MAKERS[fmt]
+    mimetype = {"csv": spreadsheets.CSV_MIMETYPE, "xlsx": spreadsheets.XLSX_MIMETYPE}[fmt]
     return send_file(io.BytesIO(make(stage)), mimetype=mimetype, as_attachment=True,
                      download_name=f"{name}.{fmt}")
 

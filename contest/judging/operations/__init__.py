@@ -19,7 +19,16 @@ not the staff's decisions on finalists: closing again applies them to the new re
 - ``public``: published results for the public pages and the families.
 """
 
-from .exports import DECIDED_LABELS, SHEET_MARKERS, decided_label, table, to_csv, to_xlsx
+from .exports import (
+    DECIDED_LABELS,
+    MAKERS,
+    SHEET_MARKERS,
+    decided_label,
+    exported_in_background,
+    table,
+    to_csv,
+    to_xlsx,
+)
 from .jury import (
     add_juror,
     juror_progress,
@@ -69,6 +78,8 @@ from .sheets import conflicts, declare_conflict, save_sheet, withdraw_conflict
 __all__ = [
     "CLOSE_CALL_SHARE",
     "DECIDED_LABELS",
+    "MAKERS",
+    "exported_in_background",
     "JUDGING_PHASE",
     "SHEET_MARKERS",
     "STATUS_MOVES",

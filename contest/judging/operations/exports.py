@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from ... import spreadsheets
+from ... import jobs, spreadsheets
 from ...extensions import db
-from ...models import AgeCategory, Entry, Stage, StageKind
+from ...models import AgeCategory, Entry, Job, Stage, StageKind
+from ...uploads import files
 from ..models import Placement
 from .lifecycle import calendar_proposals
 from .ranking import juror_stats
@@ -66,6 +69,30 @@ def to_csv(stage: Stage) -> bytes:
 
 def to_xlsx(stage: Stage) -> bytes:
     return spreadsheets.to_xlsx([(_("Results"), table(stage), {"D": 36})])
+
+
+MAKERS = {"csv": to_csv, "xlsx": to_xlsx}
+
+
+def exported_in_background(stage: Stage) -> bool:
+    """Whether the stage's results are too many to make while the person waits for the page
+    (``EXPORT_IN_BACKGROUND_FROM`` entries): then the worker makes the file (``results_job``)."""
+    ranked = db.session.scalar(select(func.count()).select_from(Placement)
+                               .where(Placement.stage_id == stage.id))
+    return ranked >= current_app.config["EXPORT_IN_BACKGROUND_FROM"]
+
+
+@jobs.handler("results")
+def results_job(job: Job, progress: Callable[[int, int, str], None]) -> tuple[str, str]:
+    """A stage's results (``stage_id``) as CSV or XLSX (``format``), made by the worker. The
+    table holds entry numbers and titles, no child's data."""
+    stage = db.session.get(Stage, job.params["stage_id"])
+    fmt = job.params["format"]
+    progress(0, 1, "")
+    key = f"{jobs.output_prefix(job)}/results.{fmt}"
+    files.storage().put(key, MAKERS[fmt](stage))
+    progress(1, 1, "")
+    return key, f"{job.params['name']}.{fmt}"
 
 
 CENTS = Decimal("0.01")
