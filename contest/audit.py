@@ -1,7 +1,17 @@
-"""The audit log: one call records who did what, in the caller's transaction."""
+"""The audit log: one call records who did what, in the caller's transaction.
+
+What the system itself writes into a row is stored as words to translate, never as text in
+the language of whoever caused it: the action, the object and the details' names are keys
+(``ACTIONS``, ``OBJECTS``, ``DETAILS``), known values are keys too (``WORDS``: the rule
+overridden, the way a request came, a consent's kind), and a translatable message passed as
+a detail (``lazy_gettext``) is kept as its msgid and parameters (``said``). All are put into
+the reader's language when the log is shown; rows written before this keep their text.
+"""
 
 from flask import has_request_context, request
+from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -27,6 +37,8 @@ def record(action: str, obj, contest_id: int | None = None, **details) -> AuditL
 
 
 def _plain(value):
+    if isinstance(value, LazyString):
+        return said(value)
     if isinstance(value, (str, int, float, bool)) or value is None:
         return value
     if isinstance(value, (list, tuple)):
@@ -34,6 +46,26 @@ def _plain(value):
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
     return str(value)
+
+
+def said(message: LazyString) -> dict:
+    """A translatable message as the log keeps it: its msgid (and plural) and parameters, to
+    be translated for each reader (``_value``)."""
+    args, params = message._args, {k: _plain(v) for k, v in message._kwargs.items()}
+    if len(args) == 3:  # lazy_ngettext(singular, plural, num)
+        return {"msgid": args[0], "plural": args[1], "num": args[2], "params": params}
+    return {"msgid": args[-1], "params": params}
+
+
+def _translated(message: dict) -> str:
+    params = {k: _value(v) if isinstance(v, dict) else v
+              for k, v in (message.get("params") or {}).items()}
+    try:
+        if "plural" in message:
+            return ngettext(message["msgid"], message["plural"], message["num"], **params)
+        return gettext(message["msgid"], **params)
+    except (KeyError, ValueError, TypeError):  # a msgid whose parameters changed since
+        return str(message["msgid"])
 
 
 FREE_TEXT = ("reason", "note", "comment")
@@ -135,11 +167,37 @@ def details_text(row: AuditLog) -> str:
                      for key, value in row.details.items() if value not in (None, "", []))
 
 
+# Values the system writes, by detail, in words (the rule an organizer overrode, how a
+# family's request came, which consent changed).
+WORDS = {
+    "by": REQUESTED_BY,
+    "rule": {
+        "complete": _l("every page has a drawing"),
+        "categories": _l("every age category represented"),
+        "per_region": _l("drawings per region"), "one_per_child": _l("one drawing per child"),
+        "consent": _l("consent to print"), "days_off": _l("days off known"),
+        "resolution": _l("sharp enough to print"), "soft": _l("soft in print"),
+        "orientation": _l("drawing's shape suits its page"),
+    },
+    "via": {"form": _l("the form"), "batch": _l("a school's list"),
+            "email": _l("a link by email"), "names": _l("the child's names"),
+            "demo": _l("the demo")},
+    "what": {"withdraw": _l("withdraw the drawing"), "erase": _l("erase the child's data"),
+             "consents": _l("change consents")},
+    "kind": {"personal_data": _l("processing of personal data"),
+             "show_name": _l("showing the child's name"), "print": _l("printing the drawing")},
+}
+
+
 def _worded(key: str, value):
-    return REQUESTED_BY.get(value, value) if key == "by" else value
+    if isinstance(value, str):
+        return WORDS.get(key, {}).get(value, value)
+    return value
 
 
 def _value(value) -> str:
+    if isinstance(value, dict) and "msgid" in value:
+        return _translated(value)
     if isinstance(value, bool):
         return str(_l("yes") if value else _l("no"))
     if isinstance(value, list):

@@ -40,10 +40,12 @@ def start_export(contest: Contest, region: Region | None, options: Options,
     if failing(checks, overrides):
         raise RuleError(_l("Fix the calendar's rules first, or give a reason to override each "
                            "one that may be overridden."))
-    used = [{"rule": c.key, "message": c.message, "reason": overrides[c.key].strip()}
-            for c in checks if not c.ok]
-    for override in used:
-        audit.record("calendar.override", contest, region=id_of(region), **override)
+    failed = [c for c in checks if not c.ok]
+    for c in failed:  # the message as its msgid: each reader of the log gets it in their words
+        audit.record("calendar.override", contest, region=id_of(region), rule=c.key,
+                     message=c.message, reason=overrides[c.key].strip())
+    used = [{"rule": c.key, "message": str(c.message), "reason": overrides[c.key].strip()}
+            for c in failed]
     # jobs.start commits the overrides' log together with the job, which the worker must see
     return jobs.start("calendar", user_id, contest.id, region_id=id_of(region),
                       options=options_params(options), overrides=used, back=back)

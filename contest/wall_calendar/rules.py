@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 
 from calendar_builder import GOOD_DPI, MIN_DPI, days_off_problem
 
@@ -33,7 +34,7 @@ class RuleCheck:
 
     key: str
     ok: bool
-    message: str
+    message: LazyString  # translated where shown; the audit log keeps its msgid
     slots: tuple[int, ...] = ()
     warning: bool = False
     overridable: bool = True
@@ -53,44 +54,44 @@ def check(contest: Contest, region: Region | None, options: Options,
                   if p.entry is not None}
     results = []
     missing = [s for s in SLOTS if s not in chosen]
-    results.append(RuleCheck("complete", not missing, str(
+    results.append(RuleCheck("complete", not missing,
         _l("Every page has a drawing.") if not missing else
-        _l("Pages without a drawing: %(pages)s.", pages=page_names(missing))), tuple(missing)))
+        _l("Pages without a drawing: %(pages)s.", pages=page_names(missing)), tuple(missing)))
     wanted = {c.name for c in contest.age_categories}
     present = {e.age_category.name for e in chosen.values()}
     absent = sorted(wanted - present)
-    results.append(RuleCheck("categories", not absent, str(
+    results.append(RuleCheck("categories", not absent,
         _l("Every age category is represented.") if not absent else
-        _l("Not represented: %(names)s.", names=", ".join(absent)))))
+        _l("Not represented: %(names)s.", names=", ".join(absent))))
     if region is None:
         per_region = Counter(e.stage.region.name for e in chosen.values())
         over = {name: n for name, n in per_region.items() if n > options.max_per_region}
         slots = tuple(s for s, e in chosen.items() if e.stage.region.name in over)
-        results.append(RuleCheck("per_region", not over, str(
+        results.append(RuleCheck("per_region", not over,
             _l("At most %(n)s drawings per region.", n=options.max_per_region) if not over else
             _l("Too many drawings from %(names)s (at most %(n)s per region).",
                names=", ".join(f"{k} ({v})" for k, v in over.items()),
-               n=options.max_per_region)), slots))
+               n=options.max_per_region), slots))
     children = Counter(entries.child_key(e) for e in chosen.values())
     twice = tuple(s for s, e in chosen.items() if children[entries.child_key(e)] > 1)
-    results.append(RuleCheck("one_per_child", not twice, str(
+    results.append(RuleCheck("one_per_child", not twice,
         _l("One drawing per child.") if not twice else
-        _l("The same child twice: %(pages)s.", pages=page_names(twice))), twice))
+        _l("The same child twice: %(pages)s.", pages=page_names(twice)), twice))
     # Pages placed before a family withdrew its consent: flagged here, and never exported.
     unconsented = tuple(s for s, e in chosen.items() if not printable(e))
-    results.append(RuleCheck("consent", not unconsented, str(
+    results.append(RuleCheck("consent", not unconsented,
         _l("Every family agreed to printing.") if not unconsented else
-        _l("No consent to print: %(pages)s.", pages=page_names(unconsented))), unconsented,
+        _l("No consent to print: %(pages)s.", pages=page_names(unconsented)), unconsented,
         overridable=False, no_exception=consent_refusal(unconsented) if unconsented else ""))
     year = calendar_year(contest)
     entered = decree(year) is not None
     known = entered or days_off_problem(year, None, confirmed=False) is None
-    results.append(RuleCheck("days_off", known, str(
+    results.append(RuleCheck("days_off", known,
         _l("The days off of %(year)s follow the decree entered by an organizer.", year=year)
         if entered else _l("The days off of %(year)s are known.", year=year) if known else
         _l("The government's decree moving the days off of %(year)s is not known yet: enter "
            "it on the days-off page, or override to print the public holidays with the "
-           "Labour Code's own transfers alone.", year=year))))
+           "Labour Code's own transfers alone.", year=year)))
     if layout:
         placed = placements(contest, region, options, chosen) if chosen else {}
         results.extend(_layout_checks(placed, options))
@@ -101,24 +102,24 @@ def _layout_checks(placed: dict[int, tuple[float, float]], options: Options) -> 
     """The rules on each drawing as the calendar builder lays it out: sharp, not small."""
     results = []
     blurred = tuple(s for s, (dpi, _cut) in placed.items() if dpi < MIN_DPI)
-    results.append(RuleCheck("resolution", not blurred, str(
+    results.append(RuleCheck("resolution", not blurred,
         _l("Every drawing is sharp enough for %(format)s.", format=options.page_format)
         if not blurred else _l("Too small for %(format)s (under %(dpi)s dpi): %(pages)s.",
                                format=options.page_format, dpi=MIN_DPI,
-                               pages=page_names(blurred))),
+                               pages=page_names(blurred)),
         blurred, overridable=False,
         no_exception=str(_l("No exception is possible: the printer could not use it."))))
     soft = tuple(s for s, (dpi, _cut) in placed.items() if MIN_DPI <= dpi < GOOD_DPI)
     if soft:
-        results.append(RuleCheck("soft", True, str(_l(
+        results.append(RuleCheck("soft", True, _l(
             "Soft in print (%(low)s to %(high)s dpi): %(pages)s. A larger photo or scan of "
             "these drawings would print sharper.", low=MIN_DPI, high=GOOD_DPI,
-            pages=page_names(soft))), soft, warning=True))
+            pages=page_names(soft)), soft, warning=True))
     small = tuple(s for s, (_dpi, share) in placed.items() if share < MIN_SHARE)
-    results.append(RuleCheck("orientation", not small, str(
+    results.append(RuleCheck("orientation", not small,
         _l("Every drawing's shape suits its page.") if not small else
         _l("The drawing's shape does not suit the page layout: it would print small. Choose a "
-           "drawing of the page's orientation for: %(pages)s.", pages=page_names(small))), small))
+           "drawing of the page's orientation for: %(pages)s.", pages=page_names(small)), small))
     return results
 
 
