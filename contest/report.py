@@ -2,7 +2,7 @@
 
 ``yearly_figures`` computes every number once, from the database; the page, the PDF and the
 CSV/XLSX exports all show that one result. The counts come from grouped queries (a few rows per
-region, not a row per entry) and are kept until an entry of the edition changes: the report and
+region, not a row per entry) and are kept until an entry of the region changes: the report and
 the organizer's dashboard stay quick with 50,000 entries.
 
 What is counted: an *entry* is a drawing received (rejected ones included: they took part);
@@ -88,13 +88,13 @@ def yearly_figures(contest: Contest) -> YearlyFigures:
             by_category={n: c.categories[k.id] for n, k in zip(names, categories, strict=True)})
 
     stages = sorted(contest.regional_stages, key=lambda s: s.region.name)
-    regions = [figures(s.region.code, s.region.name, counts.stages.get(s.id, StageCounts()))
+    regions = [figures(s.region.code, s.region.name, counts.get(s.id, StageCounts()))
                for s in stages]
     total = StageCounts()
-    for c in counts.stages.values():
+    for c in counts.values():
         total.add(c)
     return YearlyFigures(contest.year, contest.title, names, regions,
-                         figures("", _("Total"), total), counts.ages)
+                         figures("", _("Total"), total), dict(sorted(total.ages.items())))
 
 
 @dataclass
@@ -107,6 +107,7 @@ class StageCounts:
     statuses: Counter = field(default_factory=Counter)  # EntryStatus -> entries
     awards: Counter = field(default_factory=Counter)  # Award -> entries
     categories: Counter = field(default_factory=Counter)  # age category id -> entries
+    ages: Counter = field(default_factory=Counter)  # age -> entries
 
     def add(self, other: StageCounts) -> None:
         # Towns and children are told apart within a region, so regions' counts add up.
@@ -116,25 +117,22 @@ class StageCounts:
         self.statuses.update(other.statuses)
         self.awards.update(other.awards)
         self.categories.update(other.categories)
+        self.ages.update(other.ages)
 
 
-@dataclass
-class EditionCounts:
-    marker: tuple  # the edition's entries when counted: how many, and the newest change
-    stages: dict[int, StageCounts]  # stage id -> its counts
-    ages: dict[int, int]  # age -> entries
-
-
-def edition_counts(contest: Contest) -> EditionCounts:
-    """The edition's counts, by grouped queries; kept (per app) until an entry of the edition
-    is added, changed or removed."""
-    marker = tuple(db.session.execute(select(func.count(Entry.id), func.max(Entry.updated_at))
-                                      .where(Entry.contest_id == contest.id)).one())
-    kept = current_app.extensions.setdefault("report.counts", {})
-    counts = kept.get(contest.id)
-    if counts is None or counts.marker != marker:
-        counts = kept[contest.id] = _count(contest, marker)
-    return counts
+def edition_counts(contest: Contest) -> dict[int, StageCounts]:
+    """Each regional stage's counts (by stage id), by grouped queries. A stage's counts are
+    kept (per app) until one of its entries is added, changed or removed: a new drawing in one
+    region counts that region again, not the whole edition."""
+    markers = {stage_id: (n, newest) for stage_id, n, newest in db.session.execute(
+        select(Entry.stage_id, func.count(), func.max(Entry.updated_at))
+        .where(Entry.contest_id == contest.id).group_by(Entry.stage_id))}
+    kept = current_app.extensions.setdefault("report.counts", {})  # stage id -> marker, counts
+    stale = [s for s, marker in markers.items() if kept.get(s, (None,))[0] != marker]
+    if stale:
+        for stage_id, counts in _count(stale).items():
+            kept[stage_id] = (markers[stage_id], counts)
+    return {s: kept[s][1] for s in markers}
 
 
 class _Folded(dict):
@@ -145,12 +143,12 @@ class _Folded(dict):
         return self[text]
 
 
-def _count(contest: Contest, marker: tuple) -> EditionCounts:
+def _count(stage_ids: list[int]) -> dict[int, StageCounts]:
     stages: dict[int, StageCounts] = defaultdict(StageCounts)
-    of_contest = Entry.contest_id == contest.id
+    of_stages = Entry.stage_id.in_(stage_ids)
     for stage_id, status, award, category_id, n in db.session.execute(
             select(Entry.stage_id, Entry.status, Entry.award, Entry.age_category_id,
-                   func.count()).where(of_contest)
+                   func.count()).where(of_stages)
             .group_by(Entry.stage_id, Entry.status, Entry.award, Entry.age_category_id)):
         counts = stages[stage_id]
         counts.statuses[status] += n
@@ -163,24 +161,26 @@ def _count(contest: Contest, marker: tuple) -> EditionCounts:
     for column, name in ((Entry.town, "towns"), (Entry.institution, "institutions")):
         seen = defaultdict(set)
         for stage_id, text in db.session.execute(
-                select(Entry.stage_id, column).where(of_contest, column != "").distinct()):
+                select(Entry.stage_id, column).where(of_stages, column != "").distinct()):
             seen[stage_id].add(fold[text])
         for stage_id, names in seen.items():
             setattr(stages[stage_id], name, len(names))
     children = defaultdict(set)
     for stage_id, first, last, age in db.session.execute(
             select(Entry.stage_id, Entry.child_first_name, Entry.child_last_name, Entry.age)
-            .where(of_contest, Entry.personal_data_erased_at.is_(None)).distinct()):
+            .where(of_stages, Entry.personal_data_erased_at.is_(None)).distinct()):
         children[stage_id].add((fold[first], fold[last], age))
     for stage_id, names in children.items():
         stages[stage_id].children = len(names)
     for stage_id, n in db.session.execute(  # an erased child is nobody's twin
             select(Entry.stage_id, func.count()).where(
-                of_contest, Entry.personal_data_erased_at.is_not(None)).group_by(Entry.stage_id)):
+                of_stages, Entry.personal_data_erased_at.is_not(None)).group_by(Entry.stage_id)):
         stages[stage_id].children += n
-    ages = dict(db.session.execute(select(Entry.age, func.count()).where(of_contest)
-                                   .group_by(Entry.age).order_by(Entry.age)).all())
-    return EditionCounts(marker, dict(stages), ages)
+    for stage_id, age, n in db.session.execute(
+            select(Entry.stage_id, Entry.age, func.count()).where(of_stages)
+            .group_by(Entry.stage_id, Entry.age)):
+        stages[stage_id].ages[age] += n
+    return dict(stages)
 
 
 # --- the organizer's dashboard: the same figures, with the juries' progress ---------------
