@@ -214,8 +214,8 @@ def main() -> int:
         started = time.perf_counter()
         judge(contest, judged_stage)
         judged = time.perf_counter() - started
-        if db.engine.dialect.name == "postgresql":
-            with db.engine.connect() as connection:
+        if db.engine.dialect.name == "postgresql":  # as autovacuum would soon after the inserts
+            with db.engine.begin() as connection:
                 connection.exec_driver_sql("ANALYZE")
         user(Role.ORGANIZER, "organizer@bench.example")
         user(Role.COORDINATOR, "coordinator@bench.example", region=stage.region)
