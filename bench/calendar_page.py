@@ -121,9 +121,10 @@ def add_entries(contest, region: Region, count: int) -> None:
                 if c.key not in skip}
     rows = []
     for n in range(count):
+        unique = hashlib.sha256(f"bench-{region.id}-{n}".encode()).hexdigest()
         rows.append(dict(template, code=f"B{region.id}-{n}", status=EntryStatus.ACCEPTED,
                          award=None, calendar_candidate=False, child_last_name=f"Бенч{n}",
-                         image_sha256=f"bench-{region.id}-{n}".ljust(64, "0")))
+                         image_sha256=unique))
     db.session.execute(insert(Entry), rows)
     db.session.commit()
 

@@ -23,6 +23,9 @@ def all_violations(page) -> list[str]:
 
 
 def screenshot(page, name: str, full_page: bool = False) -> None:
+    """Keep a screenshot for people to look at, once the preview has come."""
+    page.wait_for_function("() => { const p = document.getElementById('page-preview');"
+                           " return p.complete && p.naturalWidth > 0; }")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full_page)
 
@@ -60,12 +63,15 @@ def test_placing_drawings_and_filling_from_the_ranking_without_a_reload(live, br
     expect(page.locator("#page-preview")).to_have_attribute("src", _contains("preview/2.png"))
     assert page.evaluate(NO_RELOAD)
 
-    # the preview stays in view beside the pages while the last months are worked on
-    page.locator("#slot-12").scroll_into_view_if_needed()
-    box = page.locator("#page-preview").bounding_box()
-    pages_box = page.locator(".pages").bounding_box()
-    assert box["y"] >= 0 and box["y"] + box["height"] <= 900, box
-    assert box["x"] > pages_box["x"] + pages_box["width"], (box, pages_box)
+    # the preview is in view beside the pages, at the top and while the last month is worked on
+    for where in ("() => window.scrollTo(0, 0)",
+                  "() => document.getElementById('slot-12').scrollIntoView({block: 'end'})"):
+        page.evaluate(where)
+        page.wait_for_timeout(100)
+        box = page.locator("#page-preview").bounding_box()
+        pages_box = page.locator(".pages").bounding_box()
+        assert box["y"] >= 0 and box["y"] + box["height"] <= 900, (where, box)
+        assert box["x"] > pages_box["x"] + pages_box["width"], (box, pages_box)
     screenshot(page, "calendar-page-1366-scrolled")
 
     # fill the rest from the ranking: the pages filled by hand stay
