@@ -59,6 +59,6 @@ def test_organizer_creates_a_contest_and_the_public_sees_it(live, page):
     expect(page.get_by_text("Школьники")).to_be_visible()
     expect(page.get_by_text("Республика Татарстан")).to_be_visible()
     shot(page, "home-ru")
-    page.get_by_role("button", name="English").click()
+    page.get_by_role("link", name="English").click()
     expect(page.get_by_role("heading", name="Key dates")).to_be_visible()
     shot(page, "home-en")
