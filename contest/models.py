@@ -667,6 +667,37 @@ class CalendarSlot(db.Model):
     )
 
 
+class CalendarImprint(db.Model):
+    """The imprint (выходные сведения) an edition's calendars print at the foot of the back
+    page: every part optional; the publisher falls back to the society's name."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id", ondelete="CASCADE"),
+                                            unique=True)
+    publisher_ru: Mapped[str] = mapped_column(String(300), default="")
+    publisher_en: Mapped[str] = mapped_column(String(300), default="")
+    print_run: Mapped[int | None]  # copies (тираж)
+    printer_ru: Mapped[str] = mapped_column(String(300), default="")
+    printer_en: Mapped[str] = mapped_column(String(300), default="")
+    order_number: Mapped[str] = mapped_column(String(40), default="")
+    signed_on: Mapped[date | None]  # passed for printing (подписано в печать)
+
+
+class CalendarPartner(db.Model):
+    """A partner an edition's calendars thank on the back page, with its logo: a JPEG made
+    from the uploaded image's pixels by the upload pipeline (no metadata, transparency laid
+    on white), under ``logo_key``, and a small copy for the settings page."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id", ondelete="CASCADE"),
+                                            index=True)
+    name_ru: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200), default="")
+    logo_key: Mapped[str] = mapped_column(String(200))
+    thumbnail_key: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class HolidayDecree(db.Model):
     """The government's decree moving the days off of one year, as an organizer entered it.
 

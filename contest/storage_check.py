@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from . import jobs
 from .extensions import db
-from .models import CalendarExport, Entry, Job, JobStatus, Message
+from .models import CalendarExport, CalendarPartner, Entry, Job, JobStatus, Message
 from .uploads import files
 from .uploads.storage import PENDING, pending_key
 
@@ -66,6 +66,9 @@ def named() -> Named:
         for key in (export.pdf_key, f"{prefix}/preflight.json", f"{prefix}/preflight.txt",
                     *export.preview_keys):
             found.required[key] = f"calendar export {export.id}"
+    for partner_id, logo, thumbnail in db.session.execute(
+            select(CalendarPartner.id, CalendarPartner.logo_key, CalendarPartner.thumbnail_key)):
+        found.required[logo] = found.required[thumbnail] = f"calendar partner {partner_id}"
     for message_id, key in db.session.execute(
             select(Message.id, Message.attachment_key).where(Message.attachment_key != "")):
         found.required[key] = f"message {message_id}"

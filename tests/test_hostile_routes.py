@@ -41,7 +41,7 @@ def world(make, client, login):
              "criterion_id": contest.criteria[0].id, "year": contest.year,
              "code": entries[0].code, "kind": "preview", "fmt": "csv", "slot": 1,
              "key": "k", "name": "calendar.pdf", "fact_id": 1, "job_id": 1, "export_id": 1,
-             "message_id": 1, "token": "not-a-token"}
+             "message_id": 1, "token": "not-a-token", "partner_id": 1}
     return people, valid
 
 

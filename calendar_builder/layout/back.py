@@ -24,9 +24,9 @@ SECTION_GAP = 6.0  # mm on A4: between the winners, the partners and the imprint
 
 IMPRINT_WORDS = {
     "ru": {"publisher": "Издатель", "printer": "Типография", "signed": "Подписано в печать",
-           "run": "Тираж {n} экз.", "order": "Заказ №\u00a0{order}"},
+           "run": "Тираж\u00a0{n} экз.", "order": "Заказ №\u00a0{order}"},
     "en": {"publisher": "Publisher", "printer": "Printed by", "signed": "Approved for printing",
-           "run": "Print run {n} copies", "order": "Order No.\u00a0{order}"},
+           "run": "Print run\u00a0{n} copies", "order": "Order No.\u00a0{order}"},
 }
 
 

@@ -1,5 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
@@ -24,7 +25,7 @@ from wtforms.validators import (
 )
 
 from ..config import DEFAULT_LANGUAGE, LANGUAGE_NAMES
-from ..wall_calendar import MONTHS, Options, decree_problems, page_name
+from ..wall_calendar import MONTHS, ImprintValues, Options, decree_problems, page_name
 
 REQUIRED = DataRequired(message=_l("Please fill this in."))
 
@@ -93,6 +94,44 @@ class CalendarExportForm(FlaskForm):
             partners=tuple(line.strip() for line in (self.partners.data or "").splitlines()
                            if line.strip()),
             output=self.output.data or "pdfx4")
+
+
+class ImprintForm(FlaskForm):
+    """The imprint (выходные сведения) printed at the foot of the calendar's back page."""
+
+    publisher_ru = StringField(_l("Publisher (Russian)"), validators=[Optional(), Length(max=300)],
+                               description=_l("Leave empty for the society's own name."))
+    publisher_en = StringField(_l("Publisher (English)"), validators=[Optional(), Length(max=300)])
+    print_run = IntegerField(_l("Print run, copies"), validators=[
+        Optional(), NumberRange(1, 10_000_000, message=_l(
+            "The print run is a number of copies from 1 to 10 000 000."))])
+    printer_ru = StringField(_l("Printing house (Russian)"),
+                             validators=[Optional(), Length(max=300)],
+                             description=_l("Its name and town, e.g. “ООО «Печатный двор», "
+                                            "Тверь”."))
+    printer_en = StringField(_l("Printing house (English)"),
+                             validators=[Optional(), Length(max=300)])
+    order_number = StringField(_l("Order number"), validators=[Optional(), Length(max=40)],
+                               description=_l("The printing house's order number (заказ №)."))
+    signed_on = DateField(_l("Passed for printing on"), validators=[Optional()])
+
+    def values(self) -> ImprintValues:
+        return ImprintValues(
+            publisher_ru=self.publisher_ru.data or "", publisher_en=self.publisher_en.data or "",
+            print_run=self.print_run.data, printer_ru=self.printer_ru.data or "",
+            printer_en=self.printer_en.data or "", order_number=self.order_number.data or "",
+            signed_on=self.signed_on.data)
+
+
+class PartnerForm(FlaskForm):
+    """A partner thanked on the back page, with its logo."""
+
+    name_ru = StringField(_l("Partner's name (Russian)"), validators=[REQUIRED, Length(max=200)])
+    name_en = StringField(_l("Partner's name (English)"), validators=[Optional(), Length(max=200)])
+    logo = FileField(_l("Logo (PNG or JPEG)"), validators=[
+        FileRequired(message=_l("Please choose the logo's file."))],
+        description=_l("Up to 5 MB, at least 100 pixels on its short side; a transparent "
+                       "background prints as white paper."))
 
 
 class TransferForm(Form):

@@ -7,7 +7,8 @@
 - ``bridge``: the only module that speaks ``calendar_builder``'s specification: the pages as a
   ``CalendarSpec``, laid out once by the builder's plan for the checks and previews;
 - ``exports``: the background job that builds the PDF, and the kept versions;
-- ``days_off``: the government's decree of a year's days off.
+- ``days_off``: the government's decree of a year's days off;
+- ``back_page``: the partners' logos and the imprint an edition's calendars print on the back.
 
 A national calendar has ``region=None``; a region may print its own. Callers use the names
 below (``contest.wall_calendar.check``, ...).
@@ -15,6 +16,17 @@ below (``contest.wall_calendar.check``, ...).
 
 from calendar_builder import GOOD_DPI, MIN_DPI
 
+from .back_page import (
+    LOGO_MAX_BYTES,
+    MAX_LOGOS,
+    ImprintValues,
+    delete_files,
+    imprint,
+    partners,
+    prepare_partner,
+    remove_partner,
+    save_imprint,
+)
 from .board import (
     COVER,
     MONTHS,
@@ -65,8 +77,10 @@ from .options import Options, options_from, options_params
 from .rules import MIN_SHARE, RuleCheck, check, failing
 
 __all__ = [
-    "COVER", "EXPORT_FILES", "GOOD_DPI", "MIN_DPI", "MIN_SHARE", "MONTHS", "NOT_A_CANDIDATE",
-    "OUTPUT_NAMES", "PLACEHOLDER", "PUBLISHER", "SLOTS", "Filled", "Options", "RuleCheck", "assign", "board",
+    "COVER", "EXPORT_FILES", "GOOD_DPI", "LOGO_MAX_BYTES", "MAX_LOGOS", "MIN_DPI", "MIN_SHARE",
+    "MONTHS", "NOT_A_CANDIDATE", "OUTPUT_NAMES", "PLACEHOLDER", "PUBLISHER", "SLOTS", "Filled",
+    "ImprintValues", "Options", "RuleCheck", "assign", "board", "delete_files", "imprint",
+    "partners", "prepare_partner", "remove_partner", "save_imprint",
     "calendar_year", "candidates", "caption", "check", "consent_refusal", "days_off_summary",
     "decree", "decree_problems", "decree_transfers", "editions", "export_file_key",
     "export_job", "failing", "fill_from_ranking", "history", "honoured", "known_years",

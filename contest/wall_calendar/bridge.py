@@ -35,6 +35,7 @@ from ..i18n import latin
 from ..models import CalendarSlot, Contest, Entry, Region
 from ..uploads import files
 from ..uploads.pipeline import redact
+from .back_page import spec_imprint, spec_partners
 from .board import (
     COVER,
     MONTHS,
@@ -210,7 +211,9 @@ def to_spec(contest: Contest, region: Region | None, options: Options,
         months=tuple(MonthPage(m, drawing(pages[m]), page_caption(pages[m]) or blank,
                                fact(pages[m])) for m in MONTHS),
         back=BackPage(about=about, winners=winners,
-                      partners=tuple(Partner(Text(p)) for p in options.partners)),
+                      partners=spec_partners(contest) + tuple(Partner(Text(p))
+                                                              for p in options.partners),
+                      imprint=spec_imprint(contest)),
         language=options.language, page_format=options.page_format,
         orientation=options.orientation, bleed_mm=options.bleed_mm,
         crop_marks=options.crop_marks, marked_days=marked_days(calendar_year(contest), options),

@@ -98,13 +98,13 @@ def test_logos_in_balanced_rows_on_the_paper(small_spec: CalendarSpec, fonts: Fo
 def test_imprint_in_both_languages() -> None:
     ru = imprint_text(IMPRINT, Text(""), "ru")
     assert ru == ("Издатель: Общество «Крепкие кости». Типография: Типография «Печатный двор». "
-                  f"Подписано в печать 15.11.2026. Тираж 5{NBSP}000 экз. Заказ №{NBSP}12/7.")
+                  f"Подписано в печать 15.11.2026. Тираж{NBSP}5{NBSP}000 экз. Заказ №{NBSP}12/7.")
     en = imprint_text(IMPRINT, Text(""), "en")
     assert en == ("Publisher: The Strong Bones society. Printed by Pechatny Dvor. Approved for "
-                  f"printing 15 November 2026. Print run 5,000 copies. Order No.{NBSP}12/7.")
+                  f"printing 15 November 2026. Print run{NBSP}5,000 copies. Order No.{NBSP}12/7.")
     # The publisher falls back to the specification's; empty parts are left out.
     assert imprint_text(Imprint(print_run=1), Text("Общество."), "ru") == (
-        "Издатель: Общество. Тираж 1 экз.")
+        f"Издатель: Общество. Тираж{NBSP}1 экз.")
     assert imprint_text(Imprint(), Text(""), "en") == ""
 
 
