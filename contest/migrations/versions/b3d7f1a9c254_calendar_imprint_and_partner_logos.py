@@ -1,7 +1,7 @@
 """calendar imprint and partners' logos per edition
 
 Revision ID: b3d7f1a9c254
-Revises: a7e2c9d4f150
+Revises: c8a4e6f2d913
 Create Date: 2026-12-01 09:45:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b3d7f1a9c254'
-down_revision = 'a7e2c9d4f150'
+down_revision = 'c8a4e6f2d913'
 branch_labels = None
 depends_on = None
 
