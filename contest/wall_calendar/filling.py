@@ -82,22 +82,30 @@ def fill_from_ranking(contest: Contest, region: Region | None, options: Options,
 
 
 def _propose(contest, region, options, kept, queue, refused):
-    """Fill each empty page greedily with the rules that need no layout."""
+    """Fill each empty page greedily with the rules that need no layout.
+
+    A drawing those rules refuse is not tried again on a later page: the proposal only grows,
+    so it stays refused (too many from its region, its child already in, no consent).
+    """
     chosen = dict(kept)
     left = list(queue)
     unfilled: dict[int, list[str]] = {}
+    dropped: dict[str, str] = {}  # the first refusal of each rule, by the rule's key
     for slot in (s for s in SLOTS if s not in kept):
-        reasons: dict[str, str] = {}  # the first refusal of each rule, by the rule's key
-        for entry in left:
+        reasons = dict(dropped)
+        for entry in list(left):
             layout = refused.get((slot, entry.id))
-            broken = [layout] if layout else [
-                c for c in check(contest, region, options, {**chosen, slot: entry}, layout=False)
-                if _refuses(c) and slot in c.slots]
+            if layout is not None:
+                reasons.setdefault(layout.key, layout.message)
+                continue
+            broken = [c for c in check(contest, region, options, {**chosen, slot: entry},
+                                       layout=False) if _refuses(c) and slot in c.slots]
+            left.remove(entry)
             if not broken:
                 chosen[slot] = entry
-                left.remove(entry)
                 break
             for rule in broken:
+                dropped.setdefault(rule.key, rule.message)
                 reasons.setdefault(rule.key, rule.message)
         else:
             unfilled[slot] = list(reasons.values())
