@@ -60,12 +60,13 @@ def named() -> Named:
             found.prefixes.add(f"jobs/{job_id}/")
         elif status is JobStatus.DONE and key:
             found.required[key] = f"job {job_id}"
-    for export in db.session.scalars(select(CalendarExport).where(
-            CalendarExport.withdrawn_at.is_(None), CalendarExport.pdf_key != "")):
-        prefix = export.pdf_key.rsplit("/", 1)[0]
-        for key in (export.pdf_key, f"{prefix}/preflight.json", f"{prefix}/preflight.txt",
-                    *export.preview_keys):
-            found.required[key] = f"calendar export {export.id}"
+    for export_id, pdf_key, preview_keys in db.session.execute(
+            select(CalendarExport.id, CalendarExport.pdf_key, CalendarExport.preview_keys)
+            .where(CalendarExport.withdrawn_at.is_(None), CalendarExport.pdf_key != "")):
+        prefix = pdf_key.rsplit("/", 1)[0]
+        for key in (pdf_key, f"{prefix}/preflight.json", f"{prefix}/preflight.txt",
+                    *preview_keys):
+            found.required[key] = f"calendar export {export_id}"
     for partner_id, logo, thumbnail in db.session.execute(
             select(CalendarPartner.id, CalendarPartner.logo_key, CalendarPartner.thumbnail_key)):
         found.required[logo] = found.required[thumbnail] = f"calendar partner {partner_id}"

@@ -15,14 +15,15 @@ import json
 import re
 import secrets
 import time
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime
+from pathlib import PurePosixPath
 
 from flask import session
 
 from .. import jobs
 from .files import storage
-from .pipeline import ProcessedImage
+from .pipeline import ProcessedImage, SpooledImage
 
 HOLD_SECONDS = 3600  # long enough to fix a form on a phone, short enough to keep nothing
 SESSION_KEY = "held_photo"
@@ -47,22 +48,38 @@ def hold(image: ProcessedImage) -> None:
     session[SESSION_KEY] = token
 
 
-def held() -> ProcessedImage | None:
+@dataclass(frozen=True)
+class HeldImage(SpooledImage):
+    """A kept photo: its description at hand, its files read from storage when asked for
+    (``folder`` is its place in storage, ``held/<token>``)."""
+
+    @property
+    def print_master(self) -> bytes:
+        return storage().read(f"{self.folder}/{_IMAGES['print_master']}")
+
+    @property
+    def preview(self) -> bytes:
+        return storage().read(f"{self.folder}/{_IMAGES['preview']}")
+
+    @property
+    def thumbnail(self) -> bytes:
+        return storage().read(f"{self.folder}/{_IMAGES['thumbnail']}")
+
+
+def held() -> HeldImage | None:
     """The photo this browser sent before, if it is still kept."""
     token = _token()
     if token is None:
         return None
-    store = storage()
     try:
-        meta = json.loads(store.read(f"{PREFIX}/{token}/{_META}"))
+        meta = json.loads(storage().read(f"{PREFIX}/{token}/{_META}"))
         if time.time() - meta.pop("held_at") >= HOLD_SECONDS:
             return None
-        images = {name: store.read(f"{PREFIX}/{token}/{file}") for name, file in _IMAGES.items()}
     except (FileNotFoundError, ValueError, KeyError):
         return None
     for name in ("print_size", "preview_size", "thumbnail_size"):
         meta[name] = tuple(meta[name])
-    return ProcessedImage(warnings=(), **images, **meta)
+    return HeldImage(folder=PurePosixPath(PREFIX, token), warnings=(), **meta)
 
 
 def release() -> None:
