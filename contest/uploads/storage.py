@@ -153,9 +153,9 @@ class FileSystemStorage:
     def keys(self, prefix: str = "") -> Iterator[str]:
         """Every file under the root (or under ``prefix/``) whose path is a valid key
         (temporary files start with a dot, so they are not), in sorted order."""
-        for path in sorted((self.path(prefix) if prefix else self.root).rglob("*")):
+        for path in sorted(_files(self.path(prefix) if prefix else self.root)):
             key = path.relative_to(self.root).as_posix()
-            if path.is_file() and not path.is_symlink() and _is_key(key):
+            if _is_key(key):
                 yield key
 
     def modified(self, key: str) -> float:
@@ -166,9 +166,9 @@ class FileSystemStorage:
         """Remove the temporary files (``.name.xxxx`` beside their target) of writers that
         died before ``before``."""
         removed = 0
-        for path in self.root.rglob(".*"):
+        for path in _files(self.root):
             with suppress(OSError):
-                if path.is_file() and path.stat().st_mtime < before:
+                if path.name.startswith(".") and path.stat().st_mtime < before:
                     path.unlink()
                     removed += 1
         return removed
@@ -234,6 +234,16 @@ def storing(storage: Storage, files: Mapping[str, bytes] | Iterable[tuple[str, b
         pending.undo()
         raise
     pending.settle()
+
+
+def _files(root: Path) -> Iterator[Path]:
+    """The files under ``root`` (no symbolic links); a folder removed meanwhile (a pending
+    upload's markers, settled) is passed over."""
+    for directory, _, names in os.walk(root):
+        for name in names:
+            path = Path(directory) / name
+            if not path.is_symlink():
+                yield path
 
 
 def _fsync_directory(directory: Path) -> None:
