@@ -8,6 +8,9 @@ MM = 72 / 25.4
 TRIM_MM = {"A4": (210.0, 297.0), "A3": (297.0, 420.0)}
 CROP_MARK_ROOM_MM = 10.0  # beyond the bleed, where the crop marks are drawn
 MARGIN_MM = 12.0  # from the trim to the content on an A4 page, scaled with the page
+# Month pages keep narrower margins at the sides and foot, as wall calendars do: the
+# drawing and the grid take the page, still well inside the safe zone.
+MONTH_MARGIN_MM = 8.0
 
 
 @dataclass(frozen=True)
@@ -60,8 +63,9 @@ class PageFrame:
     scale: float  # type and spacing scale: 1 for A4, about 1.41 for A3
 
 
-def page_frame(spec: CalendarSpec) -> PageFrame:
-    """The frame of every page of ``spec``'s calendar."""
+def page_frame(spec: CalendarSpec, margin_mm: float = MARGIN_MM) -> PageFrame:
+    """The frame of every page of ``spec``'s calendar, with the design's margins of
+    ``margin_mm`` on A4 (``MONTH_MARGIN_MM`` for month pages)."""
     width, height = TRIM_MM[spec.page_format]
     if spec.orientation == "landscape":
         width, height = height, width
@@ -72,7 +76,7 @@ def page_frame(spec: CalendarSpec) -> PageFrame:
     bleed = trim.grow(spec.bleed_mm * MM)
     safe_top = max(spec.safe_mm, spec.binding_mm)
     safe = trim.inset(*(spec.safe_mm * MM,) * 3, safe_top * MM)
-    margin = max(spec.safe_mm, MARGIN_MM * scale) * MM
+    margin = max(spec.safe_mm, margin_mm * scale) * MM
     # The binding's wire-o holes leave room above the content, never on it.
     top = max(margin, (spec.binding_mm + 4.0 * scale) * MM)
     content = trim.inset(margin, margin, margin, top)

@@ -123,9 +123,10 @@ def hyphenated(word: str, fits: Callable[[str], bool]) -> tuple[str, str] | None
     prefix = "".join(f"{part}{NBSP}" for part in parts[:at]) + lead
     trail += "".join(f"{NBSP}{part}" for part in parts[at + 1:])
     points = [(head, tail) for head, tail in _hyphenator(language_of(core)).iterate(core)]
-    points += [(core[:i + 1], core[i + 1:]) for i, char in enumerate(core[:-1]) if char == "-"]
+    # An existing hyphen is a break, and so is a slash (a reference's "doi:10.1007/s116…").
+    points += [(core[:i + 1], core[i + 1:]) for i, char in enumerate(core[:-1]) if char in "-/"]
     for head, tail in sorted(points, key=lambda pair: -len(pair[0])):
-        shown = prefix + head + ("" if head.endswith("-") else "-")
+        shown = prefix + head + ("" if head.endswith(("-", "/")) else "-")
         if fits(shown):
             return shown, tail + trail
     return None

@@ -153,7 +153,7 @@ def _fact_items(box: Box, fact: Fact, style: Style, page: str,
     source_gap = style.mm(2)
     # The source is set first, at the bottom, so that the fact knows the room left to it.
     source = fit_text(source_text, Box(inner.x, inner.y, inner.w,
-                                       min(style.mm(18), (body_top - inner.y) / 2)),
+                                       min(style.mm(28), (body_top - inner.y) / 2)),
                       font=f.italic, size=style.pt(MIN_TEXT), min_size=style.pt(MIN_TEXT),
                       colour=c.ink,
                       what="fact source", page=page)

@@ -16,6 +16,7 @@ from ..days import MonthGrid
 from ..fonts import text_width
 from ..geometry import Box
 from ..text import (
+    Line,
     TextBlock,
     TextOverflow,
     common_size,
@@ -31,6 +32,8 @@ from .minis import mini_pair, minis_height
 # row keep clear paper between them and read as separate days.
 NUMBER_WIDTH = 0.55
 NUMBER_SIZE = 24.0  # the day numbers' size of the A4 design, when their rows have room
+# The rows of the grid are at least this many times the day numbers' size apart.
+ROW_PITCH = 1.12
 ROW_RULE_STRENGTH = 0.22  # row rules: the ink at this strength on paper, a light grey
 ROW_RULE_W = 1.5  # pt on A4
 # Down the block, in mm of the A4 design: the month's name and year, the accent rule under
@@ -72,6 +75,7 @@ class GridPlan:
     number_size: float
     row_h: float | None = None
     block_h: float = 0.0
+    strip_h: float = 0.0  # landscape pages: the strip of days along the foot
 
 
 def blend(colour: str, paper: str, strength: float) -> str:
@@ -82,9 +86,10 @@ def blend(colour: str, paper: str, strength: float) -> str:
 
 
 def number_size(row_h: float, cell_w: float, style: Style) -> float:
-    """The day numbers' size in a cell: half the row's height, clear of its neighbours."""
+    """The day numbers' size in a cell: rows ``ROW_PITCH`` times the size apart, clear of
+    their neighbours in the row."""
     widest = max(text_width(str(n), style.fonts.bold, 1.0) for n in range(10, 32))
-    return min(row_h * 0.5, style.pt(NUMBER_SIZE), cell_w * NUMBER_WIDTH / widest)
+    return min(row_h / ROW_PITCH, style.pt(NUMBER_SIZE), cell_w * NUMBER_WIDTH / widest)
 
 
 def _grid_geometry(style: Style) -> tuple[float, float, float, float]:
@@ -203,11 +208,12 @@ def calendar_block(box: Box, grid: MonthGrid, style: Style, page: str,
 
 
 def _weeks(box: Box, grid: MonthGrid, style: Style, page: str, cell_h: float,
-           size: float) -> list[Item]:
+           size: float, weekday_h: float | None = None) -> list[Item]:
     """The weekday header and the weeks from ``box``'s top, rows ``cell_h`` apart, the day
     numbers at ``size``, a light rule above each row and under the last."""
     c, f = style.colours, style.fonts
-    weekday_h, rule_w = style.mm(WEEKDAY_H), style.pt(ROW_RULE_W)
+    weekday_h = style.mm(WEEKDAY_H) if weekday_h is None else weekday_h
+    rule_w = style.pt(ROW_RULE_W)
     cell_w, grid_top = box.w / 7, box.top
     items: list[Item] = []
     for col, label in enumerate(grid.weekday_names):
@@ -280,11 +286,12 @@ def _legend_items(grid: MonthGrid, x0: float, top0: float, width: float, columns
 
 # Portrait pages: one calendar zone for the twelve months ----------------------------------
 
-# The rows of the grid are at least this many times the day numbers' size apart.
-ROW_PITCH = 1.2
 ZONE_GAP = 6.0  # mm on A4: between the left column and the grid
-ZONE_TOP = 2.5  # mm on A4: under the accent rule at the zone's top
-NAME_H, YEAR_H = 12.0, 8.0  # mm on A4: the month's name and the year in the left column
+ZONE_TOP = 2.0  # mm on A4: under the accent rule at the zone's top
+NAME_H, YEAR_H = 10.5, 8.0  # mm on A4: the month's name and the year in the left column
+ZONE_WEEKDAY_H = 6.5  # mm on A4: the weekdays' line over the zone's grid
+# The zone's rows grow (room to write in) up to this pitch, in mm of the A4 design.
+ROW_MAX = 14.0
 
 
 @dataclass(frozen=True)
@@ -307,10 +314,15 @@ def _legend_height(grid: MonthGrid, width: float, style: Style, page: str) -> fl
             + style.mm(LEGEND_GAP) * (len(texts) - 1) + style.mm(LEGEND_TOP))
 
 
+def full_size_grid_width(style: Style) -> float:
+    """The narrowest grid whose day numbers at the design's size stand clear of each other."""
+    widest = max(text_width(str(n), style.fonts.bold, style.pt(NUMBER_SIZE)) for n in range(10, 32))
+    return 7 * widest / NUMBER_WIDTH
+
+
 def zone_grid_width(width: float, style: Style) -> float:
     """The grid's width in a zone ``width`` wide: day numbers of the design's size stand clear."""
-    widest = max(text_width(str(n), style.fonts.bold, style.pt(NUMBER_SIZE)) for n in range(10, 32))
-    return min(width * 0.72, max(width * 0.64, 7 * widest / NUMBER_WIDTH))
+    return min(width * 0.7, max(width * 0.62, full_size_grid_width(style)))
 
 
 def zone_min_height(grids: list[MonthGrid], width: float, style: Style,
@@ -318,13 +330,44 @@ def zone_min_height(grids: list[MonthGrid], width: float, style: Style,
     """The least height of a zone ``width`` wide that holds every month of ``grids``."""
     _, rule_w = style.mm(WEEKDAY_H), style.pt(ROW_RULE_W)
     rows = max(len(grid.weeks) for grid in grids)
-    grid_h = (style.mm(ZONE_TOP + WEEKDAY_H) + rows * style.pt(NUMBER_SIZE) * ROW_PITCH
+    grid_h = (style.mm(ZONE_TOP + ZONE_WEEKDAY_H) + rows * style.pt(NUMBER_SIZE) * ROW_PITCH
               + rule_w)
     column_w = width - zone_grid_width(width, style) - style.mm(ZONE_GAP)
-    legend_h = max(_legend_height(grid, column_w, style, name) for grid, name in zip(grids, names,
-                                                                                      strict=True))
-    column_h = style.mm(ZONE_TOP + NAME_H + YEAR_H) + legend_h + minis_height(style)
+    column_h = max(style.mm(ZONE_TOP) + _heading_height(grid, column_w, style, name)
+                   + _legend_height(grid, column_w, style, name) + minis_height(style)
+                   for grid, name in zip(grids, names, strict=True))
     return max(grid_h, column_h)
+
+
+def _heading(grid: MonthGrid, box: Box, style: Style, page: str) -> list[TextBlock]:
+    """The month's name and the year from ``box``'s top: on one line when they fit."""
+    c, f = style.colours, style.fonts
+    name_box = Box(box.x, box.top - style.mm(NAME_H), box.w, style.mm(NAME_H))
+    name = fit_text(grid.name, name_box, font=f.display, size=style.pt(24),
+                    min_size=style.pt(18), colour=c.accent, what="month name", page=page,
+                    valign="centre", max_lines=1)
+    year_w = text_width(str(grid.year), f.display, style.pt(17))
+    if name.extent().w + style.mm(3) + year_w <= box.w:
+        # The year on the name's baseline, after it.
+        year_x = name.extent().right + style.mm(3)
+        return [name, TextBlock("year", (Line(str(grid.year), year_x, name.lines[0].y),),
+                                f.display, style.pt(17), style.pt(17), c.ink)]
+    year = fit_text(str(grid.year), Box(box.x, name.extent().y - style.mm(YEAR_H), box.w,
+                                        style.mm(YEAR_H)),
+                    font=f.display, size=style.pt(17), min_size=style.pt(12), colour=c.ink,
+                    what="year", page=page, valign="centre", max_lines=1)
+    return [name, year]
+
+
+def _heading_height(grid: MonthGrid, width: float, style: Style, page: str) -> float:
+    blocks = _heading(grid, Box(0, 0, width, 1000), style, page)
+    return 1000 - min(b.extent().y for b in blocks)
+
+
+def zone_max_height(rows: int, style: Style) -> float:
+    """The tallest zone: its rows at ``ROW_MAX``."""
+    return (style.mm(ZONE_TOP + ZONE_WEEKDAY_H) + rows * style.mm(ROW_MAX)
+            + style.pt(ROW_RULE_W))
 
 
 def calendar_zone(zone: ZonePlan, grid: MonthGrid, neighbours: tuple[MonthGrid, MonthGrid],
@@ -332,27 +375,23 @@ def calendar_zone(zone: ZonePlan, grid: MonthGrid, neighbours: tuple[MonthGrid, 
     """The month in its zone: an accent rule across the top; the name, the year, the legend
     and the small grids of the months around in a column at the left; the grid at the right,
     its rows ``zone.rows`` and its day numbers at the design's size."""
-    c, f, box = style.colours, style.fonts, zone.box
+    c, _f, box = style.colours, style.fonts, zone.box
     items: list[Item] = [Rule(box.x, box.top, box.right, box.top, c.accent, style.pt(1.2))]
     top = box.top - style.mm(ZONE_TOP)
     column = Box(box.x, box.y, box.w - zone.grid_w - style.mm(ZONE_GAP), top - box.y)
-    name = fit_text(grid.name, Box(column.x, top - style.mm(NAME_H), column.w, style.mm(NAME_H)),
-                    font=f.display, size=style.pt(26), min_size=style.pt(18), colour=c.accent,
-                    what="month name", page=page, valign="centre", max_lines=1)
-    year = fit_text(str(grid.year), Box(column.x, name.extent().y - style.mm(YEAR_H), column.w,
-                                        style.mm(YEAR_H)),
-                    font=f.display, size=style.pt(17), min_size=style.pt(12), colour=c.ink,
-                    what="year", page=page, valign="centre", max_lines=1)
-    items += [name, year]
-    legend_top = year.extent().y - style.mm(LEGEND_TOP)
+    heading = _heading(grid, column, style, page)
+    items += heading
+    legend_top = min(b.extent().y for b in heading) - style.mm(LEGEND_TOP)
     items += _legend_items(grid, column.x, legend_top, column.w, 1, style, page,
                            style.pt(LEGEND_SIZE))
     items += mini_pair(Box(column.x, box.y, column.w, minis_height(style)), neighbours, style)
     grid_box = Box(box.right - zone.grid_w, box.y, zone.grid_w, top - box.y)
-    weekday_h, rule_w = style.mm(WEEKDAY_H), style.pt(ROW_RULE_W)
+    weekday_h, rule_w = style.mm(ZONE_WEEKDAY_H), style.pt(ROW_RULE_W)
     row_h = (grid_box.h - weekday_h - rule_w / 2) / zone.rows
     size = style.pt(NUMBER_SIZE)
     if row_h < size * ROW_PITCH - 0.01:
         raise TextOverflow(page, "month grid", grid.name)
-    items += _weeks(grid_box, grid, style, page, row_h, size)
+    # Every month shows the same ruled rows; a month of fewer weeks leaves the last empty.
+    padded = replace(grid, weeks=grid.weeks + ((None,) * 7,) * (zone.rows - len(grid.weeks)))
+    items += _weeks(grid_box, padded, style, page, row_h, size, weekday_h)
     return items

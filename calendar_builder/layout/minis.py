@@ -10,9 +10,9 @@ from .items import Item, Style
 
 # The small grids of the months before and after, in points of the A4 design: their type,
 # the gap between the two, and the paper above them.
-MINI_SIZE = 7.5
-MINI_GAP, MINI_TOP = 4.0, 3.0  # mm
-MINI_LEADING = 1.35
+MINI_SIZE = 7.0
+MINI_GAP, MINI_TOP = 4.0, 2.0  # mm
+MINI_LEADING = 1.28
 
 
 def mini_size(style: Style, room: float | None = None) -> tuple[float, float]:

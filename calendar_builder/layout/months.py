@@ -11,7 +11,7 @@ import datetime as dt
 
 from ..days import MonthGrid, month_grid
 from ..fonts import FontNames
-from ..geometry import Box, page_frame
+from ..geometry import MONTH_MARGIN_MM, Box, page_frame
 from ..spec import CalendarSpec, MonthPage
 from ..text import TextBlock, TextOverflow
 from .blocks import (
@@ -31,10 +31,12 @@ from .grid import (
     ZonePlan,
     calendar_block,
     calendar_zone,
+    full_size_grid_width,
     grid_fit,
 )
 from .items import Item, PageLayout, Picture, Style
-from .minis import mini_pair, minis_height
+from .minis import MINI_GAP, mini_pair, mini_size, minis_height
+from .strip import calendar_strip
 
 # The most a fact panel under or beside the grid takes, in mm of the A4 design: it is only
 # as tall as its text needs.
@@ -42,9 +44,11 @@ FACT_BOX_H = 46.0
 # Under a drawing across the page the fact may take up to this height (mm on A4) before it
 # shrinks: a long fact costs its own page's drawing a little height, never the grid.
 ACROSS_FACT_H = 62.0
+USUAL_FACT_H = 30.0  # mm on A4: a fact of two or three lines with its heading and source
 # A drawing may lose up to this share of its width or height (half of it at each side) to
 # fill its slot.
 FILL_CROP = MAX_CROP / 2
+ZONE_ABOVE = 4.5  # mm on A4: between the area of the drawing and the calendar zone
 
 Arranged = tuple[list[Item], Box, float]  # the page's items, the grid's box, its max_row
 
@@ -59,10 +63,18 @@ def month_layout(spec: CalendarSpec, page: MonthPage, pixels: tuple[int, int],
     """
     style, grid, name = _month_style(spec, page, fonts)
     if isinstance(plan, ZonePlan):
-        area = style.frame.content.inset(0, plan.box.top + style.mm(GAP)
+        area = style.frame.content.inset(0, plan.box.top + style.mm(ZONE_ABOVE)
                                          - style.frame.content.y, 0, 0)
         items = portrait_area(area, page, pixels, style, name)
         block = calendar_zone(plan, grid, neighbours(spec, page.month), style, name)
+        return PageLayout(name, style.frame, (*items, *block))
+    if plan is not None and uses_strip(page, pixels, style, name, plan.strip_h,
+                                       neighbours(spec, page.month)):
+        content = style.frame.content
+        items = landscape_strip_area(page, pixels, style, name, plan.strip_h,
+                                     neighbours(spec, page.month))
+        block = calendar_strip(Box(content.x, content.y, content.w, plan.strip_h), grid,
+                               style, name)
         return PageLayout(name, style.frame, (*items, *block))
     items, calendar, max_row = _landscape_parts(page, pixels, style, name)
     minis_h = minis_height(style)
@@ -70,6 +82,31 @@ def month_layout(spec: CalendarSpec, page: MonthPage, pixels: tuple[int, int],
     minis = mini_pair(Box(calendar.x, calendar.y, calendar.w, minis_h),
                       neighbours(spec, page.month), style)
     return PageLayout(name, style.frame, (*items, *block, *minis))
+
+
+def landscape_strip_area(page: MonthPage, pixels: tuple[int, int], style: Style, name: str,
+                         strip_h: float, minis: tuple[MonthGrid, MonthGrid]) -> list[Item]:
+    """The drawing, caption, fact and the months around above the strip of days."""
+    content = style.frame.content
+    area = content.inset(0, strip_h + style.mm(ZONE_ABOVE), 0, 0)
+    return portrait_area(area, page, pixels, style, name, minis)
+
+
+def uses_strip(page: MonthPage, pixels: tuple[int, int], style: Style, name: str,
+               strip_h: float, minis: tuple[MonthGrid, MonthGrid]) -> bool:
+    """Whether the landscape page shows its drawing larger above a strip of days than beside
+    a grid down the right."""
+    if not strip_h:
+        return False
+    try:
+        strip = _picture_area(landscape_strip_area(page, pixels, style, name, strip_h, minis))
+    except TextOverflow:
+        return False
+    try:
+        side = _picture_area(_landscape_parts(page, pixels, style, name)[0])
+    except TextOverflow:
+        return True
+    return strip >= side
 
 
 def month_fit(spec: CalendarSpec, page: MonthPage, pixels: tuple[int, int],
@@ -100,15 +137,14 @@ def neighbours(spec: CalendarSpec, month: int) -> tuple[MonthGrid, MonthGrid]:
 
 def _month_style(spec: CalendarSpec, page: MonthPage, fonts: FontNames
                  ) -> tuple[Style, MonthGrid, str]:
-    style = Style(page_frame(spec), fonts, spec.colours, spec.language)
+    style = Style(page_frame(spec, MONTH_MARGIN_MM), fonts, spec.colours, spec.language)
     grid = month_grid_of(spec, page.month)
     return style, grid, f"month {page.month:02d} ({grid.name})"
 
 
 def _landscape_parts(page: MonthPage, pixels: tuple[int, int], style: Style,
                      name: str) -> Arranged:
-    if pixels[0] >= pixels[1]:
-        return _landscape_page_wide_drawing(page, pixels, style, name)
+    """The drawing down the left, the grid (at the day numbers' design size) at the right."""
     return _landscape_page_tall_drawing(page, pixels, style, name)
 
 
@@ -129,23 +165,26 @@ def _caption_under(picture: Picture, page: MonthPage, style: Style, name: str) -
 # column is never narrower than SIDE_MIN (mm of the A4 design).
 SIDE_FACT_SIZE = 15.0
 SIDE_MIN = 44.0
+SIDE_GAP = 5.0  # mm on A4: between the drawing and the column beside it
 
 
 def portrait_area(area: Box, page: MonthPage, pixels: tuple[int, int], style: Style,
-                  name: str) -> list[Item]:
+                  name: str, minis: tuple[MonthGrid, MonthGrid] | None = None) -> list[Item]:
     """The drawing, its caption and the fact in ``area``, the way that shows the drawing
-    larger: across the top with the fact under it, or at the left with the fact beside."""
-    return max(_arrangements(area, page, pixels, style, name), key=_picture_area)
+    larger: across the top with the fact under it, or at the left with the fact beside.
+    ``minis``: the months around, set beside the fact (landscape pages)."""
+    return max(_arrangements(area, page, pixels, style, name, minis), key=_picture_area)
 
 
 def _arrangements(area: Box, page: MonthPage, pixels: tuple[int, int], style: Style,
-                  name: str) -> list[list[Item]]:
+                  name: str, minis: tuple[MonthGrid, MonthGrid] | None = None
+                  ) -> list[list[Item]]:
     """Both arrangements of the area, across first; one whose text cannot fit is left out
     (``TextOverflow`` of the first when neither fits)."""
     found, errors = [], []
     for arrange in (_drawing_across, _drawing_beside):
         try:
-            found.append(arrange(area, page, pixels, style, name))
+            found.append(arrange(area, page, pixels, style, name, minis))
         except TextOverflow as error:
             errors.append(error)
     if not found:
@@ -153,18 +192,23 @@ def _arrangements(area: Box, page: MonthPage, pixels: tuple[int, int], style: St
     return found
 
 
-def area_wanted(area: Box, page: MonthPage, pixels: tuple[int, int], style: Style,
-                name: str) -> float:
+def area_wanted(area: Box, page: MonthPage, pixels: tuple[int, int], style: Style) -> float:
     """The height of ``area`` past which this month's drawing grows no larger: the drawing
-    across its width with the caption and fact under it, or ``area.h`` when it is better
-    beside its fact (it would still grow with more height)."""
-    arranged = _arrangements(area, page, pixels, style, name)
-    if max(arranged, key=_picture_area) is not arranged[0] or len(arranged) == 1:
+    across its width with the caption and a fact of the usual length under it, or
+    ``area.h`` when it is larger beside its fact (it would still grow with more height).
+    Only the drawing's shape counts: the zone all twelve months share never depends on one
+    month's text."""
+    below = style.mm(CAPTION_GAP + CAPTION_H + GAP + USUAL_FACT_H)
+    across_h = min(area.h - below, area.w * pixels[1] / pixels[0] / (1 - FILL_CROP))
+    across = place_picture("drawing", page.drawing, pixels,
+                           Box(area.x, area.y, area.w, across_h)).box
+    beside_w = min(area.h * pixels[0] / pixels[1] / (1 - FILL_CROP),
+                   area.w - style.mm(SIDE_GAP + SIDE_MIN))
+    beside = place_picture("drawing", page.drawing, pixels,
+                           Box(area.x, area.y, beside_w, area.h)).box
+    if beside.w * beside.h > across.w * across.h:
         return area.h
-    fact_h = fact_height(Box(area.x, area.y, area.w, style.mm(ACROSS_FACT_H)), page.fact,
-                         style, name)
-    return (area.w * pixels[1] / pixels[0] / (1 - FILL_CROP)
-            + style.mm(CAPTION_GAP + CAPTION_H + GAP) + fact_h)
+    return across.h + below
 
 
 def _picture_area(items: list[Item]) -> float:
@@ -172,7 +216,7 @@ def _picture_area(items: list[Item]) -> float:
 
 
 def _drawing_across(area: Box, page: MonthPage, pixels: tuple[int, int], style: Style,
-                    name: str) -> list[Item]:
+                    name: str, minis: tuple[MonthGrid, MonthGrid] | None = None) -> list[Item]:
     """The drawing across the area's top, its caption under it, the fact panel filling the
     rest down to the calendar zone."""
     gap = style.mm(GAP)
@@ -184,63 +228,43 @@ def _drawing_across(area: Box, page: MonthPage, pixels: tuple[int, int], style: 
                             Box(area.x, area.top - slot_h, area.w, slot_h))
     caption = _caption_under(picture, page, style, name)
     rest = area.below(min(caption.extent().y, picture.box.y) - gap * 0.6)
-    return [picture, caption, *fact_panel(rest, page.fact, style, name, fill=True)]
+    if minis is None:
+        return [picture, caption, *fact_panel(rest, page.fact, style, name, fill=True)]
+    minis_w = mini_size(style)[0] * 2 + style.mm(MINI_GAP)
+    beside = Box(rest.right - minis_w, rest.y, minis_w, minis_height(style))
+    fact = fact_panel(rest.inset(0, 0, minis_w + gap, 0), page.fact, style, name, fill=True)
+    return [picture, caption, *fact, *mini_pair(beside, minis, style)]
 
 
 def _drawing_beside(area: Box, page: MonthPage, pixels: tuple[int, int], style: Style,
-                    name: str) -> list[Item]:
+                    name: str, minis: tuple[MonthGrid, MonthGrid] | None = None) -> list[Item]:
     """The drawing at the area's left as tall as the area, the fact level with its top and
-    the caption at its foot in the column beside it."""
-    gap = style.mm(GAP)
-    slot_w = min(area.h * pixels[0] / pixels[1] / (1 - FILL_CROP),
-                 area.w - gap - style.mm(SIDE_MIN))
+    the caption at its foot in the column beside it (with the ``minis`` over the caption)."""
+    gap = style.mm(SIDE_GAP)
+    side_min = style.mm(SIDE_MIN) if minis is None else max(
+        style.mm(SIDE_MIN), mini_size(style)[0] * 2 + style.mm(MINI_GAP))
+    slot_w = min(area.h * pixels[0] / pixels[1] / (1 - FILL_CROP), area.w - gap - side_min)
     picture = place_picture("drawing", page.drawing, pixels,
                             Box(area.x, area.y, slot_w, area.h), valign="bottom")
     side = Box(picture.box.right + gap, area.y, area.right - picture.box.right - gap, area.h)
     caption = caption_block(page.caption, Box(side.x, side.y, side.w, style.mm(3 * CAPTION_H)),
                             style, name, align="left", valign="bottom")
-    fact = fact_panel(side.inset(0, caption.extent().h + gap, 0, 0), page.fact, style, name,
+    above = caption.extent().h + gap
+    small: list[Item] = []
+    if minis is not None:
+        small = mini_pair(Box(side.x, side.y + above, side.w, minis_height(style)), minis,
+                          style)
+        above += minis_height(style) + gap
+    fact = fact_panel(side.inset(0, above, 0, 0), page.fact, style, name,
                       at="top", size=SIDE_FACT_SIZE)
-    return [picture, caption, *fact]
+    return [picture, caption, *fact, *small]
 
 
-# A landscape page is too low for a wide drawing and the month's grid side by side at
-# square cells: the grid takes this share of the width beside a wide drawing, and its rows
-# grow up to TALL_ROWS times a column's width so that it runs down the whole page. A wider
-# grid would cost the drawing height and open a blank band between its caption and the
-# fact (about 2 mm for each hundredth of the width): the grid's day numbers keep clear of
-# each other by their size instead (NUMBER_WIDTH). Under a wide drawing the column has room
-# to spare: the fact is set larger, and the drawing may lose up to FILL_CROP of its width
-# (half of it at each side) to grow taller.
-LANDSCAPE_GRID_SHARE = 0.33
+# Landscape pages: a drawing shown larger above a strip of days (``calendar_strip``) gets
+# it; else (a tall drawing) it runs down the left and the grid down the right, never
+# narrower than its day numbers at the design's size need, its rows up to TALL_ROWS times
+# a column's width.
 TALL_ROWS = 2.6
-LANDSCAPE_FACT_SIZE = 15.0
-
-
-def _landscape_page_wide_drawing(page: MonthPage, pixels: tuple[int, int], style: Style,
-                                 name: str) -> Arranged:
-    """The drawing large at the top left, the fact at the foot of its column, the grid right."""
-    content, gap = style.frame.content, style.mm(GAP)
-    caption_h = style.mm(CAPTION_GAP + CAPTION_H)
-    ratio = pixels[0] / pixels[1]
-
-    def drawing_height(width: float) -> float:
-        fact_h = fact_height(Box(content.x, content.y, width, style.mm(FACT_BOX_H)), page.fact,
-                             style, name, LANDSCAPE_FACT_SIZE)
-        return min(width / ratio / (1 - FILL_CROP), content.h - caption_h - gap - fact_h)
-
-    # A drawing too tall for the column's width narrows the column, and the grid gains it;
-    # the narrower the column, the taller its fact: a few steps settle it.
-    column_w = content.w * (1 - LANDSCAPE_GRID_SHARE) - gap
-    for _ in range(3):
-        column_w = min(column_w, drawing_height(column_w) * ratio)
-    slot_h = drawing_height(column_w)
-    picture = place_picture("drawing", page.drawing, pixels,
-                            Box(content.x, content.top - slot_h, column_w, slot_h))
-    caption = _caption_under(picture, page, style, name)
-    fact = fact_panel(content.below(caption.extent().y - gap).inset(
-        0, 0, content.w - column_w, 0), page.fact, style, name, size=LANDSCAPE_FACT_SIZE)
-    return [picture, caption, *fact], content.inset(column_w + gap, 0, 0, 0), TALL_ROWS
 
 
 def _landscape_page_tall_drawing(page: MonthPage, pixels: tuple[int, int], style: Style,
@@ -249,7 +273,8 @@ def _landscape_page_tall_drawing(page: MonthPage, pixels: tuple[int, int], style
     content, gap = style.frame.content, style.mm(GAP)
     for lines in (1.0, 1.7):  # a caption wider than a narrow drawing takes two lines
         slot_h = content.h - style.mm(CAPTION_GAP + CAPTION_H * lines)
-        slot_w = clamp(slot_h * pixels[0] / pixels[1], content.w * 0.36, content.w * 0.5)
+        slot_w = clamp(slot_h * pixels[0] / pixels[1], content.w * 0.3,
+                       content.w - gap - full_size_grid_width(style))
         picture = place_picture("drawing", page.drawing, pixels,
                                 Box(content.x, content.top - slot_h, slot_w, slot_h))
         caption = _caption_under(picture, page, style, name)

@@ -16,4 +16,4 @@ def fonts() -> FontNames:
 @pytest.fixture(scope="session")
 def small_spec(tmp_path_factory: pytest.TempPathFactory) -> CalendarSpec:
     """The demo calendar of 2027 with small drawings (they print below 250 dpi)."""
-    return demo_spec(tmp_path_factory.mktemp("drawings"), year=2027, drawing_long_edge=1200)
+    return demo_spec(tmp_path_factory.mktemp("drawings"), year=2027, drawing_long_edge=1250)

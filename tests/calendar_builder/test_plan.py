@@ -18,7 +18,7 @@ from calendar_builder import (
     preview_page,
 )
 from calendar_builder.demo import demo_spec
-from calendar_builder.geometry import MM, page_frame
+from calendar_builder.geometry import MM
 from calendar_builder.samples import make_drawing
 
 
@@ -41,7 +41,6 @@ def test_a_plan_gives_each_drawings_placed_size_and_dpi(small_spec: CalendarSpec
     assert [page.index for page in plan.pages] == list(range(14))
     assert plan.pages[0].name == "cover" and plan.pages[13].name == "back"
     assert plan.problems == ()
-    content = page_frame(small_spec).content
     for page, drawing in zip(plan.pages[1:13], (m.drawing for m in small_spec.months),
                              strict=True):
         placed = page.drawing()
@@ -49,10 +48,11 @@ def test_a_plan_gives_each_drawings_placed_size_and_dpi(small_spec: CalendarSpec
         assert placed.source == drawing and placed.readable
         assert placed.size_mm == pytest.approx((picture.image.w / MM, picture.image.h / MM))
         assert placed.dpi == pytest.approx(placed_dpi(picture))
-        # 1200 pixels over the drawing's long side, far less than 1200 dpi, more than 150.
+        # 1250 pixels over the drawing's long side, far less than 1200 dpi, more than 150.
         long_mm = max(placed.size_mm)
-        assert placed.dpi <= 1200 / (long_mm / 25.4) + 0.01 and placed.dpi > MIN_DPI
+        assert placed.dpi <= 1250 / (long_mm / 25.4) + 0.01 and placed.dpi > MIN_DPI
         assert 0 < placed.share <= 1
+        content = page.layout.frame.content  # the month pages' own margins
         assert placed.share == pytest.approx(
             picture.box.w * picture.box.h / (content.w * content.h))
     winners = [d for d in plan.pages[13].drawings if d.what.startswith("winner ")]

