@@ -212,6 +212,7 @@ def test_fill_says_which_pages_it_could_not_fill_and_why(client, contest, region
     report = page[page.index("Не заполнены:"):]
     report = report[:report.index("</ul>")]
     assert "декабрь" in report  # the last page, once the drawings ran out
-    assert "Нет согласия на печать" in report and "Форма рисунка не подходит к макету" in report
+    assert "Форма рисунка не подходит к макету" in report  # the panorama, tried last
+    assert f"№{refused.id}</li>" not in page  # no consent to print: never proposed
     assert placed(contest, region).get(12) is None
     assert "Заполнено по рейтингу" not in client.get("/calendar").data.decode()  # said once

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..judging.models import Placement
 from ..models import Contest, Entry, Region, StageKind
-from .board import SLOTS, assign, board, candidates
+from .board import SLOTS, assign, board, candidates, printable
 from .options import Options
 from .rules import RuleCheck, check
 
@@ -61,7 +61,9 @@ def fill_from_ranking(contest: Contest, region: Region | None, options: Options,
     """
     pages = board(contest, region)
     kept = {} if replace else {s: p.entry for s, p in pages.items() if p.entry is not None}
-    queue = [e for e in ranked(contest, region) if e.id not in {k.id for k in kept.values()}]
+    placed = {k.id for k in kept.values()}
+    # ``printable`` is the consent rule's own test: asked once here, not once per trial.
+    queue = [e for e in ranked(contest, region) if e.id not in placed and printable(e)]
     refused: dict[tuple[int, int], RuleCheck] = {}  # (page, drawing) the layout refused
     while True:
         proposal, unfilled = _propose(contest, region, options, kept, queue, refused)
