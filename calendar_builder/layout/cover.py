@@ -1,67 +1,60 @@
-"""The cover: title and subtitle, the drawing large, and a band with the year and motto."""
+"""The cover: the title, the drawing as large as the page allows, its caption, and a field
+of the accent colour with the year and the motto that takes the paper the drawing leaves.
+
+Two arrangements are tried and the one showing the drawing larger is kept:
+
+- stacked: the title across the top, the drawing across the page under it, the caption,
+  and the field across the foot (out to the bleed), as tall as the paper left over, so
+  that a wide drawing leaves a colour field with a large year rather than white bands;
+- beside: the drawing at the left as tall as the page's content, and a column at the right
+  with the title at its top and the field under it, out to the bleed at the right and foot
+  (a landscape page, or a tall drawing on a portrait page).
+"""
 
 from contextlib import suppress
 
-from ..fonts import FontNames
-from ..geometry import Box, page_frame
+from ..fonts import FontNames, text_width
+from ..geometry import MONTH_MARGIN_MM, Box, page_frame
 from ..spec import CalendarSpec, Cover
-from ..text import Align, TextBlock, TextOverflow, fit_text
-from .blocks import CAPTION_GAP, CAPTION_H, GAP, caption_block, clamp, place_picture
-from .items import Fill, Item, PageLayout, Picture, Style, shifted
+from ..text import Align, TextBlock, TextOverflow, fit_text, text_height
+from .blocks import CAPTION_GAP, CAPTION_H, GAP, caption_block, place_picture
+from .items import Fill, Item, PageLayout, Picture, Style
 
-COVER_TEXT_SHARE = 0.25  # at least this share of a landscape cover's width for the title
-COVER_BAND_GAP = 8.0  # mm on A4: at least this much paper above the cover's band
-TITLE_H = 30.0  # mm on A4: the title's box for two lines
-SUBTITLE_LINE_H = 8.0  # mm on A4: the subtitle's box for each line
-TITLE_GAP = 3.0  # mm on A4: under the title
-MOTTO_GAP = 10.0  # mm on A4: between the year and the motto in the band
+# Sizes of the A4 design, in millimetres (``Style.mm``) or points (``Style.pt``).
+FIELD_H = 30.0  # mm: the least height of the field above the content's foot
+FIELD_PAD = 6.0  # mm: inside the field, around the year and the motto
+TITLE_H = 30.0  # mm: the title's box for two lines
+SUBTITLE_LINE_H = 8.0  # mm: the subtitle's box for each line
+TITLE_GAP = 3.0  # mm: under the title
+MOTTO_GAP = 10.0  # mm: between the year and the motto set beside it
+YEAR_PT = (40.0, 64.0, 150.0)  # pt: the year's least size, in a low field, at most
+MOTTO_PT = (11.0, 17.0, 24.0)  # pt: the motto's least size, in a low field, at most
+# The column beside the drawing takes at least this share of the content's width.
+BESIDE_SHARE = {"landscape": 0.25, "portrait": 0.42}
 
 
 def cover_layout(spec: CalendarSpec, pixels: tuple[int, int], fonts: FontNames) -> PageLayout:
-    """The cover: title and subtitle, the drawing large, and a band with the year and motto.
-
-    On a landscape page the title stands beside the drawing when that shows the drawing
-    larger than the title above it (a very wide drawing keeps the title above).
-    """
-    frame = page_frame(spec)
+    """The cover in the arrangement that shows the drawing largest (see the module)."""
+    # The cover keeps the month pages' margins: the drawing takes the page as they do.
+    frame = page_frame(spec, MONTH_MARGIN_MM)
     style = Style(frame, fonts, spec.colours, spec.language)
-    c, f, lang, cover = spec.colours, fonts, spec.language, spec.cover
-    content, name = frame.content, "cover"
-    band_h = style.mm(44)
-    band = Box(frame.bleed.x, frame.bleed.y, frame.bleed.w,
-               content.y - frame.bleed.y + band_h - style.mm(12))
-    band_text = Box(content.x, content.y, content.w, band.top - content.y - style.mm(6))
-    year = fit_text(str(spec.year), band_text, font=f.display, size=style.pt(64),
-                    min_size=style.pt(40), colour=c.paper, what="year", page=name,
-                    valign="centre", max_lines=1)
-    motto_box = Box(year.extent().right + style.mm(MOTTO_GAP), band_text.y,
-                    band_text.right - year.extent().right - style.mm(MOTTO_GAP), band_text.h)
-    items: list[Item] = [Fill(band, c.accent), year]
-    if cover.motto.get(lang):
-        items.append(fit_text(cover.motto.get(lang), motto_box, font=f.bold, size=style.pt(17),
-                              min_size=style.pt(11), colour=c.paper, what="motto", page=name,
-                              align="right", valign="centre"))
-    # Above the band, with room for the drawing's caption under it.
-    area = content.inset(0, band.top + style.mm(COVER_BAND_GAP) - content.y, 0, 0)
-    arrangements = [_cover_title_above(area, cover, pixels, style)]
-    if spec.orientation == "landscape":
-        # A title too long for the column beside the drawing keeps it above.
-        with suppress(TextOverflow):
-            arrangements.append(_cover_title_beside(area, cover, pixels, style))
-    items += max(arrangements, key=_picture_area)
-    return PageLayout(name, frame, tuple(items))
+    arrangements = [_stacked(spec, pixels, style)]
+    # A title too long for the column beside the drawing keeps it above.
+    with suppress(TextOverflow):
+        arrangements.append(_beside(spec, pixels, style))
+    return PageLayout("cover", frame, tuple(max(arrangements, key=_picture_area)))
 
 
 def _picture_area(items: list[Item]) -> float:
     return sum(item.box.w * item.box.h for item in items if isinstance(item, Picture))
 
 
-def _cover_title(cover: Cover, box: Box, style: Style, align: Align,
-                 max_lines: int) -> list[TextBlock]:
+def _titles(cover: Cover, box: Box, style: Style, align: Align,
+            max_lines: int) -> list[TextBlock]:
     """The title, and the subtitle under it, set from the top of ``box``."""
     f, c, lang = style.fonts, style.colours, style.language
-    title = fit_text(cover.title.get(lang), Box(box.x, box.top - style.mm(TITLE_H) * max_lines / 2,
-                                                box.w, style.mm(TITLE_H) * max_lines / 2),
+    title_h = style.mm(TITLE_H) * max_lines / 2
+    title = fit_text(cover.title.get(lang), Box(box.x, box.top - title_h, box.w, title_h),
                      font=f.display, size=style.pt(30), min_size=style.pt(18), colour=c.accent,
                      what="title", page="cover", align=align, max_lines=max_lines)
     if not cover.subtitle.get(lang):
@@ -74,7 +67,7 @@ def _cover_title(cover: Cover, box: Box, style: Style, align: Align,
     return [title, subtitle]
 
 
-def _cover_caption(cover: Cover, picture: Picture, across: Box, style: Style) -> list[Item]:
+def _caption(cover: Cover, picture: Picture, across: Box, style: Style) -> list[Item]:
     """The drawing's caption under it, centred on ``across``."""
     if not cover.caption:
         return []
@@ -83,43 +76,112 @@ def _cover_caption(cover: Cover, picture: Picture, across: Box, style: Style) ->
     return [caption_block(cover.caption, box, style, "cover", align="centre")]
 
 
-def _cover_title_above(area: Box, cover: Cover, pixels: tuple[int, int],
-                       style: Style) -> list[Item]:
-    """Title and subtitle across the top, the drawing under them, evenly spaced."""
-    titles = _cover_title(cover, area, style, "centre", max_lines=2)
-    top = titles[-1].extent().y - (style.mm(TITLE_GAP) if len(titles) == 1 else 0.0)
-    caption_h = style.mm(CAPTION_H) if cover.caption else 0.0
-    slot = area.below(top - style.mm(GAP)).inset(0, caption_h, 0, 0)
+def _field(spec: CalendarSpec, field: Box, inner: Box, style: Style) -> list[Item]:
+    """The accent field with the year and the motto in ``inner``: side by side in a low
+    field, the year larger over the motto in a tall one (the year as large as it fits)."""
+    f, c, lang = style.fonts, style.colours, style.language
+    year_text, motto = str(spec.year), spec.cover.motto.get(lang)
+    low_year, low_motto = style.pt(YEAR_PT[1]), style.pt(MOTTO_PT[1])
+    stacked = inner.h >= text_height(1, f.display, low_year) + 2 * style.mm(SUBTITLE_LINE_H) \
+        + style.mm(GAP) or not motto
+    items: list[Item] = [Fill(field, c.accent)]
+    if not stacked:
+        year = fit_text(year_text, inner, font=f.display, size=low_year,
+                        min_size=style.pt(YEAR_PT[0]), colour=c.paper, what="year",
+                        page="cover", valign="centre", max_lines=1)
+        motto_box = inner.inset(year.extent().right + style.mm(MOTTO_GAP) - inner.x, 0, 0, 0)
+        return [*items, year, fit_text(motto, motto_box, font=f.bold, size=low_motto,
+                                       min_size=style.pt(MOTTO_PT[0]), colour=c.paper,
+                                       what="motto", page="cover", align="right",
+                                       valign="centre")]
+    motto_block = None
+    motto_h = 0.0
+    if motto:
+        motto_size = min(style.pt(MOTTO_PT[2]), max(low_motto, inner.h / 12))
+        motto_box = Box(inner.x, inner.y, inner.w, min(inner.h / 3, 3 * motto_size * 1.3))
+        motto_block = fit_text(motto, motto_box, font=f.bold, size=motto_size,
+                               min_size=style.pt(MOTTO_PT[0]), colour=c.paper, what="motto",
+                               page="cover", align="centre", valign="bottom")
+        motto_h = motto_block.extent().h + style.mm(GAP)
+    room = Box(inner.x, inner.y + motto_h, inner.w, inner.h - motto_h)
+    # The year as large as the room allows, so it is set at its own size, never shrunk.
+    size = min(style.pt(YEAR_PT[2]), room.w / text_width(year_text, f.display, 1.0),
+               room.h / text_height(1, f.display, 1.0)) * 0.999
+    year = fit_text(year_text, room, font=f.display, size=size, min_size=size, colour=c.paper,
+                    what="year", page="cover", align="centre", valign="centre", max_lines=1)
+    if motto_block is None:
+        return [*items, year]
+    # The motto right under the year, the two centred together in the field.
+    lift = (inner.h - (year.extent().h + motto_h)) / 2
+    year = fit_text(year_text, Box(room.x, inner.top - lift - year.extent().h - 1, room.w,
+                                   year.extent().h + 2), font=f.display, size=size,
+                    min_size=size, colour=c.paper, what="year", page="cover", align="centre",
+                    valign="centre", max_lines=1)
+    motto_top = year.extent().y - style.mm(GAP)
+    motto_block = fit_text(motto, Box(inner.x, inner.y, inner.w, motto_top - inner.y),
+                           font=f.bold, size=motto_block.size, min_size=motto_block.size,
+                           colour=c.paper, what="motto", page="cover", align="centre")
+    return [*items, year, motto_block]
+
+
+def _stacked(spec: CalendarSpec, pixels: tuple[int, int], style: Style) -> list[Item]:
+    """The title across the top, the drawing, its caption, and the field across the foot,
+    as tall as the paper the drawing leaves."""
+    frame, cover = style.frame, spec.cover
+    content = frame.content
+    titles = _titles(cover, content, style, "centre", max_lines=2)
+    top = titles[-1].extent().y - style.mm(GAP)
+    caption_h = style.mm(CAPTION_GAP + CAPTION_H) if cover.caption else 0.0
+    bottom = content.y + style.mm(FIELD_H) + style.mm(GAP) + caption_h
+    slot = Box(content.x, bottom, content.w, top - bottom)
     picture = place_picture("drawing", cover.drawing, pixels, slot, valign="top")
-    # The height the drawing leaves is shared out so that the paper above the title, between
-    # the subtitle and the drawing, and between its caption and the band is about the same:
-    # the blocks stand evenly down the page instead of the drawing floating in the middle.
-    captions = _cover_caption(cover, picture, area, style)
-    slack = picture.box.y - slot.y
-    above = area.top - titles[0].extent().top
-    between = titles[-1].extent().y - picture.box.top
-    below = (captions[0].extent().y if captions else picture.box.y) - slack - area.y
-    even = (above + between + below + style.mm(COVER_BAND_GAP) + slack) / 3
-    titles_down = clamp(even - above, 0.0, slack)
-    picture_down = clamp(titles_down + even - between, titles_down, slack)
-    titles = [shifted(block, -titles_down) for block in titles]
-    picture = shifted(picture, -picture_down)
-    return [*titles, picture, *_cover_caption(cover, picture, area, style)]
+    captions = _caption(cover, picture, content, style)
+    lowest = captions[0].extent().y if captions else picture.box.y
+    field = Box(frame.bleed.x, frame.bleed.y, frame.bleed.w,
+                lowest - style.mm(GAP) - frame.bleed.y)
+    pad = style.mm(FIELD_PAD)
+    inner = Box(content.x + pad, content.y, content.w - 2 * pad, field.top - pad - content.y)
+    return [*titles, picture, *captions, *_field(spec, field, inner, style)]
 
 
-def _cover_title_beside(area: Box, cover: Cover, pixels: tuple[int, int],
-                        style: Style) -> list[Item]:
-    """The drawing as tall as the area at the left, title and subtitle centred beside it."""
-    gap = style.mm(1.5 * GAP)
-    caption_h = style.mm(CAPTION_H) if cover.caption else 0.0
-    slot = area.inset(0, caption_h, area.w * COVER_TEXT_SHARE + gap, 0)
+def _beside(spec: CalendarSpec, pixels: tuple[int, int], style: Style) -> list[Item]:
+    """The drawing as tall as the content at the left; at the right the title at the top
+    and the field under it, out to the bleed. The caption stands under the drawing, or in
+    the column under the title when the drawing is too narrow for it."""
+    frame, cover = style.frame, spec.cover
+    content, gap = frame.content, style.mm(GAP)
+    right = content.w * BESIDE_SHARE[spec.orientation] + gap
+    caption_h = style.mm(CAPTION_GAP + CAPTION_H) if cover.caption else 0.0
+    try:
+        picture = _left_picture(cover, pixels, content.inset(0, caption_h, right, 0))
+        captions = _caption(cover, picture, picture.box, style)
+        in_column = False
+    except TextOverflow:
+        picture = _left_picture(cover, pixels, content.inset(0, 0, right, 0))
+        in_column = True
+    column = content.inset(picture.box.right + gap - content.x, 0, 0, 0)
+    titles = _titles(cover, column, style, "left", max_lines=4)
+    if in_column:
+        top = titles[-1].extent().y - gap
+        captions = [caption_block(cover.caption, Box(column.x, top - 2 * style.mm(CAPTION_H),
+                                                     column.w, 2 * style.mm(CAPTION_H)),
+                                  style, "cover", align="left")]
+        titles = [*titles, *captions]
+        captions = []
+    field = Box(column.x, frame.bleed.y, frame.bleed.right - column.x,
+                titles[-1].extent().y - gap - frame.bleed.y)
+    pad = style.mm(FIELD_PAD)
+    inner = Box(column.x + pad, content.y + pad, column.w - 2 * pad,
+                field.top - 2 * pad - content.y)
+    if inner.h < style.mm(FIELD_H):
+        raise TextOverflow("cover", "title", cover.title.get(spec.language))
+    return [*titles, picture, *captions, *_field(spec, field, inner, style)]
+
+
+def _left_picture(cover: Cover, pixels: tuple[int, int], slot: Box) -> Picture:
+    """The drawing placed in ``slot``, standing at its left."""
     picture = place_picture("drawing", cover.drawing, pixels, slot, valign="centre")
-    column = area.inset(picture.box.right + gap - area.x, 0, 0, 0)
-    titles = _cover_title(cover, column, style, "centre", max_lines=4)
-    # The titles' middle level with the drawing's middle, within the area.
-    top, bottom = titles[0].extent().top, titles[-1].extent().y
-    dy = picture.box.y + picture.box.h / 2 - (top + bottom) / 2
-    dy = clamp(dy, area.y - bottom, area.top - top)
-    titles = [shifted(block, dy) for block in titles]
-    return [*titles, picture, *_cover_caption(cover, picture, picture.box, style)]
-
+    if picture.box.x > slot.x:
+        slot = Box(slot.x, slot.y, picture.box.w, slot.h)
+        picture = place_picture("drawing", cover.drawing, pixels, slot, valign="centre")
+    return picture

@@ -22,6 +22,7 @@ from calendar_builder.layout import (
     caption_text,
     place_picture,
 )
+from calendar_builder.layout.measure import measure
 from calendar_builder.plan import plan_calendar
 from calendar_builder.spec import (
     CalendarSpec,
@@ -300,6 +301,50 @@ def test_month_pages_by_the_numbers(small_spec: CalendarSpec, fonts: FontNames,
         assert len(tops) == 1
 
 
+# The least share of the trimmed page the cover's drawing takes: 45 % when its shape is the
+# page's, 35 % otherwise, where the page allows it. Pinned as measured where it cannot:
+# a 4:1 (3:1) band across a portrait page's 194 mm of content is 15 % (20 %) of the page,
+# across a landscape page's 281 mm 32 %; a 1:3 drawing as tall as a landscape page's
+# content is 19 %. The paper those leave is the accent field with a large year.
+COVER_SHARE = LEAST_SHARE | {
+    ("portrait", "panorama 4:1"): 0.15, ("portrait", "panorama 3:1"): 0.20,
+    ("portrait", "tall 1:3"): 0.35, ("landscape", "panorama 4:1"): 0.315,
+    ("landscape", "tall 1:3"): 0.185,
+}
+
+
+@pytest.mark.parametrize("page_format", ["A4", "A3"])
+@pytest.mark.parametrize("orientation", ["portrait", "landscape"])
+@pytest.mark.parametrize("shape", list(SHAPES))
+def test_cover_by_the_numbers(small_spec: CalendarSpec, fonts: FontNames,
+                              page_format: str, orientation: str, shape: str) -> None:
+    spec = dataclasses.replace(small_spec, page_format=page_format, orientation=orientation)
+    cover = calendar_layout(spec, pixels_for(spec, [SHAPES[shape]]), fonts)[0]
+    trim, scale = cover.frame.trim, cover.frame.scale
+    assert_print_safe(cover)
+    (picture,) = cover.pictures
+    assert max(picture.crop.values()) <= MAX_CROP / 2 + 1e-9  # cut at most MAX_CROP in all
+    share = picture.box.w * picture.box.h / (trim.w * trim.h)
+    assert share >= COVER_SHARE[(orientation, shape)], share
+    assert blank_band(cover) <= (15 if page_format == "A4" else 20) * MM + 0.01
+    assert measure(cover).largest_blank_mm == pytest.approx(blank_band(cover) / MM)
+    assert {"title", "subtitle", "year", "motto", "caption"} <= {t.what for t in cover.texts}
+    assert all(t.shrink >= 0.999 for t in cover.texts if t.what == "year")
+    assert min(t.size for t in cover.texts) >= 10 * scale - 1e-6
+    # The field: the accent colour out to the bleed, holding the year and the motto.
+    (field,) = [i for i in cover.items if isinstance(i, Fill)]
+    assert field.colour == spec.colours.accent
+    assert field.box.y == pytest.approx(cover.frame.bleed.y)
+    for text in cover.texts:
+        inside = field.box.contains(text.extent())
+        assert inside == (text.what in ("year", "motto")), text.what
+    boxes = [item_box(i) for i in cover.items if i is not field]
+    for i, one in enumerate(boxes):  # nothing overlaps
+        for other in boxes[i + 1:]:
+            assert (one.right <= other.x + 0.01 or other.right <= one.x + 0.01
+                    or one.top <= other.y + 0.01 or other.top <= one.y + 0.01), (one, other)
+
+
 @pytest.mark.parametrize("orientation", ["portrait", "landscape"])
 def test_small_grids_are_the_real_months_around(small_spec: CalendarSpec, fonts: FontNames,
                                                 orientation: str) -> None:
@@ -330,11 +375,9 @@ def test_landscape_cover_shows_the_drawing_beside_the_title(
         frame, picture = cover.frame, cover.pictures[0]
         assert_print_safe(cover)
         assert picture.box.w * picture.box.h >= share * frame.trim.w * frame.trim.h
-        assert picture.box.h >= 0.64 * frame.trim.h  # as tall as the room above the band
-        for text in cover.texts:
-            if text.what in ("title", "subtitle"):
+        for text in cover.texts:  # the column beside the drawing: the title, the field
+            if text.what in ("title", "subtitle", "year", "motto"):
                 assert text.extent().x > picture.box.right
-                assert picture.box.y < text.extent().y < text.extent().top < picture.box.top
     # A title too long to stand beside the drawing goes above it.
     spec = dataclasses.replace(small_spec, page_format=page_format, orientation="landscape")
     long_title = dataclasses.replace(spec, cover=dataclasses.replace(spec.cover, title=Text(
@@ -393,27 +436,6 @@ def test_day_numbers_are_one_size_on_every_month_page(
     for month in months:
         assert_print_safe(month)
         assert all(t.shrink < 1 or t.size == 24 * scale for t in day_numbers(month))
-
-
-@pytest.mark.parametrize("page_format", ["A4", "A3"])
-@pytest.mark.parametrize("language", ["ru", "en"])
-def test_portrait_cover_with_a_wide_drawing_is_evenly_spaced(
-    small_spec: CalendarSpec, fonts: FontNames, page_format: str, language: str,
-) -> None:
-    spec = dataclasses.replace(small_spec, page_format=page_format, language=language)
-    for size in (LANDSCAPE, PHONE):
-        cover = calendar_layout(spec, pixels_for(spec, [size]), fonts)[0]
-        frame, picture, mm = cover.frame, cover.pictures[0], MM * cover.frame.scale
-        assert_print_safe(cover)
-        assert picture.box.w == pytest.approx(frame.content.w)
-        texts = {t.what: t.extent() for t in cover.texts}
-        band = max((i for i in cover.items if isinstance(i, Fill)), key=lambda i: i.box.w).box
-        blanks = [frame.content.top - texts["title"].top,
-                  texts["subtitle"].y - picture.box.top,
-                  texts["caption"].y - band.top]
-        # Before: 39 mm between subtitle and drawing and 42 mm between caption and band.
-        assert max(blanks) <= 30 * mm, blanks
-        assert max(blanks) - min(blanks) <= 1 * mm, blanks
 
 
 @pytest.mark.parametrize("page_format", ["A4", "A3"])
