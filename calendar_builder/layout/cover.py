@@ -18,7 +18,7 @@ from ..geometry import MONTH_MARGIN_MM, Box, page_frame
 from ..spec import CalendarSpec, Cover
 from ..text import Align, TextBlock, TextOverflow, fit_text, text_height
 from .blocks import CAPTION_GAP, CAPTION_H, GAP, caption_block, place_picture
-from .items import Fill, Item, PageLayout, Picture, Style
+from .items import Fill, Item, PageLayout, Picture, Style, shifted
 
 # Sizes of the A4 design, in millimetres (``Style.mm``) or points (``Style.pt``).
 FIELD_H = 30.0  # mm: the least height of the field above the content's foot
@@ -94,34 +94,26 @@ def _field(spec: CalendarSpec, field: Box, inner: Box, style: Style) -> list[Ite
                                        min_size=style.pt(MOTTO_PT[0]), colour=c.paper,
                                        what="motto", page="cover", align="right",
                                        valign="centre")]
-    motto_block = None
+    mottos: list[Item] = []
     motto_h = 0.0
     if motto:
-        motto_size = min(style.pt(MOTTO_PT[2]), max(low_motto, inner.h / 12))
-        motto_box = Box(inner.x, inner.y, inner.w, min(inner.h / 3, 3 * motto_size * 1.3))
-        motto_block = fit_text(motto, motto_box, font=f.bold, size=motto_size,
-                               min_size=style.pt(MOTTO_PT[0]), colour=c.paper, what="motto",
-                               page="cover", align="centre", valign="bottom")
-        motto_h = motto_block.extent().h + style.mm(GAP)
-    room = Box(inner.x, inner.y + motto_h, inner.w, inner.h - motto_h)
-    # The year as large as the room allows, so it is set at its own size, never shrunk.
-    size = min(style.pt(YEAR_PT[2]), room.w / text_width(year_text, f.display, 1.0),
-               room.h / text_height(1, f.display, 1.0)) * 0.999
-    year = fit_text(year_text, room, font=f.display, size=size, min_size=size, colour=c.paper,
-                    what="year", page="cover", align="centre", valign="centre", max_lines=1)
-    if motto_block is None:
-        return [*items, year]
-    # The motto right under the year, the two centred together in the field.
-    lift = (inner.h - (year.extent().h + motto_h)) / 2
-    year = fit_text(year_text, Box(room.x, inner.top - lift - year.extent().h - 1, room.w,
-                                   year.extent().h + 2), font=f.display, size=size,
-                    min_size=size, colour=c.paper, what="year", page="cover", align="centre",
-                    valign="centre", max_lines=1)
-    motto_top = year.extent().y - style.mm(GAP)
-    motto_block = fit_text(motto, Box(inner.x, inner.y, inner.w, motto_top - inner.y),
-                           font=f.bold, size=motto_block.size, min_size=motto_block.size,
-                           colour=c.paper, what="motto", page="cover", align="centre")
-    return [*items, year, motto_block]
+        size = min(style.pt(MOTTO_PT[2]), max(low_motto, inner.h / 12))
+        box = Box(inner.x, inner.y, inner.w, min(inner.h / 3, 3 * size * 1.3))
+        mottos = [fit_text(motto, box, font=f.bold, size=size, min_size=style.pt(MOTTO_PT[0]),
+                           colour=c.paper, what="motto", page="cover", align="centre")]
+        motto_h = mottos[0].extent().h + style.mm(GAP)
+    # The year as large as the room above the motto allows, set at that size (not shrunk).
+    room_h = inner.h - motto_h
+    size = min(style.pt(YEAR_PT[2]), inner.w / text_width(year_text, f.display, 1.0),
+               room_h / text_height(1, f.display, 1.0)) * 0.999
+    year = fit_text(year_text, Box(inner.x, inner.top - room_h, inner.w, room_h),
+                    font=f.display, size=size, min_size=size, colour=c.paper, what="year",
+                    page="cover", align="centre", max_lines=1)
+    # The year and the motto under it stand together in the middle of the field.
+    used = inner.top - year.extent().y + motto_h
+    down = (inner.h - used) / 2
+    return [*items, *(shifted(block, -down) for block in [year, *(
+        shifted(m, year.extent().y - style.mm(GAP) - m.extent().top) for m in mottos)])]
 
 
 def _stacked(spec: CalendarSpec, pixels: tuple[int, int], style: Style) -> list[Item]:
