@@ -99,6 +99,7 @@ ACTIONS = {
     "contest.purge_contacts": _l("Families' contacts deleted"),
     "category.add": _l("Age category added"), "category.remove": _l("Age category removed"),
     "criterion.add": _l("Criterion added"), "criterion.remove": _l("Criterion removed"),
+    "category.update": _l("Age category edited"), "criterion.update": _l("Criterion edited"),
     "user.create": _l("Account created"), "user.reset_password": _l("Password reset"),
     "user.change_password": _l("Password changed"), "user.activate": _l("Account enabled"),
     "user.deactivate": _l("Account disabled"), "user.invite": _l("Invitation sent"),

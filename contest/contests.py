@@ -1,3 +1,4 @@
+# Over 400 lines: an edition's set-up rules (dates, categories, criteria, regions, phases) in one place.
 """Contest editions: which one is current, and the rules for setting one up.
 
 Views and the CLI call these functions; each rule lives here once. Functions change the
@@ -7,6 +8,7 @@ session and record the change in the audit log; the caller commits.
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal, InvalidOperation
 
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
@@ -27,7 +29,15 @@ from .models import (
     StageKind,
     StageStatus,
 )
-from .rules import AGES_OUTSIDE_LIMITS, OLDEST_AGE, YOUNGEST_AGE
+from .rules import (
+    AGES_OUTSIDE_LIMITS,
+    MAX_WEIGHT,
+    MIN_WEIGHT,
+    OLDEST_AGE,
+    WEIGHT_OUTSIDE_LIMITS,
+    YOUNGEST_AGE,
+)
+from .text import one_line
 
 # Forward one step at a time; the only way back is reopening a draft before any entry arrives.
 TRANSITIONS: dict[Phase, tuple[Phase, ...]] = {
@@ -170,18 +180,42 @@ def categories_locked(contest: Contest) -> bool:
     return contest.phase is not Phase.DRAFT
 
 
-def add_age_category(contest: Contest, name_ru: str, name_en: str, min_age: int,
-                     max_age: int) -> AgeCategory:
+CATEGORIES_LOCKED = _l("Age categories can only change while the contest is a draft.")
+CRITERIA_LOCKED = _l("Criteria cannot change once judging has started.")
+CATEGORY_NAME_TAKEN = _l("This edition already has an age category named “%(name)s”.")
+CRITERION_NAME_TAKEN = _l("This edition already has a criterion named “%(name)s”.")
+
+
+def _check_names(rows, name_ru: str, name_en: str, taken) -> None:
+    """No two of an edition's categories (or criteria) share a name in either language:
+    people pick them and read them by name. ``rows`` are the others; ``taken`` the message."""
+    for field, name in (("name_ru", name_ru), ("name_en", name_en)):
+        if name and any(getattr(r, field).casefold() == name.casefold() for r in rows):
+            raise RuleError(taken % {"name": name}, field=field)
+
+
+def _check_category(contest: Contest, name_ru: str, name_en: str, min_age: int, max_age: int,
+                    category: AgeCategory | None = None) -> None:
+    """The rules an age category keeps, new (``category`` None) or changed."""
     if categories_locked(contest):
-        raise RuleError(_l("Age categories can only change while the contest is a draft."))
+        raise RuleError(CATEGORIES_LOCKED)
+    others = [c for c in contest.age_categories if c is not category]
+    _check_names(others, name_ru, name_en, CATEGORY_NAME_TAKEN)
     if min_age > max_age:
-        raise RuleError(_l("The lowest age must not be above the highest."))
+        raise RuleError(_l("The lowest age must not be above the highest."), field="max_age")
     if min_age < YOUNGEST_AGE or max_age > OLDEST_AGE:
-        raise RuleError(AGES_OUTSIDE_LIMITS % {"min": YOUNGEST_AGE, "max": OLDEST_AGE})
-    for other in contest.age_categories:
+        raise RuleError(AGES_OUTSIDE_LIMITS % {"min": YOUNGEST_AGE, "max": OLDEST_AGE},
+                        field="min_age")
+    for other in others:
         if min_age <= other.max_age and other.min_age <= max_age:
             raise RuleError(_l("Ages %(low)s–%(high)s overlap the category “%(name)s”.",
-                               low=min_age, high=max_age, name=other.name))
+                               low=min_age, high=max_age, name=other.name), field="min_age")
+
+
+def add_age_category(contest: Contest, name_ru: str, name_en: str, min_age: int,
+                     max_age: int) -> AgeCategory:
+    name_ru, name_en = one_line(name_ru), one_line(name_en)
+    _check_category(contest, name_ru, name_en, min_age, max_age)
     category = AgeCategory(name_ru=name_ru, name_en=name_en, min_age=min_age, max_age=max_age)
     contest.age_categories.append(category)
     db.session.flush()
@@ -189,9 +223,28 @@ def add_age_category(contest: Contest, name_ru: str, name_en: str, min_age: int,
     return category
 
 
+def update_age_category(category: AgeCategory, name_ru: str, name_en: str, min_age: int,
+                        max_age: int) -> None:
+    """Change a category's names or ages, by the same rules as adding one."""
+    name_ru, name_en = one_line(name_ru), one_line(name_en)
+    _check_category(category.contest, name_ru, name_en, min_age, max_age, category)
+    _apply_changes(category, "category.update", name_ru=name_ru, name_en=name_en,
+                   min_age=min_age, max_age=max_age)
+
+
+def _apply_changes(row, action: str, **fields) -> None:
+    """Set what differs in ``row``, flush, and log which fields changed."""
+    changed = {k: v for k, v in fields.items() if getattr(row, k) != v}
+    for key, value in changed.items():
+        setattr(row, key, value)
+    if changed:
+        db.session.flush()
+        audit.record(action, row, name=row.name_ru, fields=sorted(changed))
+
+
 def remove_age_category(category: AgeCategory) -> None:
     if categories_locked(category.contest):
-        raise RuleError(_l("Age categories can only change while the contest is a draft."))
+        raise RuleError(CATEGORIES_LOCKED)
     audit.record("category.remove", category, name=category.name_ru)
     category.contest.age_categories.remove(category)
 
@@ -214,12 +267,32 @@ def criteria_locked(contest: Contest) -> bool:
     return contest.phase.index >= Phase.REGIONAL_JUDGING.index
 
 
+def _checked_weight(weight) -> Decimal:
+    """``weight`` as a Decimal within the rules' range, or a refusal."""
+    try:
+        value = Decimal(str(weight)) if weight is not None else None
+    except InvalidOperation:
+        value = None
+    if value is None or not value.is_finite() or not MIN_WEIGHT <= value <= MAX_WEIGHT:
+        raise RuleError(WEIGHT_OUTSIDE_LIMITS % {"min": MIN_WEIGHT, "max": MAX_WEIGHT},
+                        field="weight")
+    return value
+
+
+def _check_criterion(contest: Contest, name_ru: str, name_en: str, weight,
+                     criterion: Criterion | None = None) -> Decimal:
+    """The rules a criterion keeps, new (``criterion`` None) or changed; its weight."""
+    if criteria_locked(contest):
+        raise RuleError(CRITERIA_LOCKED)
+    others = [c for c in contest.criteria if c is not criterion]
+    _check_names(others, name_ru, name_en, CRITERION_NAME_TAKEN)
+    return _checked_weight(weight)
+
+
 def add_criterion(contest: Contest, name_ru: str, name_en: str, weight,
                   description_ru: str = "", description_en: str = "") -> Criterion:
-    if criteria_locked(contest):
-        raise RuleError(_l("Criteria cannot change once judging has started."))
-    if weight is None or weight <= 0:
-        raise RuleError(_l("A weight must be a positive number."))
+    name_ru, name_en = one_line(name_ru), one_line(name_en)
+    weight = _check_criterion(contest, name_ru, name_en, weight)
     criterion = Criterion(name_ru=name_ru, name_en=name_en, weight=weight,
                           description_ru=description_ru, description_en=description_en,
                           position=len(contest.criteria))
@@ -229,9 +302,18 @@ def add_criterion(contest: Contest, name_ru: str, name_en: str, weight,
     return criterion
 
 
+def update_criterion(criterion: Criterion, name_ru: str, name_en: str, weight,
+                     description_ru: str = "", description_en: str = "") -> None:
+    """Change a criterion's names, description or weight, by the same rules as adding one."""
+    name_ru, name_en = one_line(name_ru), one_line(name_en)
+    weight = _check_criterion(criterion.contest, name_ru, name_en, weight, criterion)
+    _apply_changes(criterion, "criterion.update", name_ru=name_ru, name_en=name_en,
+                   weight=weight, description_ru=description_ru, description_en=description_en)
+
+
 def remove_criterion(criterion: Criterion) -> None:
     if criteria_locked(criterion.contest):
-        raise RuleError(_l("Criteria cannot change once judging has started."))
+        raise RuleError(CRITERIA_LOCKED)
     audit.record("criterion.remove", criterion, name=criterion.name_ru)
     criterion.contest.criteria.remove(criterion)
 

@@ -26,7 +26,10 @@ from ..rules import (
     CONTACTS_KEPT_MONTHS,
     CONTACTS_KEPT_OUTSIDE_LIMITS,
     MAX_CONTACTS_KEPT_MONTHS,
+    MAX_WEIGHT,
+    MIN_WEIGHT,
     OLDEST_AGE,
+    WEIGHT_OUTSIDE_LIMITS,
     YOUNGEST_AGE,
 )
 from ..signatories import IMAGE_LIMITS, MAX_SIGNATORIES, NAME_LENGTH, TITLE_LENGTH, Signatory
@@ -112,7 +115,7 @@ class CriterionForm(FlaskForm):
     description_en = TextAreaField(_l("What jurors look for (English)"), validators=[Optional()])
     weight = DecimalField(_l("Weight"), places=2, default=1, validators=[
         InputRequired(message=_l("Please fill this in.")),
-        NumberRange(min=0.01, max=1000, message=_l("A weight must be a positive number."))])
+        NumberRange(min=MIN_WEIGHT, max=MAX_WEIGHT, message=WEIGHT_OUTSIDE_LIMITS)])
 
 
 class RegionsForm(FlaskForm):

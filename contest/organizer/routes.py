@@ -1,3 +1,4 @@
+# Over 400 lines: every page of the organizer's area shares one blueprint and its helpers.
 from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -176,6 +177,16 @@ def category_delete(category_id: int):
     return redirect(url_for(".contest", contest_id=contest_id, _anchor="categories"))
 
 
+@bp.route("/categories/<int:category_id>/edit", methods=["GET", "POST"])
+@organizer_required
+def category_edit(category_id: int):
+    """Change an age category's names or ages while the contest is a draft."""
+    category = db.get_or_404(AgeCategory, category_id)
+    return _edit_in_contest(category, AgeCategoryForm(obj=category), contests.categories_locked,
+                            contests.CATEGORIES_LOCKED, contests.update_age_category, _("Age category saved."), "categories",
+                            _("Edit the age category"))
+
+
 @bp.post("/contests/<int:contest_id>/criteria")
 @organizer_required
 def criterion_add(contest_id: int):
@@ -191,6 +202,16 @@ def criterion_delete(criterion_id: int):
     contest_id = criterion.contest_id
     _apply(lambda: contests.remove_criterion(criterion), _("Criterion removed."))
     return redirect(url_for(".contest", contest_id=contest_id, _anchor="criteria"))
+
+
+@bp.route("/criteria/<int:criterion_id>/edit", methods=["GET", "POST"])
+@organizer_required
+def criterion_edit(criterion_id: int):
+    """Change a criterion's names, description or weight until judging starts."""
+    criterion = db.get_or_404(Criterion, criterion_id)
+    return _edit_in_contest(criterion, CriterionForm(obj=criterion), contests.criteria_locked,
+                            contests.CRITERIA_LOCKED, contests.update_criterion, _("Criterion saved."), "criteria",
+                            _("Edit the criterion"))
 
 
 @bp.route("/contests/<int:contest_id>/regions", methods=["GET", "POST"])
@@ -343,12 +364,40 @@ def _add_to_contest(contest_id: int, form, add, error_field, success: str, ancho
             add(edition, **values)
         except contests.RuleError as e:
             db.session.rollback()
-            errors.show(e, default=error_field)
+            errors.show(e, form, default=error_field)
         else:
             db.session.commit()
             flash(success, "success")
             return redirect(url_for(".contest", contest_id=contest_id, _anchor=anchor))
     return contest(contest_id, status=422, **{f"{form._prefix.rstrip('-')}_form": form})
+
+
+def _edit_in_contest(row, form, locked, why_locked, update, success: str, anchor: str,
+                     title: str):
+    """Show ``row`` (a category, a criterion) in ``form`` and save it through ``update``,
+    which keeps the same rules as adding one; once ``locked`` the hub says ``why_locked``."""
+    hub = url_for(".contest", contest_id=row.contest_id, _anchor=anchor)
+    if locked(row.contest) and request.method == "GET":
+        errors.show(contests.RuleError(why_locked))
+        return redirect(hub)
+    if form.validate_on_submit():
+        values = {name: (value or "").strip() if isinstance(value, str | None) else value
+                  for name, value in form.data.items() if name != "csrf_token"}
+        try:
+            update(row, **values)
+        except contests.RuleError as e:
+            db.session.rollback()
+            if locked(row.contest):
+                errors.show(e)
+                return redirect(hub)
+            errors.show(e, form, default=form.name_ru)
+        else:
+            db.session.commit()
+            flash(success, "success")
+            return redirect(hub)
+    status = 422 if request.method == "POST" else 200
+    return render_template("organizer/row_form.html", form=form, contest=row.contest,
+                           title=title, hub=hub), status
 
 
 def _apply(change, success: str) -> bool:
