@@ -50,7 +50,8 @@ def _pages_of(app, role: Role | None) -> set[str]:
 @pytest.fixture
 def season(live):
     """A contest in regional judging: Moscow's jury is scoring (one juror has begun), Saint
-    Petersburg's has closed with a ranking; its coordinator, an organizer, a fact."""
+    Petersburg's has closed with a ranking; its coordinator, an organizer, a fact; and next
+    year's edition as a draft (its categories and criteria can still be edited)."""
     make = live.make
     contest = make.contest(phase=Phase.SUBMISSIONS_OPEN)
     drawings = {code: [make.entry(contest, code, status=EntryStatus.ACCEPTED) for _ in range(3)]
@@ -70,6 +71,7 @@ def season(live):
     make.user(Role.COORDINATOR, region=closed.region, email="coord@example.org")
     make.user(Role.ORGANIZER, email="org@example.org")
     db.session.add(Fact(text_ru="Кальций нужен костям.", source_ru="ВОЗ", month=10))
+    make.contest(year=contest.year + 1)
     db.session.commit()
     return contest
 
