@@ -1,4 +1,4 @@
-# Over 400 lines: an edition's set-up rules (dates, categories, criteria, regions, phases) in one place.
+# Over 400 lines: an edition's set-up rules (dates, categories, criteria, regions, phases).
 """Contest editions: which one is current, and the rules for setting one up.
 
 Views and the CLI call these functions; each rule lives here once. Functions change the

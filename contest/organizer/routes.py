@@ -183,8 +183,8 @@ def category_edit(category_id: int):
     """Change an age category's names or ages while the contest is a draft."""
     category = db.get_or_404(AgeCategory, category_id)
     return _edit_in_contest(category, AgeCategoryForm(obj=category), contests.categories_locked,
-                            contests.CATEGORIES_LOCKED, contests.update_age_category, _("Age category saved."), "categories",
-                            _("Edit the age category"))
+                            contests.CATEGORIES_LOCKED, contests.update_age_category,
+                            _("Age category saved."), "categories", _("Edit the age category"))
 
 
 @bp.post("/contests/<int:contest_id>/criteria")
@@ -210,8 +210,8 @@ def criterion_edit(criterion_id: int):
     """Change a criterion's names, description or weight until judging starts."""
     criterion = db.get_or_404(Criterion, criterion_id)
     return _edit_in_contest(criterion, CriterionForm(obj=criterion), contests.criteria_locked,
-                            contests.CRITERIA_LOCKED, contests.update_criterion, _("Criterion saved."), "criteria",
-                            _("Edit the criterion"))
+                            contests.CRITERIA_LOCKED, contests.update_criterion,
+                            _("Criterion saved."), "criteria", _("Edit the criterion"))
 
 
 @bp.route("/contests/<int:contest_id>/regions", methods=["GET", "POST"])
