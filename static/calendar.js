@@ -1,8 +1,9 @@
-// The calendar page: drag a drawing onto a page, or choose it in the page's menu; click a page
+// The calendar page: drag a drawing onto a page, choose the page on the drawing's card, or type
+// the drawing's number under the page; click a page
 // to see it as it will print. Every change is one of the page's forms: htmx (loaded before this
 // file) sends it and swaps in the parts that changed; without htmx the form posts and the page
 // comes back. Keyboard: focus a drawing, press Enter, then Enter again on the page's "Put"
-// button. Events are caught on the document, so parts swapped in later work the same.
+// button (or use the card's own page menu). Events are caught on the document, so parts swapped in later work the same.
 (function () {
   "use strict";
   var pages = document.querySelector(".pages");
@@ -11,18 +12,17 @@
   var dragging = null; // some browsers keep dataTransfer empty on drop: remember it here
   var focused = null; // the id of the control that had the focus when a form was sent
 
-  function entryMenu(slot) {
-    return slot.querySelector("select[name=entry]");
+  function entryField(slot) {
+    return slot.querySelector("input[name=entry]");
   }
 
-  // Put a drawing on a page: its menu takes the drawing, and its form is sent (by htmx, or
-  // as a plain post without it).
+  // Put a drawing on a page: its number goes in the page's field, and its form is sent (by
+  // htmx, or as a plain post without it); the server checks every rule.
   function assign(slot, entry) {
-    var select = entryMenu(slot);
-    select.value = entry;
-    if (select.value !== String(entry)) return; // not offered on this page (no consent)
-    if (select.form.requestSubmit) select.form.requestSubmit();
-    else select.form.submit();
+    var field = entryField(slot);
+    field.value = entry;
+    if (field.form.requestSubmit) field.form.requestSubmit();
+    else field.form.submit();
   }
 
   function showPreview(face) {
@@ -41,17 +41,17 @@
     e.dataTransfer.effectAllowed = "move";
   });
   document.addEventListener("keydown", function (e) {
-    var card = e.target.closest && e.target.closest(".candidate");
-    // A drawing the family did not allow printing has no place in any page's menu.
+    var card = e.target.classList && e.target.classList.contains("candidate") ? e.target : null;
+    // A drawing the family did not allow printing goes on no page.
     if (!card || e.key !== "Enter" || card.dataset.print !== "1") return;
-    // Keyboard: the drawing goes into the first empty page's menu, and the focus onto that
-    // page's "Put" button: a second Enter places it (the menu stays there to pick another).
+    // Keyboard: the drawing's number goes into the first empty page's field, and the focus
+    // onto that page's "Put" button: a second Enter places it (the field can take another).
     e.preventDefault();
     var slot = pages.querySelector(".page-slot.empty") || pages.querySelector(".page-slot");
-    var select = entryMenu(slot);
-    select.value = card.dataset.entry;
-    var put = select.form.querySelector("button[type=submit]");
-    (put || select).focus();
+    var field = entryField(slot);
+    field.value = card.dataset.entry;
+    var put = field.form.querySelector("button[type=submit]");
+    (put || field).focus();
   });
   pages.addEventListener("dragover", function (e) {
     var slot = e.target.closest(".page-slot");
@@ -77,12 +77,23 @@
     if (face) showPreview(face);
   });
 
+  // The server swaps in the cards of the drawings that moved: only those the list shows now.
+  document.addEventListener("htmx:configRequest", function (e) {
+    if (e.detail.verb !== "post") return;
+    var shown = [];
+    document.querySelectorAll(".candidate[data-entry]").forEach(function (card) {
+      shown.push(card.dataset.entry);
+    });
+    e.detail.headers["X-Calendar-Cards"] = shown.join(",");
+  });
+
   // The parts swapped in replace the control that had the focus: give it back to its new copy.
   document.addEventListener("htmx:beforeRequest", function () {
     var active = document.activeElement;
     var form = active && active.closest ? active.closest("form") : null;
     focused = active && active.id ? active.id
-      : form && form.querySelector("select[id]") ? form.querySelector("select[id]").id : null;
+      : form && form.querySelector("[name=entry][id], select[id]")
+        ? form.querySelector("[name=entry][id], select[id]").id : null;
   });
   document.addEventListener("htmx:afterSettle", function () {
     // What the change said (a refusal, the fill's report): in view, where the pages and the

@@ -165,7 +165,7 @@ def test_a_stale_page_or_a_made_up_slot_is_explained_not_a_bare_400(client, make
     response = client.post("/calendar/assign", data={"slot": 3, "entry": other.id, **scope},
                            follow_redirects=True)
     assert response.status_code == 200
-    assert "больше нет среди кандидатов" in response.data.decode()
+    assert "Рисунка с таким номером нет" in response.data.decode()
     for slot in (13, -1, 99999999999, "x"):
         response = client.post("/calendar/assign", data={"slot": slot, "entry": "", **scope},
                                follow_redirects=True)

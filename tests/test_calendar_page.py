@@ -97,7 +97,7 @@ def test_a_refused_placement_is_said_in_the_page_in_the_users_language(client, m
     # a drawing that does not exist is refused in words too, and the page stays as it was
     client.post("/calendar/assign", data={"slot": 3, "entry": drawings[0].id})
     response = client.post("/calendar/assign", headers=HTMX, data={"slot": 3, "entry": 999999})
-    assert "больше нет среди кандидатов" in response.data.decode()
+    assert "Рисунка с таким номером нет" in response.data.decode()
     assert placed(contest, region) == {3: drawings[0].id}
     # in English for a person who chose English
     client.post("/language", data={"lang": "en", "next": "/calendar"})
@@ -113,7 +113,7 @@ def test_roles(client, make, login, contest, region, drawings):
     # a coordinator's calendar is their own region's, whatever the form says
     response = client.post("/calendar/assign", headers=HTMX,
                            data={"slot": 1, "entry": drawings[0].id, "region": region.id})
-    assert "больше нет среди кандидатов" in response.data.decode()
+    assert "Рисунка с таким номером нет" in response.data.decode()
     assert placed(contest, region) == {} and placed(contest, other) == {}
     client.post("/auth/logout")
     login(make.user(Role.ORGANIZER))
@@ -216,3 +216,93 @@ def test_fill_says_which_pages_it_could_not_fill_and_why(client, contest, region
     assert f"№{refused.id}</li>" not in page  # no consent to print: never proposed
     assert placed(contest, region).get(12) is None
     assert "Заполнено по рейтингу" not in client.get("/calendar").data.decode()  # said once
+
+
+def test_the_list_of_drawings_is_paged_and_searched(client, make, contest, region, drawings,
+                                                    coordinator):
+    named = make.entry(contest, "RU-TA", status=EntryStatus.ACCEPTED, size=(2480, 1754),
+                       title="Жёлтый трамвай")
+    client.post("/calendar/assign", data={"slot": 1, "entry": drawings[0].id})
+    page = client.get("/calendar").data.decode()
+    assert len(re.findall(r'id="candidate-\d+"', page)) == 14 and "Найдено 14 рисунков" in page
+    # no page's control lists the drawings: a number field, and a card offers the 13 pages
+    assert page.count('name="entry" type="text"') == 13
+    assert '<select id="entry-' not in page and 'name="entry"><option' not in page
+    card = page[page.index(f'id="candidate-{named.id}"'):]
+    card = card[:card.index("</li>")]
+    assert card.count("<option") == 13
+    # the newest first where the jury has not ranked
+    assert page.index(f'id="candidate-{named.id}"') < page.index(f'id="candidate-{drawings[5].id}"')
+
+    def listed(query: str, **headers) -> list[int]:
+        html = client.get(f"/calendar?{query}", headers=headers).data.decode()
+        return [int(n) for n in re.findall(r'id="candidate-(\d+)"', html)]
+
+    assert listed("q=трамвай") == [named.id]
+    assert listed(f"q={named.id}") == [named.id]
+    assert listed(f"q=№{drawings[3].id}")[0] == drawings[3].id
+    assert listed(f"q={drawings[3].child_first_name}") != []
+    assert listed("q=нет+такого+рисунка") == []
+    assert "Ни один рисунок не подходит" in client.get("/calendar?q=zzzz").data.decode()
+    unused = listed("unused=1")
+    assert drawings[0].id not in unused and len(unused) == 13
+    category = drawings[1].age_category_id
+    assert set(listed(f"category={category}")) == {
+        e.id for e in [*drawings, named] if e.age_category_id == category}
+    # 24 a page; the second page has the rest; a page past the end shows the last one
+    for n in range(12):
+        make.entry(contest, "RU-TA", status=EntryStatus.ACCEPTED, size=(1200, 900))
+    first, second = listed("page=1"), listed("page=2")
+    assert len(first) == 24 and len(second) == 2 and not set(first) & set(second)
+    assert listed("page=99") == second and listed("page=x") == first
+    html = client.get("/calendar").data.decode()
+    assert "страница 1 из 2" in html and 'hx-get="/calendar?contest=' in html
+    assert "page=2" in html
+    # the page's script asks for the list alone; without it the whole page comes back
+    alone = client.get("/calendar?page=2", headers={**HTMX, "HX-Target": "candidate-list"})
+    text = alone.data.decode()
+    assert "<html" not in text and text.count('id="candidate-list"') == 1
+    assert [int(n) for n in re.findall(r'id="candidate-(\d+)"', text)] == second
+    assert "<html" in client.get("/calendar?page=2").data.decode()
+
+
+def test_a_drawing_is_placed_by_its_number_or_from_its_card(client, make, contest, region,
+                                                             drawings, coordinator):
+    # by its number typed under the page (the № sign and spaces are forgiven)
+    response = client.post("/calendar/assign", data={"slot": 2, "entry": f" №{drawings[1].id} "})
+    assert response.status_code == 302 and placed(contest, region) == {2: drawings[1].id}
+    # from its card: the page chosen in the card's menu
+    client.post("/calendar/assign", headers=HTMX, data={"slot": 7, "entry": drawings[2].id})
+    assert placed(contest, region) == {2: drawings[1].id, 7: drawings[2].id}
+    # removed with the page's "Remove" button
+    client.post("/calendar/assign", data={"slot": 7, "entry": drawings[2].id, "clear": "1"})
+    assert placed(contest, region) == {2: drawings[1].id}
+
+    other = make.entry(contest, "RU-MOW", status=EntryStatus.ACCEPTED, size=(2480, 1754))
+    refused = make.entry(contest, "RU-TA", status=EntryStatus.ACCEPTED, size=(2480, 1754))
+    refused.consents[[c.kind for c in refused.consents].index("print")].granted = False
+    waiting = make.entry(contest, "RU-TA", size=(2480, 1754))  # not accepted
+    db.session.commit()
+    for number, said in [("abc", "только цифры"), ("12345678901", "только цифры"),
+                         ("99999999", "Рисунка с таким номером нет"),
+                         (str(other.id), "Рисунка с таким номером нет"),
+                         (str(waiting.id), "Рисунка с таким номером нет"),
+                         (str(refused.id), "не разрешила печатать")]:
+        response = client.post("/calendar/assign", headers=HTMX, data={"slot": 2, "entry": number})
+        assert response.status_code == 200 and said in response.data.decode(), number
+        assert placed(contest, region) == {2: drawings[1].id}, number
+        # without JavaScript: the same words on the page it comes back to
+        response = client.post("/calendar/assign", data={"slot": 2, "entry": number},
+                               follow_redirects=True)
+        assert said in response.data.decode(), number
+    assert placed(contest, region) == {2: drawings[1].id}
+
+
+def test_the_cards_swapped_in_are_those_the_list_shows(client, contest, region, drawings,
+                                                       coordinator):
+    shown = {"X-Calendar-Cards": f"{drawings[1].id},{drawings[4].id}"}
+    client.post("/calendar/assign", headers=HTMX, data={"slot": 1, "entry": drawings[0].id})
+    response = client.post("/calendar/assign", headers={**HTMX, **shown},
+                           data={"slot": 1, "entry": drawings[1].id})
+    assert f"candidate-{drawings[1].id}" in swapped(response)
+    assert f"candidate-{drawings[0].id}" not in swapped(response)  # moved, but not in the list

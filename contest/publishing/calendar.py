@@ -41,31 +41,59 @@ def board():
     here); with it, the page's script sends the same form and swaps in what changed.
     """
     contest, region = _scope()
+    if _htmx() and request.headers.get("HX-Target") == "candidate-list" \
+            and not request.headers.get("HX-History-Restore-Request"):
+        # The list's own search and paging: only the list.
+        pages = wall_calendar.board(contest, region)
+        return render_template("publishing/_calendar_candidates.html",
+                               **_listing(contest, region, pages),
+                               **_parts_context(contest, region, pages))
     form = CalendarExportForm(data=session.get(_options_key(contest, region)))
     show = request.args.get("show", type=int)
+    desk = _desk(contest, region, form.options(), show if show in wall_calendar.SLOTS else 1)
     return render_template(
-        "publishing/calendar.html", form=form,
+        "publishing/calendar.html", form=form, **_listing(contest, region, desk["pages"]),
         filled=_filled_from(session.pop(_filled_key(contest, region), None)),
         history=wall_calendar.history(contest, region),
         print_withdrawn=family.print_withdrawn_after_export(contest.id,
                                                             region.id if region else None),
         regions=contest.regions if access.sees_all_regions(current_user) else [],
         editions=wall_calendar.editions() if access.sees_all_regions(current_user) else [],
-        output_names=wall_calendar.OUTPUT_NAMES,
-        **_desk(contest, region, form.options(), show if show in wall_calendar.SLOTS else 1))
+        output_names=wall_calendar.OUTPUT_NAMES, **desk)
+
+
+def _search() -> wall_calendar.CandidateSearch:
+    """The list's search as the query string gives it (a bad value is ignored, not an error)."""
+    return wall_calendar.CandidateSearch(
+        text=(request.args.get("q") or "")[:100],
+        category=request.args.get("category", type=int),
+        unused=bool(request.args.get("unused")),
+        page=request.args.get("page", default=1, type=int) or 1)
+
+
+def _listing(contest: Contest, region: Region | None, pages) -> dict:
+    """One page of the drawings to choose from, as searched, and what the search form offers."""
+    search = _search()
+    used = {p.entry_id for p in pages.values() if p.entry_id}
+    return dict(search=search, categories=contest.age_categories,
+                found=wall_calendar.candidate_page(contest, region, search, used))
+
+
+def _parts_context(contest: Contest, region: Region | None, pages) -> dict:
+    return dict(contest=contest, region=region, pages=pages,
+                used={p.entry_id: slot for slot, p in pages.items() if p.entry_id},
+                stamp=time.time_ns() // 1_000_000, caption=entries.caption,
+                page_name=wall_calendar.page_name, printable=wall_calendar.printable)
 
 
 def _desk(contest: Contest, region: Region | None, options, show: int | None) -> dict:
-    """What the page's parts show: the pages, the drawings to choose from, the rules."""
+    """What the page's parts show: the pages, the rules, the facts (the drawings to choose
+    from are listed a page at a time, ``_listing``)."""
     pages = wall_calendar.board(contest, region)
     return dict(
-        contest=contest, region=region, pages=pages,
-        candidates=wall_calendar.candidates(contest, region),
-        used={p.entry_id: slot for slot, p in pages.items() if p.entry_id},
         facts=facts.library(active_only=True),
         checks=wall_calendar.check(contest, region, options), show=show,
-        stamp=time.time_ns() // 1_000_000, caption=entries.caption,
-        page_name=wall_calendar.page_name, printable=wall_calendar.printable)
+        **_parts_context(contest, region, pages))
 
 
 @bp.post("/assign")
@@ -74,11 +102,16 @@ def assign():
     contest, region = _scope()
     before = _state(contest, region)
     slot = request.form.get("slot", type=int)
-    entry_id = request.form.get("entry", type=int) or None
-    entry = db.session.get(Entry, entry_id) if entry_id else None
+    number = (request.form.get("entry") or "").strip().lstrip("№#").strip()
     try:
-        if entry_id and entry is None:
-            raise RuleError(wall_calendar.NOT_A_CANDIDATE)
+        if request.form.get("clear") or number in ("", "0"):
+            entry = None
+        elif not number.isdigit() or len(number) > 9:
+            raise RuleError(_("Type the drawing's number (digits only, as on its card: №123)."))
+        else:
+            entry = db.session.get(Entry, int(number))
+            if entry is None:
+                raise RuleError(wall_calendar.NOT_A_CANDIDATE)  # said as of another region's
         wall_calendar.assign(contest, region, slot, entry)
     except RuleError as error:  # a family's refusal: said plainly, never overridden
         db.session.rollback()
@@ -237,9 +270,15 @@ def _changed(contest: Contest, region: Region | None, before: dict[int, tuple],
     changed = [s for s in wall_calendar.SLOTS if before.get(s) != after[s]]
     was = {entry: s for s, (entry, _fact) in before.items() if entry}
     moved = {e for e in was.keys() | desk["used"].keys() if was.get(e) != desk["used"].get(e)}
+    # The cards of the drawings that moved, those the list shows now (the page's script says
+    # which: the list is searched and paged) swapped in place.
+    shown = request.headers.get("X-Calendar-Cards")
+    if shown is not None:
+        moved &= {int(n) for n in shown.split(",") if n.isdigit()}
+    moved_cards = [e for e in (db.session.get(Entry, e) for e in sorted(moved)) if e is not None]
     return render_template(
         "publishing/_calendar_changes.html", changed_slots=changed, filled=filled,
-        changed_candidates=[e for e in desk["candidates"] if e.id in moved], **desk)
+        changed_candidates=moved_cards, **desk)
 
 
 def _filled_key(contest: Contest, region: Region | None) -> str:

@@ -6,44 +6,134 @@ Reading the board never writes; the operations that fill pages store them and co
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import inspect, or_, select
+from sqlalchemy import and_, case, func, inspect, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from .. import audit, contests, entries, facts
 from ..contests import RuleError
 from ..extensions import db
-from ..models import Award, CalendarSlot, Contest, Entry, EntryStatus, Fact, Phase, Region, Stage
+from ..judging.models import Placement
+from ..models import (
+    Award,
+    CalendarSlot,
+    Contest,
+    Entry,
+    EntryStatus,
+    Fact,
+    Phase,
+    Region,
+    Stage,
+    StageKind,
+)
 
 COVER = 0
 MONTHS = range(1, 13)
 SLOTS = range(0, 13)
 
 
-NOT_A_CANDIDATE = _l("This drawing is no longer among the calendar's candidates (withdrawn, "
-                     "erased or not published): the page was not changed.")
+NOT_A_CANDIDATE = _l("This number is not among this calendar's drawings (no such drawing, "
+                     "another region's, not accepted, withdrawn or erased): check the number. "
+                     "The page was not changed.")
+
+
+PER_PAGE = 24
+
+
+def _candidate_query(contest: Contest, region: Region | None):
+    """Which drawings may go in the calendar (one definition for the list, the search and the
+    check of a placed drawing). National: the national winners and the drawings the national
+    jury marked as calendar candidates. Regional: the region's accepted entries."""
+    query = select(Entry).join(Stage).where(
+        Entry.contest_id == contest.id, Entry.personal_data_erased_at.is_(None))
+    if region is not None:
+        return query.where(Stage.region_id == region.id, Entry.status == EntryStatus.ACCEPTED)
+    return query.where(or_(Entry.award == Award.WINNER, Entry.calendar_candidate.is_(True)))
 
 
 def candidates(contest: Contest, region: Region | None = None) -> list[Entry]:
-    """Drawings that may go in the calendar.
-
-    National: the national winners and the drawings the national jury marked as calendar
-    candidates. Regional: the region's accepted entries.
-    """
-    # The page shows each one's consents, caption and region: loaded with it, not one by one.
-    query = select(Entry).join(Stage).where(
-        Entry.contest_id == contest.id, Entry.personal_data_erased_at.is_(None)).options(
+    """Every drawing that may go in the calendar (the ranking's pool; the page lists them a
+    page at a time, ``candidate_page``)."""
+    # Each one's consents, caption and region: loaded with it, not one by one.
+    query = _candidate_query(contest, region).options(
         selectinload(Entry.consents), joinedload(Entry.stage).joinedload(Stage.region))
     if region is not None:
-        query = query.where(Stage.region_id == region.id, Entry.status == EntryStatus.ACCEPTED)
         return list(db.session.scalars(query.order_by(Entry.id)))
-    found = db.session.scalars(query.where(
-        or_(Entry.award == Award.WINNER, Entry.calendar_candidate.is_(True))).order_by(Entry.id))
+    found = db.session.scalars(query.order_by(Entry.id))
     return sorted(found, key=lambda e: (e.award is not Award.WINNER, e.stage.region.name, e.id))
+
+
+def is_candidate(contest: Contest, region: Region | None, entry: Entry) -> bool:
+    """Whether the drawing may go in this calendar (one query, not the whole list)."""
+    return db.session.scalar(_candidate_query(contest, region).where(Entry.id == entry.id)
+                             .with_only_columns(Entry.id)) is not None
+
+
+@dataclass
+class CandidateSearch:
+    """What the page's list of drawings asks for: words or a number, an age category, only
+    the drawings on no page, and which page of the list."""
+
+    text: str = ""
+    category: int | None = None
+    unused: bool = False
+    page: int = 1
+    per_page: int = PER_PAGE
+
+
+@dataclass
+class CandidatePage:
+    """One page of the candidates found, and how many were found in all."""
+
+    entries: list[Entry] = field(default_factory=list)
+    total: int = 0
+    page: int = 1
+    per_page: int = PER_PAGE
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def candidate_page(contest: Contest, region: Region | None, search: CandidateSearch,
+                   used: set[int] = frozenset()) -> CandidatePage:
+    """The candidates matching ``search``, a page at a time: the jury's ranking first where
+    there is one (national: the winners before it), the others newest first. One query for the
+    page (its consents, stage and region loaded with it) and one for the count."""
+    query = _candidate_query(contest, region)
+    text = search.text.strip()
+    if text:
+        number = text.lstrip("№#").strip()
+        like = f"%{text}%"
+        words = [Entry.title.ilike(like), Entry.child_first_name.ilike(like),
+                 Entry.town.ilike(like), Entry.code.ilike(like)]
+        if number.isdigit() and len(number) < 10:
+            words.append(Entry.id == int(number))
+        query = query.where(or_(*words))
+    if search.category:
+        query = query.where(Entry.age_category_id == search.category)
+    if search.unused and used:
+        query = query.where(Entry.id.not_in(used))
+    total = db.session.scalar(query.with_only_columns(func.count(Entry.id)).order_by(None)) or 0
+    pages = max(1, -(-total // search.per_page))
+    page = min(max(1, search.page), pages)
+    stage_id = db.session.scalar(select(Stage.id).where(
+        Stage.contest_id == contest.id,
+        Stage.kind == StageKind.NATIONAL if region is None else Stage.region_id == region.id))
+    ranked = query.outerjoin(Placement, and_(Placement.entry_id == Entry.id,
+                                             Placement.stage_id == stage_id))
+    order = [case((Entry.award == Award.WINNER, 0), else_=1)] if region is None else []
+    order += [Placement.rank.is_(None), Placement.rank,
+              func.coalesce(Placement.adjusted_mean, Placement.raw_mean).desc().nulls_last(),
+              Entry.submitted_at.desc(), Entry.id.desc()]
+    found = db.session.scalars(ranked.options(
+        selectinload(Entry.consents), joinedload(Entry.stage).joinedload(Stage.region))
+        .order_by(*order).limit(search.per_page).offset((page - 1) * search.per_page))
+    return CandidatePage(list(found), total, page, search.per_page)
 
 
 def honoured(contest: Contest, region: Region | None,
@@ -144,7 +234,7 @@ def assign(contest: Contest, region: Region | None, slot: int | None,
     _require_page(slot, SLOTS)
     pages = _stored_board(contest, region)
     if entry is not None:
-        if entry.id not in {e.id for e in candidates(contest, region)}:
+        if not is_candidate(contest, region, entry):
             raise RuleError(NOT_A_CANDIDATE)
         if not printable(entry):
             raise RuleError(_l("The family of «%(title)s» did not allow printing it: it cannot "

@@ -56,11 +56,26 @@ def test_placing_drawings_and_filling_from_the_ranking_without_a_reload(live, br
     expect(page.locator("#slot-1").get_by_role("button", name="Поставить")).to_be_focused()
     page.keyboard.press("Enter")
     expect(page.locator("#slot-1 img")).to_be_visible()
-    # February with its menu
-    page.locator("#entry-2").select_option(third)
+    # February by the drawing's number typed under the page
+    page.locator("#entry-2").fill(third)
     page.locator("#slot-2").get_by_role("button", name="Поставить").click()
     expect(page.locator("#slot-2 img")).to_be_visible()
     expect(page.locator("#page-preview")).to_have_attribute("src", _contains("preview/2.png"))
+    # a number that is no candidate is refused in words, and the page stays as it was
+    page.locator("#entry-3").fill("99999999")
+    page.locator("#slot-3").get_by_role("button", name="Поставить").click()
+    expect(page.locator("#calendar-messages")).to_contain_text("Рисунка с таким номером нет")
+    expect(page.locator("#slot-3")).to_have_class(_contains("empty"))
+    # March from a drawing's card: its own menu of the thirteen pages
+    fourth = cards.nth(3).get_attribute("data-entry")
+    page.locator(f"#place-{fourth}").select_option("3")
+    page.locator(f"#candidate-{fourth}").get_by_role("button", name="Поставить").click()
+    expect(page.locator("#slot-3 img")).to_be_visible()
+    # the list's search swaps the list alone
+    page.locator("#cand-q").fill(fourth)
+    page.locator("#cand-q").press("Enter")
+    expect(page.locator("#candidate-list .candidate")).not_to_have_count(cards.count())
+    expect(page.locator(f"#candidate-{fourth}")).to_be_visible()
     assert page.evaluate(NO_RELOAD)
 
     # the preview is in view beside the pages, at the top and while the last month is worked on
