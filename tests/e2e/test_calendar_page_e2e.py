@@ -67,7 +67,8 @@ def test_placing_drawings_and_filling_from_the_ranking_without_a_reload(live, br
     expect(page.locator("#calendar-messages")).to_contain_text("Рисунка с таким номером нет")
     expect(page.locator("#slot-3")).to_have_class(_contains("empty"))
     # March from a drawing's card: its own menu of the thirteen pages
-    fourth = cards.nth(3).get_attribute("data-entry")
+    free = page.locator(".candidate[data-print='1']:not(.used)")
+    fourth = free.first.get_attribute("data-entry")
     page.locator(f"#place-{fourth}").select_option("3")
     page.locator(f"#candidate-{fourth}").get_by_role("button", name="Поставить").click()
     expect(page.locator("#slot-3 img")).to_be_visible()
