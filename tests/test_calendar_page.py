@@ -250,7 +250,7 @@ def test_the_list_of_drawings_is_paged_and_searched(client, make, contest, regio
     assert set(listed(f"category={category}")) == {
         e.id for e in [*drawings, named] if e.age_category_id == category}
     # 24 a page; the second page has the rest; a page past the end shows the last one
-    for n in range(12):
+    for _ in range(12):
         make.entry(contest, "RU-TA", status=EntryStatus.ACCEPTED, size=(1200, 900))
     first, second = listed("page=1"), listed("page=2")
     assert len(first) == 24 and len(second) == 2 and not set(first) & set(second)

@@ -84,7 +84,8 @@ from .rules import MIN_SHARE, RuleCheck, check, failing
 __all__ = [
     "COVER", "EXPORT_FILES", "GOOD_DPI", "LOGO_MAX_BYTES", "MAX_LOGOS", "MIN_DPI", "MIN_SHARE",
     "MONTHS", "NOT_A_CANDIDATE", "OUTPUT_NAMES", "PER_PAGE", "CandidatePage",
-    "CandidateSearch", "is_candidate", "candidate_page", "PLACEHOLDER", "PUBLISHER", "SLOTS", "Filled",
+    "CandidateSearch", "is_candidate", "candidate_page", "PLACEHOLDER", "PUBLISHER", "SLOTS",
+    "Filled",
     "ImprintValues", "Options", "RuleCheck", "assign", "board", "delete_files", "imprint",
     "partners", "prepare_partner", "remove_partner", "save_imprint",
     "calendar_year", "candidates", "caption", "check", "consent_refusal", "days_off_summary",
