@@ -4,7 +4,8 @@ the page's script does (an htmx request answered with the board's and the previe
 On the demo database (``contest.demo.load``, made once into ``--data`` and reused), signed in
 as the organizer, through the Flask test client, timed around each request: the page's load
 (the first after a placement, then warm) and thirteen placements on the national calendar,
-each followed by the preview the page then shows, and "fill from the ranking" on an empty
+each followed by the preview the page then shows, the list of drawings searched and paged, and
+"fill from the ranking" on an empty
 board. Then the same with ``--entries`` accepted
 entries in each of three regions (the regional calendars' candidates; 5,000 by default), on a
 coordinator's regional calendar. Targets: a placement (with its preview) under 300 ms, the
@@ -86,6 +87,10 @@ def bench(client, query: str, entry_ids: list[int], label: str) -> bool:
         previews.append(look)
         total += place + look
     after = [timed(client.get, f"/calendar?{query}") for _ in range(5)]
+    # the list's own requests (htmx): a search by town, the unused ones, a page further on
+    listing = [timed(client.get, f"/calendar?{query}&{ask}",
+                     headers={**HTMX, "HX-Target": "candidate-list"})
+               for ask in ("q=а", "unused=1", "page=3", "q=а&page=2", "unused=1&page=50")]
     filling = []
     for _ in range(3):  # from an empty board, as the button does it
         for slot in wall_calendar.SLOTS:
@@ -95,6 +100,7 @@ def bench(client, query: str, entry_ids: list[int], label: str) -> bool:
     print(f"  page load: first {cold * 1000:.0f} ms; warm {summary(warm)}; "
           f"after 13 placements {summary(after)}")
     print(f"  placement (htmx partial): {summary(placing)}")
+    print(f"  the list searched or paged (htmx partial): {summary(listing)}")
     print(f"  its preview image: {summary(previews)}")
     both = [a + b for a, b in zip(placing, previews, strict=True)]
     print(f"  placement + preview: {summary(both)}; "
