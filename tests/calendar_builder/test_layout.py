@@ -11,18 +11,15 @@ from calendar_builder.geometry import MM, Box, page_frame
 from calendar_builder.images import upright_size
 from calendar_builder.layout import (
     MAX_CROP,
-    Bone,
     Fill,
     PageLayout,
-    Picture,
-    Ring,
     Rule,
     age_text,
     calendar_layout,
     caption_text,
     place_picture,
 )
-from calendar_builder.layout.measure import measure
+from calendar_builder.layout.measure import bounds, measure
 from calendar_builder.plan import plan_calendar
 from calendar_builder.spec import (
     CalendarSpec,
@@ -45,17 +42,10 @@ def pixels_for(spec: CalendarSpec, sizes: list[tuple[int, int]]) -> dict[Path, t
 
 
 def item_box(item: object) -> Box:
-    match item:
-        case TextBlock():
-            return item.extent()
-        case Picture(box=box) | Fill(box=box) | Bone(box=box):
-            return box
-        case Ring(cx=cx, cy=cy, r=r, width=width):
-            return Box(cx - r, cy - r, 2 * r, 2 * r).grow(width / 2)
-        case Rule(x1=x1, y1=y1, x2=x2, y2=y2, width=width):
-            assert y1 == y2, "rules are horizontal, with butt ends"
-            return Box(min(x1, x2), y1 - width / 2, abs(x2 - x1), width)
-    raise AssertionError(item)
+    """The library's own measure of an item's box; every rule it draws is horizontal."""
+    if isinstance(item, Rule):
+        assert item.y1 == item.y2, "rules are horizontal, with butt ends"
+    return bounds(item)
 
 
 def assert_print_safe(layout: PageLayout) -> None:
