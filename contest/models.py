@@ -485,6 +485,9 @@ class Entry(db.Model):
     # The one-time key of the form that sent it: a resent form finds its entry (None: a batch,
     # the demo, an archive, or an entry older than the key).
     submission_key: Mapped[str | None] = mapped_column(String(32), unique=True)
+    # The one-time key of the school's batch form that sent it, shared by the batch's entries:
+    # a resent batch finds them all (None: a single drawing, the demo, an archive, older).
+    batch_key: Mapped[str | None] = mapped_column(String(32), index=True)
 
     contest: Mapped[Contest] = relationship()
     stage: Mapped[Stage] = relationship()

@@ -15,7 +15,7 @@ from contest.judging.models import Mark, Sheet
 from contest.models import Entry, Phase
 
 from .factories import jpeg, judging_stage
-from .test_submit import form
+from .test_submit import _batch, form
 
 
 @pytest.fixture
@@ -27,8 +27,8 @@ def entry_count() -> int:
     return db.session.scalar(select(func.count(Entry.id)))
 
 
-def form_key(client) -> str:
-    page = client.get("/submit").get_data(as_text=True)
+def form_key(client, url: str = "/submit") -> str:
+    page = client.get(url).get_data(as_text=True)
     return re.search(r'name="submission_key" type="hidden" value="([0-9a-f]{32})"', page)[1]
 
 
@@ -113,6 +113,101 @@ def test_a_double_click_sends_one_entry(app, client, make, contest):
     assert [a.status_code for a in answers] == [302, 302], answers[0].get_data(as_text=True)[:500]
     assert answers[0].headers["Location"] == answers[1].headers["Location"]
     assert entry_count() == 1
+
+
+CLASS = [f"{n}.jpg;Ученик{n};Петров;{7 + n};Рисунок {n};Петров П.;p{n}@example.org;да;да"
+         for n in range(3)]
+
+
+def school_batch(make, key: str, **overrides) -> dict:
+    """The same class each time: its list and ZIP (new streams for every sending)."""
+    return {**_batch(make, CLASS, {f"{n}.jpg": jpeg(seed=n) for n in range(3)}),
+            "email": "school@example.org", "submission_key": key, **overrides}
+
+
+def outbox(app) -> int:
+    return len(list(Path(app.config["OUTBOX_FOLDER"]).glob("*.eml")))
+
+
+def test_each_rendering_of_the_batch_form_has_its_own_key(client, contest):
+    assert form_key(client, "/submit/batch") != form_key(client, "/submit/batch")
+
+
+def test_a_resent_batch_shows_the_codes_of_the_first_sending(app, client, make, contest):
+    key = form_key(client, "/submit/batch")
+    first = client.post("/submit/batch", data=school_batch(make, key))
+    assert first.status_code == 302, first.get_data(as_text=True)[-2000:]
+    mailed = outbox(app)  # three receipts and the school's list of codes
+    again = client.post("/submit/batch", data=school_batch(make, key))
+    assert again.status_code == 302 and again.headers["Location"] == first.headers["Location"]
+    assert entry_count() == 3 and outbox(app) == mailed
+    page = client.get(again.headers["Location"]).get_data(as_text=True)
+    assert all(format_code(e.code) in page for e in db.session.scalars(select(Entry)))
+
+
+def test_a_resent_batch_whose_first_answer_was_lost_still_finds_it(app, client, make, contest):
+    """The first answer (and the session cookie it set) never reached the browser."""
+    key = form_key(client, "/submit/batch")
+    lost = same_session(app, client).post("/submit/batch", data=school_batch(make, key))
+    assert lost.status_code == 302
+    again = client.post("/submit/batch", data=school_batch(make, key))
+    assert again.headers["Location"] == lost.headers["Location"]
+    assert entry_count() == 3
+    page = client.get(again.headers["Location"]).get_data(as_text=True)
+    assert all(format_code(e.code) in page for e in db.session.scalars(select(Entry)))
+
+
+def test_a_resent_batch_finds_its_entries_even_without_its_files(client, make, contest):
+    """What counts is the key: a retry that lost an attachment still shows the codes."""
+    key = form_key(client, "/submit/batch")
+    first = client.post("/submit/batch", data=school_batch(make, key))
+    again = client.post("/submit/batch", data={"submission_key": key})
+    assert again.status_code == 302 and again.headers["Location"] == first.headers["Location"]
+    assert entry_count() == 3
+
+
+def test_a_batch_with_another_key_is_a_new_sending(app, client, make, contest):
+    first = client.post("/submit/batch",
+                        data=school_batch(make, form_key(client, "/submit/batch")))
+    same_class = client.post("/submit/batch",
+                             data=school_batch(make, form_key(client, "/submit/batch")))
+    assert same_class.status_code == 422  # a new sending of the same drawings: refused
+    assert entry_count() == 3
+    other = _batch(make, ["a.jpg;Аня;Сидорова;8;Солнце;Сидорова М.;a@example.org;да;да"],
+                   {"a.jpg": jpeg(seed=9)})
+    second = client.post("/submit/batch",
+                         data={**other, "submission_key": form_key(client, "/submit/batch")})
+    assert second.status_code == 302 and second.headers["Location"] != first.headers["Location"]
+    assert entry_count() == 4
+
+
+def test_a_batch_key_from_another_browser_opens_nothing(app, client, make, contest):
+    key = form_key(client, "/submit/batch")
+    client.post("/submit/batch", data=school_batch(make, key))
+    stranger = app.test_client()
+    stranger.get("/submit/batch")
+    response = stranger.post("/submit/batch", data=school_batch(make, key))
+    assert response.status_code == 422  # an ordinary new sending: the same drawings refused
+    assert not any(format_code(e.code) in response.get_data(as_text=True)
+                   for e in db.session.scalars(select(Entry)))
+    assert entry_count() == 3
+
+
+def test_the_same_batch_stored_meanwhile_shows_its_codes(client, make, contest, monkeypatch):
+    """The second sending looked for its key before the first was stored: the first's
+    drawings refuse it, and it answers with the first one's codes."""
+    key = form_key(client, "/submit/batch")
+    first = client.post("/submit/batch", data=school_batch(make, key))
+    real, calls = entries.sent_in_batch, []
+
+    def not_yet(k):
+        calls.append(k)
+        return [] if len(calls) == 1 else real(k)
+
+    monkeypatch.setattr(entries, "sent_in_batch", not_yet)
+    again = client.post("/submit/batch", data=school_batch(make, key))
+    assert again.status_code == 302 and again.headers["Location"] == first.headers["Location"]
+    assert entry_count() == 3 and len(calls) == 2
 
 
 def test_a_double_click_on_a_new_sheet_saves_it_once(app, client, login, make):

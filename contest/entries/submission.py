@@ -61,6 +61,7 @@ class EntryDetails:
     consents: dict[str, bool] = field(default_factory=dict)
     locale: str = DEFAULT_LANGUAGE  # the language to write to the family in
     submission_key: str | None = None  # the form's one-time key (``family.new_submission_key``)
+    batch_key: str | None = None  # the batch form's one-time key, the same for the batch
 
 
 # --- codes ---------------------------------------------------------------------------------
@@ -71,6 +72,15 @@ def sent_with_key(key: str | None) -> Entry | None:
     if not key:
         return None
     return db.session.scalar(select(Entry).where(Entry.submission_key == key))
+
+
+def sent_in_batch(key: str | None) -> list[Entry]:
+    """The entries a school's batch form with this one-time key stored, by number; empty if
+    none."""
+    if not key:
+        return []
+    return list(db.session.scalars(select(Entry).where(Entry.batch_key == key)
+                                   .order_by(Entry.id)))
 
 
 def find_by_code(text: str) -> Entry | None:
@@ -226,7 +236,7 @@ def _new_entry(contest: Contest, details: EntryDetails, image: ProcessedImage, a
         image_key=_new_image_key(contest), image_sha256=image.sha256,
         image_format=image.format, image_bytes=image.original_bytes, width=image.width,
         height=image.height, effective_dpi=image.effective_dpi, submitted_via=via,
-        submission_key=details.submission_key,
+        submission_key=details.submission_key, batch_key=details.batch_key,
     )
     now = utcnow()
     entry.consents = [Consent(kind=c.kind, version=c.version, at=now,

@@ -74,6 +74,8 @@ class NewPhotoForm(FlaskForm):
 
 
 class BatchForm(FlaskForm):
+    # As the single form's: sending the same batch again shows the codes the first sending got.
+    submission_key = HiddenField()
     region = SelectField(_l("Region"), coerce=int, validators=[REQUIRED])
     town = StringField(_l("Town or village"), validators=[REQUIRED, Length(max=120)])
     institution = StringField(_l("Kindergarten, school or art studio"),

@@ -135,18 +135,26 @@ def batch():
     form.region.choices = [SelectChoice(0, "—")] + [
         SelectChoice(r.id, r.name) for r in contest.regions]
     problems = []
+    key = family.issued_here(form.submission_key.data)
+    earlier = entries.sent_in_batch(key) if form.is_submitted() else []
+    if earlier:  # sent again (a timeout, a reload): the codes the first sending got
+        return _batch_receipt(earlier, key)
     if form.validate_on_submit():
         common = {"region_id": form.region.data, "town": form.town.data,
                   "institution": form.institution.data, "teacher": form.teacher.data,
-                  "locale": language()}
+                  "locale": language(), "batch_key": key}
         try:
             stored = batches.submit(contest, form.sheet.data, form.archive.data, common,
                                     files.upload_limits(), codes_to=form.email.data or "")
         except batches.BatchError as e:
+            db.session.rollback()
+            earlier = entries.sent_in_batch(key)  # the same batch, stored meanwhile
+            if earlier:
+                return _batch_receipt(earlier, key)
             problems = e.problems
         else:
-            db.session.commit()
-            return redirect(url_for(".batch_done", key=_remember_batch(stored)))
+            return _batch_receipt(stored, key)
+    form.submission_key.data = key or family.new_submission_key()
     status = 422 if problems or form.errors else 200
     return render_template("submit/batch.html", form=form, contest=contest,
                            problems=problems), status
@@ -367,15 +375,25 @@ def _status_page(entry: Entry, form: NewPhotoForm | None, status: int = 200):
                            withdraw_refused=family.withdraw_refused(entry)), status
 
 
-def _remember_batch(stored: list[Entry]) -> str:
-    """Keep a batch's entry ids in the sender's signed session under a new random key.
+def _batch_receipt(stored: list[Entry], key: str | None):
+    """After the batch form stored ``stored`` (now, or when it was first sent): to its codes."""
+    key = _remember_batch(stored, key)
+    db.session.commit()
+    return redirect(url_for(".batch_done", key=key))
+
+
+def _remember_batch(stored: list[Entry], key: str | None) -> str:
+    """Keep a batch's entry ids in the sender's signed session under the form's one-time key
+    (a new random one without it); returns the key.
 
     Older batches are forgotten once they would not fit with it in one batch's worth of ids,
     so the session cookie stays small.
     """
-    key = secrets.token_urlsafe(12)
+    key = key or secrets.token_urlsafe(12)
     kept, room = [[key, [e.id for e in stored]]], batches.MAX_ROWS - len(stored)
     for old_key, ids in session.get(BATCHES_KEY, []):
+        if old_key == key:
+            continue
         if len(ids) > room:
             break
         kept.append([old_key, ids])
