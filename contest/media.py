@@ -1,8 +1,6 @@
 """Drawings are served only through this route, after checking who asks (never from static/)."""
 
-import io
-
-from flask import Blueprint, abort, send_file
+from flask import Blueprint, abort
 from flask_login import current_user
 
 from .access import image_kinds_for
@@ -19,7 +17,6 @@ def entry_image(entry_id: int, kind: str):
     entry = db.session.get(Entry, entry_id)
     if entry is None or kind not in image_kinds_for(current_user, entry):
         abort(404)
-    response = send_file(io.BytesIO(files.storage().read(files.image_key(entry, kind))),
-                         mimetype="image/jpeg", max_age=0)
+    response = files.send_stored(files.image_key(entry, kind), "image/jpeg", max_age=0)
     response.headers["Cache-Control"] = "private, no-store"  # a child's drawing: no disk cache
     return response

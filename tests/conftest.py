@@ -78,10 +78,14 @@ def other_app(app, app_config):
 
 class FreshClient(FlaskClient):
     """The test's app context stays pushed (for factories and asserts), so requests share its
-    ``g``; forget what extensions cached there (locale, signed-in user) before each request."""
+    ``g``; forget what extensions cached there (locale, signed-in user) before each request.
+
+    Each answer is read whole and closed as a WSGI server does (a stored file is streamed from
+    an open file: left open, it would warn); ``buffered=False`` gets the stream itself."""
 
     def open(self, *args, **kwargs):
         g.__dict__.clear()
+        kwargs.setdefault("buffered", True)
         return super().open(*args, **kwargs)
 
 

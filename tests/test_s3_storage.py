@@ -48,6 +48,10 @@ def test_the_interface_on_a_bucket(store, bucket, tmp_path):
     assert store.read(key) == b"second version" and store.size(key) == 14
     with store.open(key) as body:
         assert body.read() == b"second version"
+    stream = store.stream(key)
+    with stream.file:
+        assert stream.size == 14 and stream.file.read(6) == b"second"
+    assert store.stream(key).version == stream.version  # the object's ETag
     assert bucket() == ["site/entries/2026/ab/abcdef/print.jpg"]
     now = time.time()
     assert now - 3600 < store.modified(key) < now + 3600  # the object's date, not a timing
@@ -138,6 +142,26 @@ def test_upload_serve_check_and_erase_on_s3(s3_app, s3_client, bucket):
     assert bucket() == []
     assert s3_client.get(f"/media/entries/{entry.id}/print.jpg").status_code == 404
     assert storage_check.check().clean
+
+
+def test_a_drawing_is_streamed_from_the_bucket_not_read_whole(s3_app, s3_client, monkeypatch):
+    make = Factory(s3_app)
+    entry = make.entry(make.contest(phase=Phase.SUBMISSIONS_OPEN))
+    large = bytes(range(256)) * (5 * 4096)
+    files.storage().put(f"{entry.image_key}/print.jpg", large)
+
+    def refused(self, key):
+        raise AssertionError(f"{key} was read whole")
+
+    monkeypatch.setattr(S3Storage, "read", refused)
+    organizer = make.user(Role.ORGANIZER)
+    assert s3_client.post("/auth/login", data={"email": organizer.email,
+                                               "password": PASSWORD}).status_code == 302
+    with s3_client.get(f"/media/entries/{entry.id}/print.jpg", buffered=False) as served:
+        assert served.status_code == 200 and served.is_streamed
+        assert served.content_length == len(large)
+        chunks = list(served.response)
+    assert len(chunks[0]) == files.SENT_CHUNK and b"".join(chunks) == large
 
 
 def test_what_a_killed_upload_left_in_the_bucket_is_swept(s3_app, bucket):

@@ -6,7 +6,6 @@ their own marks. Every stage and entry is looked up through ``access``, which an
 anything outside the visitor's stages or region.
 """
 
-import hashlib
 import io
 
 from babel.numbers import get_decimal_symbol
@@ -409,12 +408,10 @@ def public_drawing(entry_id: int):
 
 def _public_image(entry_id: int, kind: str):
     entry = access.public_drawing_or_404(entry_id)
-    data = files.storage().read(files.image_key(entry, kind))
     # Kept by browsers and proxies but revalidated on every use (a 304 without the image while
     # it is unchanged), so a thumbnail masked again, withdrawn or erased is never shown from
     # a cache.
-    response = send_file(io.BytesIO(data), mimetype="image/jpeg",
-                         etag=hashlib.sha256(data).hexdigest()[:32], conditional=True)
+    response = files.send_stored(files.image_key(entry, kind), "image/jpeg", etag=True)
     response.headers["Cache-Control"] = "public, no-cache"
     return response
 

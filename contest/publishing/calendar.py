@@ -243,8 +243,7 @@ def export_file(export_id: int, name: str):
         return errors.render_error(410, _(
             "This export was withdrawn because a child's data in it was erased; it needs a "
             "rebuild. Export the calendar again."))
-    return send_file(io.BytesIO(files.storage().read(key)), download_name=name,
-                     as_attachment=name.endswith(".pdf"))
+    return files.send_stored(key, download_name=name, as_attachment=name.endswith(".pdf"))
 
 
 def _htmx() -> bool:

@@ -1,9 +1,8 @@
 """The calendar's back page (/calendar/back): the partners' logos and the imprint an edition's
 calendars print, set by the organizers."""
 
-import io
 
-from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from .. import errors, security, wall_calendar
@@ -12,7 +11,7 @@ from ..errors import RuleError
 from ..extensions import db
 from ..models import CalendarPartner, Contest
 from ..transaction import commit_then, files_with_rows
-from ..uploads.files import storage
+from ..uploads.files import send_stored
 from .editions import chosen_edition_or_404
 from .forms import ImprintForm, PartnerForm
 
@@ -93,10 +92,9 @@ def logo(partner_id: int):
     if row is None:
         abort(404)
     try:
-        data = storage().read(row.thumbnail_key)
+        return send_stored(row.thumbnail_key, "image/jpeg", max_age=0)
     except FileNotFoundError:
         abort(404)
-    return send_file(io.BytesIO(data), mimetype="image/jpeg", max_age=0)
 
 
 def _page(contest: Contest, imprint_form: ImprintForm, partner_form: PartnerForm,

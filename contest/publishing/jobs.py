@@ -1,7 +1,7 @@
 """Background jobs (/jobs): a progress page for each calendar export or certificate batch,
 and its result to download."""
 
-from flask import Blueprint, abort, jsonify, render_template, send_file, url_for
+from flask import Blueprint, abort, jsonify, render_template, url_for
 from flask_babel import lazy_gettext as _l
 
 from .. import access, errors
@@ -41,5 +41,4 @@ def download(job_id: int):
         abort(404)
     if job.withdrawn_at:
         return errors.render_error(410, WITHDRAWN)
-    return send_file(files.storage().open(job.result_key), as_attachment=True,
-                     download_name=job.result_name)
+    return files.send_stored(job.result_key, as_attachment=True, download_name=job.result_name)

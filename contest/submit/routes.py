@@ -118,7 +118,7 @@ def kept_photo():
     kept = held.held()
     if kept is None:
         abort(404)
-    return send_file(io.BytesIO(kept.thumbnail), mimetype="image/jpeg", max_age=0), 200, {
+    return files.send_stored(kept.thumbnail_key, "image/jpeg", max_age=0), 200, {
         "Cache-Control": "private, no-store"}
 
 
@@ -403,8 +403,7 @@ def _remember_batch(stored: list[Entry], key: str | None) -> str:
 
 
 def _image_response(key: str):
-    response = send_file(io.BytesIO(files.storage().read(key)),
-                         mimetype="image/jpeg", max_age=0)
+    response = files.send_stored(key, "image/jpeg", max_age=0)
     response.headers["Cache-Control"] = "private, no-store"
     return response
 

@@ -7,10 +7,12 @@ the app's settings. Every module that opens a drawing asks ``image_key`` which f
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from flask import current_app
+from flask import Response, current_app, request, send_file
+from werkzeug.wsgi import wrap_file
 
 from .pipeline import ProcessedImage, SpooledImage, UploadLimits
 from .storage import FileSystemStorage, Storage
@@ -44,6 +46,32 @@ def storage() -> Storage:
             store = FileSystemStorage(config["UPLOAD_FOLDER"])
         current_app.extensions["contest_storage"] = store
     return store
+
+
+SENT_CHUNK = 64 * 1024  # a stored file goes to the browser this much at a time
+
+
+def send_stored(key: str, mimetype: str | None = None, *, etag: bool = False,
+                **options) -> Response:
+    """The file stored under ``key`` as an answer that streams it from storage (the file on
+    disk, or the bucket's answer as it arrives) ``SENT_CHUNK`` at a time, so a large drawing
+    or download is never held whole in memory; with its length, and Range and conditional
+    requests answered as ``send_file`` answers them. ``etag``: an ETag made from the stored
+    file's version and key, never from its bytes. Other ``options`` are ``send_file``'s
+    (``max_age``, ``download_name``, ``as_attachment``). FileNotFoundError if there is none."""
+    stored = storage().stream(key)
+    tag = hashlib.sha256(f"{key}\0{stored.version}".encode()).hexdigest()[:32]
+    try:
+        response = send_file(stored.file, mimetype=mimetype, conditional=False,
+                             etag=tag if etag else False, **options)
+        # send_file reads 8 KB at a time: fewer, larger reads of a bucket's answer.
+        response.response = wrap_file(request.environ, stored.file, SENT_CHUNK)
+        response.content_length = stored.size
+        return response.make_conditional(request.environ, accept_ranges=True,
+                                         complete_length=stored.size)
+    except BaseException:  # a Range beyond the end, say: nothing will close the file
+        stored.file.close()
+        raise
 
 
 def upload_limits() -> UploadLimits:

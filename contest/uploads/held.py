@@ -63,7 +63,11 @@ class HeldImage(SpooledImage):
 
     @property
     def thumbnail(self) -> bytes:
-        return storage().read(f"{self.folder}/{_IMAGES['thumbnail']}")
+        return storage().read(self.thumbnail_key)
+
+    @property
+    def thumbnail_key(self) -> str:
+        return f"{self.folder}/{_IMAGES['thumbnail']}"
 
 
 def held() -> HeldImage | None:

@@ -19,7 +19,7 @@ from typing import BinaryIO
 import boto3
 from botocore.exceptions import ClientError
 
-from .storage import check_key
+from .storage import StoredStream, check_key
 
 _MISSING = {"404", "NoSuchKey", "NotFound"}
 
@@ -69,6 +69,11 @@ class S3Storage:
     def open(self, key: str) -> BinaryIO:
         """The object's body as a stream; the caller closes it."""
         return self._get(key)["Body"]
+
+    def stream(self, key: str) -> StoredStream:
+        """The object's body as it arrives, with its length and its ETag, from one GET."""
+        found = self._get(key)
+        return StoredStream(found["Body"], found["ContentLength"], found["ETag"].strip('"'))
 
     def read(self, key: str) -> bytes:
         """The object's bytes."""

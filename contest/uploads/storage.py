@@ -12,6 +12,7 @@ import shutil
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager, suppress
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
@@ -26,6 +27,17 @@ class InvalidKey(ValueError):
     """A storage key that could reach outside the storage root, or is malformed."""
 
 
+@dataclass(frozen=True)
+class StoredStream:
+    """A stored file open for reading (``Storage.stream``), with what an answer needs before
+    its body: the length, and a version that changes whenever the stored bytes do, known
+    without reading them (the caller closes ``file``)."""
+
+    file: BinaryIO
+    size: int
+    version: str
+
+
 class Storage(Protocol):
     """Keeps files under keys of slash-separated segments."""
 
@@ -38,6 +50,10 @@ class Storage(Protocol):
 
     def open(self, key: str) -> BinaryIO:
         """The stored file for reading; FileNotFoundError if there is none."""
+
+    def stream(self, key: str) -> StoredStream:
+        """The stored file open for reading bit by bit, with its length and version;
+        FileNotFoundError if there is none."""
 
     def read(self, key: str) -> bytes:
         """The stored bytes; FileNotFoundError if there are none."""
@@ -125,6 +141,14 @@ class FileSystemStorage:
     def open(self, key: str) -> BinaryIO:
         """The stored file for reading; the caller closes it."""
         return self.path(key).open("rb")
+
+    def stream(self, key: str) -> StoredStream:
+        """The open file; its version is its inode, size and modification time, as web
+        servers make their ETags (a stored file is replaced by a new one, never rewritten)."""
+        file = self.path(key).open("rb")
+        facts = os.fstat(file.fileno())
+        return StoredStream(file, facts.st_size,
+                            f"{facts.st_ino:x}-{facts.st_size:x}-{facts.st_mtime_ns:x}")
 
     def read(self, key: str) -> bytes:
         """The stored bytes."""
