@@ -136,8 +136,11 @@ def sweep_pending(now: float | None = None) -> int:
 
 @jobs.periodic("sweep-pending-files", minute="*/10")
 def scheduled_sweep(now: datetime) -> str:
-    """The worker's sweep: what killed uploads left goes within 70 minutes."""
-    return f"{sweep_pending(now.replace(tzinfo=UTC).timestamp())} pending files removed"
+    """The worker's sweep: what killed uploads left goes within 70 minutes, and the local
+    copies of a bucket's drawings not used for a day from this machine's cache."""
+    at = now.replace(tzinfo=UTC).timestamp()
+    pending, cached = sweep_pending(at), files.storage().prune_cache(at)
+    return f"{pending} pending files removed, {cached} cached copies removed"
 
 
 @click.command("check")

@@ -3,6 +3,7 @@ interface, and the app's uploads, serving, erasure, storage check, held photos a
 it, against moto's S3 server on this machine (no mocks of boto3)."""
 
 import json
+import os
 import time
 from pathlib import Path
 
@@ -67,6 +68,26 @@ def test_the_interface_on_a_bucket(store, bucket, tmp_path):
     for bad in ("../x.jpg", "a//b", ".hidden", "a b.jpg"):
         with pytest.raises(InvalidKey):
             store.put(bad, b"x")
+
+
+def test_cached_copies_not_used_for_a_day_are_pruned(s3_endpoint, s3_bucket, store, tmp_path):
+    for key in ("entries/2026/ab/old/print.jpg", "entries/2026/ab/new/print.jpg"):
+        store.put(key, b"a drawing")
+    old, new = (store.local_path(f"entries/2026/ab/{name}/print.jpg") for name in ("old", "new"))
+    os.utime(old, (1_000_000_000, old.stat().st_mtime))  # last handed out in 2001
+    killed = old.parent / ".print.jpg.x1y2"  # what a download killed in 2001 left
+    killed.write_bytes(b"half")
+    os.utime(killed, (1_000_000_000, 1_000_000_000))
+    assert store.prune_cache() == 2
+    assert not old.exists() and not killed.exists() and new.is_file()
+    assert store.local_path("entries/2026/ab/old/print.jpg").read_bytes() == b"a drawing"
+    assert store.prune_cache() == 0  # fetched again: just used
+    # Another process (a new storage on the same cache) prunes it when it fetches a copy.
+    os.utime(old, (1_000_000_000, old.stat().st_mtime))
+    other = from_url(f"s3://{s3_bucket}/site", cache=tmp_path / "cache", endpoint_url=s3_endpoint)
+    store.put("entries/2026/ab/third/print.jpg", b"another")
+    other.local_path("entries/2026/ab/third/print.jpg")
+    assert not old.exists() and new.is_file()
 
 
 def test_a_writer_uploads_the_whole_file_or_nothing(store, bucket):
@@ -162,6 +183,19 @@ def test_a_drawing_is_streamed_from_the_bucket_not_read_whole(s3_app, s3_client,
         assert served.content_length == len(large)
         chunks = list(served.response)
     assert len(chunks[0]) == files.SENT_CHUNK and b"".join(chunks) == large
+
+
+def test_the_worker_s_sweep_prunes_the_cache(s3_app):
+    from datetime import datetime
+
+    from contest import jobs
+
+    store = files.storage()
+    store.put("entries/2026/ab/abcdef/print.jpg", b"a drawing")
+    copy = store.local_path("entries/2026/ab/abcdef/print.jpg")
+    assert "1 cached copies removed" in jobs.run_periodic("sweep-pending-files",
+                                                          datetime(2099, 1, 1))
+    assert not copy.exists() and store.exists("entries/2026/ab/abcdef/print.jpg")
 
 
 def test_what_a_killed_upload_left_in_the_bucket_is_swept(s3_app, bucket):

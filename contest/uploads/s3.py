@@ -11,17 +11,22 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import BinaryIO
 
 import boto3
 from botocore.exceptions import ClientError
 
-from .storage import StoredStream, check_key
+from .storage import StoredStream, _files, check_key
 
 _MISSING = {"404", "NoSuchKey", "NotFound"}
+# A local copy (``local_path``) not handed out for this long is removed; each process looks
+# at most this often when it fetches a copy, and the worker's sweep every ten minutes.
+CACHE_UNUSED_SECONDS = 24 * 3600
+PRUNE_EVERY_SECONDS = 3600
 
 
 def _missing(error: ClientError) -> bool:
@@ -37,6 +42,7 @@ class S3Storage:
         self.prefix = prefix.strip("/")
         self.cache = Path(cache) if cache else Path(tempfile.gettempdir()) / "contest-s3-cache"
         self.client = client or boto3.client("s3", **client_options)
+        self._pruned_at = 0.0
 
     def _name(self, key: str) -> str:
         check_key(key)
@@ -110,12 +116,15 @@ class S3Storage:
 
     def local_path(self, key: str) -> Path:
         """A copy in the local cache, fetched when missing or older than the object (keys of
-        drawings are written once: a turned drawing gets a new key)."""
+        drawings are written once: a turned drawing gets a new key). The copy's modification
+        time is the object's, its access time when it was last handed out (``prune_cache``)."""
         head = self._head(key)
         stamp = head["LastModified"].timestamp()
         path = self.cache / self._name(key)
+        now = time.time()
         try:
             if path.stat().st_mtime == stamp and path.stat().st_size == head["ContentLength"]:
+                os.utime(path, (now, stamp))
                 return path
         except FileNotFoundError:
             pass
@@ -124,12 +133,28 @@ class S3Storage:
         try:
             with os.fdopen(handle, "wb") as file:
                 self.client.download_fileobj(self.bucket, self._name(key), file)
-            os.utime(temporary, (stamp, stamp))
+            os.utime(temporary, (now, stamp))
             os.replace(temporary, path)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
+        if now - self._pruned_at >= PRUNE_EVERY_SECONDS:  # the cache grows only here
+            self.prune_cache(now)
         return path
+
+    def prune_cache(self, now: float | None = None) -> int:
+        """Remove the local copies not handed out for ``CACHE_UNUSED_SECONDS`` before ``now``
+        (the clock if not given), and what downloads killed that long ago left; returns how
+        many. Each machine has its own cache: every process prunes it now and then."""
+        now = time.time() if now is None else now
+        self._pruned_at = now
+        removed = 0
+        for path in _files(self.cache):
+            with suppress(OSError):  # removed meanwhile by another process
+                if path.stat().st_atime < now - CACHE_UNUSED_SECONDS:
+                    path.unlink()
+                    removed += 1
+        return removed
 
     def _names(self, prefix: str) -> Iterator[str]:
         start = self._name(prefix) + "/" if prefix else (f"{self.prefix}/" if self.prefix else "")

@@ -71,6 +71,10 @@ class Storage(Protocol):
         """A path on this machine where the file under ``key`` can be read by name, for a
         library that opens files itself (the calendar's renderer links and reads drawings)."""
 
+    def prune_cache(self, now: float | None = None) -> int:
+        """Remove the local copies ``local_path`` made that were not used for a while before
+        ``now`` (POSIX time; the clock if not given); returns how many."""
+
     def delete_prefix(self, prefix: str) -> None:
         """Remove every file under ``prefix/``, with what interrupted writers left there."""
 
@@ -169,6 +173,10 @@ class FileSystemStorage:
     def local_path(self, key: str) -> Path:
         """The file's place on disk (``path``): the stored file itself, never a copy."""
         return self.path(key)
+
+    def prune_cache(self, now: float | None = None) -> int:
+        """Nothing to remove: ``local_path`` is the stored file itself, never a copy."""
+        return 0
 
     def delete_prefix(self, prefix: str) -> None:
         """Remove the folder of ``prefix`` with everything in it, temporary files included."""
