@@ -3,23 +3,30 @@
 Everything that can be known before a pixel is decoded is checked first, and every problem
 is reported at once (``preflight``): the specification's values, the year's days off, every
 drawing's file (format, size, mode, completeness) and its resolution at its placed size.
-Only then are the drawings prepared, in threads.
+Only then are the drawings prepared, in threads, while the pages are painted in page order
+as their drawings become ready.
 """
 
+import functools
+import itertools
 import os
+import threading
 import time
-from collections.abc import Callable
-from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
 from .geometry import MM
 from .images import (
     GOOD_DPI,
+    LARGE_DECODE_PIXELS,
     Convert,
     DrawingError,
     PreparedImage,
     prepare_image,
     quiet_pillow,
+    target_pixels,
 )
 from .layout import PageLayout, Picture
 from .layout.measure import measure
@@ -64,23 +71,24 @@ def build_calendar(
     report = progress or (lambda done, total, message: None)
     plan = plan or plan_calendar(spec)
     plan.raise_problems()
-    with quiet_pillow():
-        layouts = plan.layouts
-        placements = [(index, picture) for index, layout in enumerate(layouts)
-                      for picture in layout.pictures]
-        total = len(placements) + len(layouts)
-        images = _prepare_all(placements, layouts, lambda done: report(
-            done, total, f"image {done} of {len(placements)}"), output.drawing_converter())
-
-    def on_page(number: int) -> None:
-        report(len(placements) + number, total, f"page {number} of {len(layouts)}")
-
+    layouts = plan.layouts
+    placements = [(index, picture) for index, layout in enumerate(layouts)
+                  for picture in layout.pictures]
+    total = len(placements) + len(layouts)
+    steps = itertools.count(1)  # drawings prepared and pages painted, as they come
     title = f"{spec.cover.title.get(spec.language)} {spec.year}"
     author = spec.publisher.get(spec.language) or spec.cover.title.get(spec.language)
-    render_pdf(layouts, images, out_path, plan.fonts, title=title, author=author,
-               language=spec.language, crop_marks=spec.crop_marks,
-               deterministic=deterministic, on_page=on_page,
-               paint=output.palette(spec.colours), registration=output.registration())
+    with quiet_pillow(), _Preparing(
+        placements, layouts, output.drawing_converter(),
+        lambda done: report(next(steps), total, f"image {done} of {len(placements)}"),
+    ) as preparing:
+        render_pdf(layouts, preparing, out_path, plan.fonts, title=title, author=author,
+                   language=spec.language, crop_marks=spec.crop_marks,
+                   deterministic=deterministic,
+                   on_page=lambda number: report(next(steps), total,
+                                                 f"page {number} of {len(layouts)}"),
+                   paint=output.palette(spec.colours), registration=output.registration())
+        images = preparing.kept()
     prepress = finish(out_path, output, title=title, deterministic=deterministic)
     trim = layouts[0].frame.trim
     return BuildReport(
@@ -109,30 +117,97 @@ def preflight(spec: CalendarSpec) -> CalendarPlan:
     return plan
 
 
-def _prepare_all(placements: list[tuple[int, Picture]], layouts: tuple[PageLayout, ...],
-                 on_image: Callable[[int], None], convert: Convert | None
-                 ) -> dict[tuple[int, str], PreparedImage]:
-    """Every placed drawing prepared in threads; the first that fails stops the others."""
-    images: dict[tuple[int, str], PreparedImage] = {}
-    with ThreadPoolExecutor(WORKERS) as pool:
-        futures = {
-            pool.submit(prepare_image, picture.source,
-                        (picture.image.w / 72, picture.image.h / 72), convert): (index, picture)
-            for index, picture in placements
-        }
-        pending = set(futures)
-        while pending:
-            finished, pending = wait(pending, return_when=FIRST_EXCEPTION)
-            for future in finished:
-                index, picture = futures[future]
-                try:
-                    images[(index, picture.what)] = future.result()
-                except DrawingError as error:
-                    for other in pending:
-                        other.cancel()
-                    raise DrawingError(f"{layouts[index].name}: {error}") from error
-                on_image(len(images))
-    return images
+class _Preparing(Mapping[tuple[int, str], PreparedImage]):
+    """The placed drawings, prepared in threads while the pages are painted.
+
+    Looking a drawing up waits for it: the painter asks in page order, so each page is
+    painted as soon as its drawings are ready while the later ones are still being prepared.
+    A drawing looked up is kept without its JPEG bytes, which the PDF then holds. The first
+    drawing that fails stops the others, and the next look-up raises its ``DrawingError``
+    naming its page.
+    """
+
+    def __init__(self, placements: list[tuple[int, Picture]], layouts: tuple[PageLayout, ...],
+                 convert: Convert | None, on_image: Callable[[int], None]) -> None:
+        self._layouts = layouts
+        self._on_image = on_image
+        self._changed = threading.Condition()
+        self._failure: tuple[int, DrawingError] | None = None
+        self._kept: dict[tuple[int, str], PreparedImage] = {}
+        self._pool = ThreadPoolExecutor(WORKERS)
+        self._futures: dict[tuple[int, str], Future[PreparedImage]] = {}
+        for index, picture in _interleaved(placements):
+            future = self._pool.submit(prepare_image, picture.source, _inches(picture),
+                                       convert)
+            self._futures[(index, picture.what)] = future
+            future.add_done_callback(functools.partial(self._finished, index))
+
+    def _finished(self, index: int, future: Future[PreparedImage]) -> None:
+        with self._changed:
+            if (self._failure is None and not future.cancelled()
+                    and isinstance(error := future.exception(), DrawingError)):
+                self._failure = (index, error)
+            self._changed.notify_all()
+
+    def __getitem__(self, key: tuple[int, str]) -> PreparedImage:
+        if key in self._kept:
+            return self._kept[key]
+        future = self._futures[key]
+        with self._changed:
+            self._changed.wait_for(lambda: future.done() or self._failure is not None)
+        if self._failure is not None:
+            index, error = self._failure
+            raise DrawingError(f"{self._layouts[index].name}: {error}") from error
+        prepared = future.result()
+        del self._futures[key]
+        self._kept[key] = replace(prepared, data=b"")
+        self._on_image(len(self._kept))
+        return prepared
+
+    def __iter__(self) -> Iterator[tuple[int, str]]:
+        return iter([*self._kept, *self._futures])
+
+    def __len__(self) -> int:
+        return len(self._kept) + len(self._futures)
+
+    def kept(self) -> dict[tuple[int, str], PreparedImage]:
+        """Every drawing as it was prepared, without its JPEG bytes."""
+        for key in list(self._futures):
+            self[key]
+        return self._kept
+
+    def __enter__(self) -> "_Preparing":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _inches(picture: Picture) -> tuple[float, float]:
+    return picture.image.w / 72, picture.image.h / 72
+
+
+def _interleaved(placements: list[tuple[int, Picture]]) -> list[tuple[int, Picture]]:
+    """The placements in the order to prepare them: the large drawings in page order, the
+    small ones (thumbnails, logos) spread between them.
+
+    Large drawings are decoded one at a time (``images.LARGE_DECODE_PIXELS``), and while
+    one is decoded on one core the other core only has the previous one's encoding to do:
+    a worker that has handed the decoding on takes the small ones queued after it meanwhile.
+    Queued after the first two (the second waits for the first), they fill every such gap.
+    """
+    def pixels(placement: tuple[int, Picture]) -> int:
+        width, height = target_pixels(placement[1].pixels, _inches(placement[1]))
+        return width * height
+
+    large = [p for p in placements if pixels(p) >= LARGE_DECODE_PIXELS]
+    small = [p for p in placements if pixels(p) < LARGE_DECODE_PIXELS]
+    gaps = max(1, len(large) - 1)
+    order = large[:1]
+    for gap in range(gaps):
+        order += large[gap + 1:gap + 2]
+        order += small[gap * len(small) // gaps:(gap + 1) * len(small) // gaps]
+    return order
 
 
 def _check(index: int, layout: PageLayout,

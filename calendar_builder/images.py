@@ -23,6 +23,7 @@ Every way a file can fail ends in ``DrawingError``, a ``SpecError`` whose messag
 is wrong with the file, never in a decoder's exception.
 """
 
+import contextlib
 import ctypes
 import ctypes.util
 import functools
@@ -79,6 +80,10 @@ class Convert(Protocol):
 
 
 _ONE_DECODED = threading.Lock()
+# A drawing decoded to fewer pixels than this (a thumbnail decoded at an eighth of its size, a
+# logo: 4 MB or less) does not wait for the one large decoded drawing: it is made meanwhile,
+# on the core that the large one's decoding leaves idle.
+LARGE_DECODE_PIXELS = 1_000_000
 REDUCING_GAP = 3.0  # Pillow's reducing_gap: a larger reduction first reduces by whole factors
 BAND_ROWS = 256  # output rows resized at a time
 BAND_WORKERS = min(2, os.cpu_count() or 1)  # threads resizing the bands of one drawing
@@ -275,11 +280,12 @@ def _prepare(path: Path, placed_in: tuple[float, float],
         # it, in bands on every core (``resize_in_bands``); the other encodes (or converts)
         # what it has resized meanwhile. Two drawings decoded at once, with the resampler's
         # intermediate image, took an A3 calendar of 24-megapixel drawings to 420 MB.
-        with _ONE_DECODED:
-            if image.format == "JPEG":
-                # Let libjpeg decode at a reduced scale when that still leaves enough pixels.
-                stored = target[::-1] if orientation in QUARTER_TURNS else target
-                image.draft(image.mode, stored)
+        if image.format == "JPEG":
+            # Let libjpeg decode at a reduced scale when that still leaves enough pixels.
+            stored = target[::-1] if orientation in QUARTER_TURNS else target
+            image.draft(image.mode, stored)
+        large = image.width * image.height >= LARGE_DECODE_PIXELS
+        with _ONE_DECODED if large else contextlib.nullcontext():
             image.load()
             # exif_transpose copies the image even when it is upright: only call it when needed.
             turned = ImageOps.exif_transpose(image) if orientation != 1 else image
@@ -311,12 +317,15 @@ def resize_in_bands(image: Image.Image, size: tuple[int, int]) -> Image.Image:
     resampler releases the GIL): the same pixels as one call (at most one level apart where
     floating-point rounding differs), without the resampler's intermediate image of the
     whole height (50 MB for a 24-megapixel drawing), and on every core. A larger reduction
-    is one call, which first reduces by whole factors (``reducing_gap``) as before.
+    is one call, which first reduces by whole factors (``reducing_gap``) as before, and so
+    is a small drawing's (under ``LARGE_DECODE_PIXELS``), made beside a large one: threads
+    of its own would only hold memory of their own.
     """
     if image.size == size:
         return image
     scale_x, scale_y = image.width / size[0], image.height / size[1]
-    if max(scale_x, scale_y) >= REDUCING_GAP or size[1] <= BAND_ROWS:
+    if (max(scale_x, scale_y) >= REDUCING_GAP or size[1] <= BAND_ROWS
+            or image.width * image.height < LARGE_DECODE_PIXELS):
         return image.resize(size, Image.Resampling.LANCZOS, reducing_gap=REDUCING_GAP)
     out = Image.new(image.mode, size)
 
@@ -450,8 +459,9 @@ def _check_complete(path: Path, fmt: str, name: str) -> None:
     if fmt == "JPEG":
         data = path.read_bytes()
         scan = _first_scan(data)
-        # Headers too odd to follow are left to the decoder to judge.
-        if scan is not None and data.find(b"\xff\xd9", scan) < 0:
+        # Headers too odd to follow are left to the decoder to judge. Searched from the end,
+        # where a complete file has it: the whole 24-megapixel drawing need not be scanned.
+        if scan is not None and data.rfind(b"\xff\xd9", scan) < 0:
             raise DrawingError(f"{name}: the JPEG file is truncated (its end is missing): "
                                "copy or export it again")
     elif fmt == "PNG":
