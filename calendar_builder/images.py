@@ -313,7 +313,7 @@ def resize_in_bands(image: Image.Image, size: tuple[int, int]) -> Image.Image:
     """``image`` at ``size`` (Lanczos), or ``image`` itself when it has that size.
 
     A reduction by less than ``REDUCING_GAP`` (a drawing to its page, the common case) is
-    made ``BAND_ROWS`` output rows at a time, the bands on ``BAND_WORKERS`` threads (the
+    made in bands of at most ``BAND_ROWS`` output rows, on ``BAND_WORKERS`` threads (the
     resampler releases the GIL): the same pixels as one call (at most one level apart where
     floating-point rounding differs), without the resampler's intermediate image of the
     whole height (50 MB for a 24-megapixel drawing), and on every core. A larger reduction
@@ -328,14 +328,17 @@ def resize_in_bands(image: Image.Image, size: tuple[int, int]) -> Image.Image:
             or image.width * image.height < LARGE_DECODE_PIXELS):
         return image.resize(size, Image.Resampling.LANCZOS, reducing_gap=REDUCING_GAP)
     out = Image.new(image.mode, size)
+    # Bands of equal height, as many as the threads can share evenly: a last band alone
+    # would leave the other cores idle while it is resized.
+    count = -(-math.ceil(size[1] / BAND_ROWS) // BAND_WORKERS) * BAND_WORKERS
+    edges = [round(size[1] * i / count) for i in range(count + 1)]
 
-    def band(top: int) -> tuple[int, Image.Image]:
-        bottom = min(size[1], top + BAND_ROWS)
+    def band(top: int, bottom: int) -> tuple[int, Image.Image]:
         return top, image.resize((size[0], bottom - top), Image.Resampling.LANCZOS,
                                  box=(0, top * scale_y, image.width, bottom * scale_y))
 
     with ThreadPoolExecutor(BAND_WORKERS) as pool:
-        for top, rows in pool.map(band, range(0, size[1], BAND_ROWS)):
+        for top, rows in pool.map(band, edges[:-1], edges[1:]):
             out.paste(rows, (0, top))
             del rows
     return out
