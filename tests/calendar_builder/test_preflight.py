@@ -170,3 +170,22 @@ def test_a_truncated_drawing_fails_before_the_others_are_decoded(example_dir: Pa
     assert "Building calendar" in output and "image 1 of" not in output
     with Image.open(example_dir / "drawings/05.jpg") as whole:
         assert whole.size == (1400, 990)
+
+
+def test_a_drawing_that_fails_to_decode_stops_the_build_naming_its_page(
+        small_spec: CalendarSpec, tmp_path: Path) -> None:
+    """Its size and end are sound, so only decoding finds out that its Huffman table is
+    bogus, while the pages before it are being painted: the build stops with its page's name
+    and writes no file."""
+    data = bytearray(small_spec.months[9].drawing.read_bytes())
+    table = data.index(b"\xff\xc4") + 5  # a DHT segment's 16 code counts, after its class
+    data[table:table + 16] = b"\xff" * 16
+    broken = tmp_path / "broken.jpg"
+    broken.write_bytes(data)
+    months = list(small_spec.months)
+    months[9] = dataclasses.replace(months[9], drawing=broken)
+    spec = dataclasses.replace(small_spec, months=tuple(months))
+    preflight(spec)
+    with pytest.raises(SpecError, match=r"^month 10 \(\w+\): broken.jpg: the file cannot be read"):
+        build_calendar(spec, tmp_path / "calendar.pdf")
+    assert not (tmp_path / "calendar.pdf").exists()
