@@ -16,8 +16,9 @@ drawing to the pixel size and makes the image to encode from it. A 24-megapixel 
 decodes to 96 MB: in every build only one thread at a time holds one (decoding and resizing
 it, the bands of the resize on every core), it is freed before the conversion and encoding,
 and the memory freed is handed back to the system, so that a build of large drawings stays
-small (an A3 calendar of 13 drawings of 24 megapixels: 244 MB at its peak, was 407-423 MB;
-``bench/calendar.py``).
+small (an A3 calendar of 13 drawings of 24 megapixels: about 270 MB at its peak, was
+407-423 MB; ``bench/calendar.py``). Small drawings (``LARGE_DECODE_PIXELS``) are made beside
+it, on the core its decoding leaves idle.
 
 Every way a file can fail ends in ``DrawingError``, a ``SpecError`` whose message says what
 is wrong with the file, never in a decoder's exception.
@@ -276,10 +277,11 @@ def _prepare(path: Path, placed_in: tuple[float, float],
         ):
             image.load()  # a damaged file must fail here, not in the printer's RIP
             return PreparedImage(path.read_bytes(), upright, passthrough=True, resampled=False)
-        # One thread at a time holds a decoded drawing (96 MB for 24 megapixels) and resizes
-        # it, in bands on every core (``resize_in_bands``); the other encodes (or converts)
-        # what it has resized meanwhile. Two drawings decoded at once, with the resampler's
-        # intermediate image, took an A3 calendar of 24-megapixel drawings to 420 MB.
+        # One thread at a time holds a large decoded drawing (96 MB for 24 megapixels) and
+        # resizes it, in bands on every core (``resize_in_bands``); the other encodes (or
+        # converts) what it has resized meanwhile, and makes small ones (thumbnails, logos).
+        # Two drawings decoded at once, with the resampler's intermediate image, took an A3
+        # calendar of 24-megapixel drawings to 420 MB.
         if image.format == "JPEG":
             # Let libjpeg decode at a reduced scale when that still leaves enough pixels.
             stored = target[::-1] if orientation in QUARTER_TURNS else target
