@@ -8,17 +8,22 @@ taking drawings) and a third, older edition whose Moscow jury is scoring, with 1
 parents' photos are real JPEGs of 3–8 MB (noise, so they do not compress), made once per run.
 Three runs of ``--seconds`` each:
 
-1. **public**: ``--visitors`` visitors read public pages (home, forms, status, privacy, gallery,
-   results, a winner's page) with no pause between pages: the throughput the app gives;
+1. **public**: ``--visitors`` visitors read the public pages (the contest's rules, privacy,
+   results, the gallery, winners' pages), the same for every visitor and kept rendered by the
+   app (``contest/public_pages.py``), with no pause between pages: the throughput the app gives;
 2. **hello**: the same visitors against a hello-world Flask app under the same gunicorn: the
    throughput of gunicorn itself on this machine;
-3. **mixed**: the visitors with a reader's pause (1–3 s), ``--parents`` parents sending photos
-   and ``--jurors`` jurors saving score sheets (1–3 s between actions), all at once.
+3. **forms**: the same visitors on the families' own pages, rendered for each visitor (the
+   form with its one-time key and CSRF token, the school's form, the status pages): no target,
+   the figure says what a crowd of families costs;
+4. **mixed**: the visitors on all of those pages with a reader's pause (1–3 s), ``--parents``
+   parents sending photos and ``--jurors`` jurors saving score sheets (1–3 s between actions),
+   all at once.
 
 Prints requests per second, p50/p95/p99 and errors per scenario, and PASS or FAIL against
-the targets: public pages at least half the hello-world throughput with no error; uploads and
-sheets without an error. Nothing is asserted. Locust and gunicorn share the machine's cores,
-so the figures say as much about the machine as about the app.
+the targets: public pages at least half the hello-world throughput with no error; every
+scenario of the others without an error. Nothing is asserted. Locust and gunicorn share the
+machine's cores, so the figures say as much about the machine as about the app.
 
     .venv/bin/python -m bench.load [--seconds 60] [--visitors 200] [--parents 30] [--jurors 10]
 """
@@ -31,7 +36,9 @@ import io
 import json
 import os
 import random
+import re
 import secrets
+import shlex
 import socket
 import subprocess
 import sys
@@ -45,6 +52,10 @@ BIN = Path(sys.executable).parent
 USERS = Path(__file__).resolve().parent / "loadtest" / "users.py"
 SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
 MB = 1024 * 1024
+RUNS = {"public": "public pages, no pause",
+        "hello": "hello-world Flask app, same gunicorn, no pause",
+        "forms": "the families' forms and status pages, no pause",
+        "mixed": "everyone at once"}
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -55,11 +66,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--jurors", type=int, default=10)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn's workers")
     parser.add_argument("--database", default="a11yload", help="made anew on " + SERVER)
-    parser.add_argument("--only", default="public,hello,mixed",
+    parser.add_argument("--only", default=",".join(RUNS),
                         help="runs to make, comma-separated")
     args = parser.parse_args(argv)
     args.only = [run for run in args.only.split(",") if run]
-    unknown = set(args.only) - {"public", "hello", "mixed"}
+    unknown = set(args.only) - set(RUNS)
     if unknown:
         parser.error(f"unknown runs: {', '.join(sorted(unknown))}")
     return args
@@ -89,7 +100,7 @@ def recreate_database(name: str) -> None:
 
 def seed() -> dict:
     """The demo's editions and a jury at work (run in the server's environment); returns the
-    public pages, the jury's stage, its entries and jurors."""
+    public pages, the families' pages, the jury's stage, its entries and jurors."""
     from sqlalchemy import select
 
     from contest import create_app, demo
@@ -114,21 +125,20 @@ def seed() -> dict:
         operations.change_status(stage, StageStatus.JUDGING_OPEN)
         db.session.commit()
         client = app.test_client()
-        pages = ["/", "/submit", "/submit/batch", "/status", "/status/lost-code", "/privacy",
-                 "/gallery", "/results"]
+        pages = ["/", "/privacy", "/gallery", "/results"]
         for start in ("/gallery", "/results"):
             html = client.get(start, follow_redirects=True).get_data(as_text=True)
             pages += sorted(set(_links(html, ("/gallery/", "/results/"))))[:6]
         open_entries = db.session.scalars(select(Entry).where(Entry.contest_id != jury.id)
                                           .limit(4))
-        pages += [f"/status/{e.code}" for e in open_entries]
-        return {"pages": pages, "stage": stage.id, "entries": [e.id for e in entries],
-                "jurors": [j.email for j in jurors], "password": PASSWORD}
+        forms = ["/submit", "/submit/batch", "/status", "/status/lost-code",
+                 *(f"/status/{e.code}" for e in open_entries)]
+        return {"pages": pages, "forms": forms, "stage": stage.id,
+                "entries": [e.id for e in entries], "jurors": [j.email for j in jurors],
+                "password": PASSWORD}
 
 
 def _links(html: str, prefixes: tuple[str, ...]) -> list[str]:
-    import re
-
     return [href for href in re.findall(r'href="([^"#?]+)"', html)
             if href.startswith(prefixes) and not href.endswith((".jpg", ".png", ".pdf"))]
 
@@ -160,13 +170,26 @@ def _port() -> int:
         return probe.getsockname()[1]
 
 
+def production_flags() -> list[str]:
+    """gunicorn's flags in the production unit, without its workers and address (given here)."""
+    unit = (ROOT / "deploy" / "systemd" / "contest-web.service").read_text()
+    command = re.search(r"^ExecStart=(.*)$", unit.replace("\\\n", " "), re.M).group(1)
+    words, flags = shlex.split(command)[1:-1], []  # without the program and the app
+    while words:
+        word = words.pop(0)
+        if word in ("--workers", "--bind"):
+            words.pop(0)
+        else:
+            flags.append(word)
+    return flags
+
+
 def start_gunicorn(app: str, env: dict[str, str], workers: int, log: Path):
     """gunicorn as production starts it (workers, timeouts, worker recycling); its URL."""
     port = _port()
     server = subprocess.Popen(
-        [str(BIN / "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
-         "--timeout", "600", "--graceful-timeout", "30", "--max-requests", "2000",
-         "--max-requests-jitter", "200", app],
+        [str(BIN / "gunicorn"), *production_flags(), "--workers", str(workers),
+         "--bind", f"127.0.0.1:{port}", app],
         env=env, cwd=ROOT, stdout=log.open("w"), stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     for _ in range(300):
@@ -246,7 +269,8 @@ def main(argv: list[str] | None = None) -> None:
     plan = json.loads(seeded.stdout.strip().splitlines()[-1])
     sizes = make_photos(folder / "photos")
     plan["photos"] = str(folder / "photos")
-    print(f"  {len(plan['pages'])} public pages, {len(plan['entries'])} drawings for "
+    print(f"  {len(plan['pages'])} public pages, {len(plan['forms'])} families' pages, "
+          f"{len(plan['entries'])} drawings for "
           f"{len(plan['jurors'])} jurors, photos of "
           + ", ".join(f"{size / MB:.1f}" for size in sizes) + " MB")
 
@@ -258,13 +282,13 @@ def main(argv: list[str] | None = None) -> None:
         if run == "mixed":
             counts |= {"Parent": args.parents, "Juror": args.jurors}
         try:
-            rows = run_locust(url, {**plan, "counts": counts, "think": run == "mixed"},
-                              folder, run, args.seconds)
+            visit = {"public": plan["pages"], "hello": plan["pages"], "forms": plan["forms"],
+                     "mixed": plan["pages"] + plan["forms"]}[run]
+            rows = run_locust(url, {**plan, "counts": counts, "think": run == "mixed",
+                                    "visit": visit}, folder, run, args.seconds)
         finally:
             stop(server)
-        results[run] = report({"public": "public pages, no pause",
-                               "hello": "hello-world Flask app, same gunicorn, no pause",
-                               "mixed": "everyone at once"}[run], rows)
+        results[run] = report(RUNS[run], rows)
 
     print("targets:")
     if {"public", "hello"} <= results.keys():
@@ -273,10 +297,10 @@ def main(argv: list[str] | None = None) -> None:
         verdict = "PASS" if app >= hello / 2 and not errors else "FAIL"
         print(f"  public pages {app:.1f} req/s = {app / hello:.2f}× hello world's {hello:.1f}, "
               f"{errors} errors (≥ 0.5×, 0 errors): {verdict}")
-    if "mixed" in results:
-        for scenario in sorted(results["mixed"]):
-            errors = int(results["mixed"][scenario]["Failure Count"])
-            print(f"  mixed, {scenario}: {errors} errors (0): {'PASS' if not errors else 'FAIL'}")
+    for run in ("forms", "mixed"):
+        for scenario in sorted(results.get(run, ())):
+            errors = int(results[run][scenario]["Failure Count"])
+            print(f"  {run}, {scenario}: {errors} errors (0): {'PASS' if not errors else 'FAIL'}")
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(config.from_environment())
     else:
         app.config.update(test_config)
+    app.config["CACHE_DIR"] = app.config["CACHE_DIR"] or str(Path(app.instance_path) / "cache")
     from . import (  # noqa: F401  (certificates registers its background job, mail its task)
         access,
         auth,
@@ -39,6 +40,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         main,
         media,
         organizer,
+        public_pages,
         publishing,
         security,
         submit,
@@ -54,6 +56,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
     i18n.init_app(app)
+    public_pages.init_app(app)
     auth.init_app(app)
     access.init_app(app)
     errors.init_app(app)

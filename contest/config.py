@@ -72,6 +72,11 @@ class Defaults:
     MAIL_LINKS_PER_HOUR = 3
     PUBLIC_URL = "http://127.0.0.1:5000"  # for links in emails sent outside a request
     STORAGE_CACHE_FOLDER = None  # local copies of drawings from S3 for the calendar (instance/…)
+    # Rendered public pages (contest/public_pages.py), shared by the app's workers: a folder
+    # (instance/cache) by default; Redis with CACHE_REDIS_URL, for several app servers.
+    CACHE_TYPE = "FileSystemCache"
+    CACHE_DIR = None  # instance/cache
+    CACHE_THRESHOLD = 2000  # pages kept at most in the folder
     JOBS_URL = None  # the job queue: a SQLite file (instance/jobs.db) or redis://…
     JOBS_NAME = "contest"  # the queue's name, for several sites on one Redis
     JOBS_WORK_FOLDER = None  # scratch space of running jobs (instance/jobs-work)
@@ -92,10 +97,13 @@ def from_environment() -> dict:
     """Settings given as environment variables, for containers and production."""
     names = ("SECRET_KEY", "DATABASE_URL", "UPLOAD_FOLDER", "STORAGE_URL", "S3_ENDPOINT_URL",
              "MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_SENDER", "MAIL_REPLY_TO",
-             "RATELIMIT_STORAGE_URI", "PUBLIC_URL", "JOBS_URL")
+             "RATELIMIT_STORAGE_URI", "PUBLIC_URL", "JOBS_URL", "CACHE_REDIS_URL")
     found = {name: os.environ[name] for name in names if os.environ.get(name)}
     if "DATABASE_URL" in found:
         found["SQLALCHEMY_DATABASE_URI"] = _sqlalchemy_url(found.pop("DATABASE_URL"))
+    if "CACHE_REDIS_URL" in found:  # a store that is down costs a page 1 s at most
+        found |= {"CACHE_TYPE": "RedisCache",
+                  "CACHE_OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}
     for name in ("MAIL_PORT", "TRUSTED_PROXIES"):
         if os.environ.get(name):
             found[name] = int(os.environ[name])

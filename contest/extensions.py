@@ -3,6 +3,7 @@
 import sqlite3
 
 from flask_babel import Babel
+from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -32,6 +33,7 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+cache = Cache()  # rendered public pages (contest/public_pages.py)
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 

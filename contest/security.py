@@ -26,12 +26,11 @@ from __future__ import annotations
 
 import os
 import stat
-from functools import wraps
 from pathlib import Path
 from tempfile import SpooledTemporaryFile
 from urllib.parse import urlsplit
 
-from flask import Flask, Request, current_app, make_response, request, session
+from flask import Flask, Request, current_app, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -336,31 +335,6 @@ def _chmod(path: Path, mode: int) -> None:
     info = path.stat()
     if info.st_uid == os.getuid() and stat.S_IMODE(info.st_mode) != mode:
         path.chmod(mode)
-
-
-# --- public pages ---------------------------------------------------------------------------
-
-# Results and the gallery change a few times a year; a page stays this long in caches before
-# being asked again (a family's changed consent is seen within it).
-PUBLIC_PAGE_SECONDS = 120
-
-
-def cached_publicly(view):
-    """For pages every visitor sees alike (results, gallery): an anonymous visitor's copy may be
-    kept by browsers and proxies for ``PUBLIC_PAGE_SECONDS``, then revalidated by its ETag (a
-    304 without the page while it is unchanged). A signed-in person's page, or one that showed a
-    message kept in the session, stays private (``secure_headers``)."""
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        response = make_response(view(*args, **kwargs))
-        if (response.status_code == 200 and not current_user.is_authenticated
-                and not session.modified):
-            response.headers["Cache-Control"] = f"public, max-age={PUBLIC_PAGE_SECONDS}"
-            response.add_etag()
-            response.make_conditional(request)
-        return response
-
-    return wrapped
 
 
 # --- wiring -----------------------------------------------------------------------------------

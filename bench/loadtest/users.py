@@ -41,7 +41,7 @@ class Visitor(FastHttpUser):
 
     @task
     def page(self):
-        self.client.get(random.choice(PLAN["pages"]), name="public page", headers=self.headers)
+        self.client.get(random.choice(PLAN["visit"]), name="public page", headers=self.headers)
 
 
 class Parent(HttpUser):

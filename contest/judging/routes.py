@@ -15,7 +15,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from .. import access, contests, entries, errors, jobs, security, spreadsheets
+from .. import access, contests, entries, errors, jobs, public_pages, security, spreadsheets
 from ..access import STAFF, roles_required
 from ..contests import RuleError, current_contest
 from ..extensions import db
@@ -370,7 +370,7 @@ def _figure_formatter():
 
 @bp.get("/results")
 @bp.get("/results/<int:year>")
-@security.cached_publicly
+@public_pages.cached_publicly
 def public_results(year: int | None = None):
     """Winners of the national stage and the finalists of each region, by age category.
 

@@ -1,6 +1,6 @@
 from flask import Blueprint, redirect, render_template, request, session, url_for
 
-from .. import entries, security
+from .. import entries, public_pages, security
 from ..config import LANGUAGES
 from ..contests import current_contest
 
@@ -10,6 +10,7 @@ bp.add_app_template_global(entries.submissions_open, "submissions_open")
 
 
 @bp.get("/")
+@public_pages.cached_publicly
 def index():
     """The current contest: theme, motto, rules, deadlines, age categories, regions."""
     return render_template("main/index.html", contest=current_contest())

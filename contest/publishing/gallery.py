@@ -2,7 +2,7 @@
 
 from flask import Blueprint, abort, render_template, request
 
-from .. import access, entries, security
+from .. import access, entries, public_pages
 from ..judging import operations as judging
 
 bp = Blueprint("gallery", __name__, url_prefix="/gallery")
@@ -10,7 +10,7 @@ bp = Blueprint("gallery", __name__, url_prefix="/gallery")
 
 @bp.get("")
 @bp.get("/<int:year>")
-@security.cached_publicly
+@public_pages.cached_publicly
 def index(year: int | None = None):
     """Winners of each year, by age category and region, with consented captions."""
     years = judging.editions_with_results(national_only=True)
@@ -35,7 +35,7 @@ def index(year: int | None = None):
 
 
 @bp.get("/<int:year>/<int:entry_id>")
-@security.cached_publicly
+@public_pages.cached_publicly
 def drawing(year: int, entry_id: int):
     """One winning drawing, large, with its consented caption: the page families share (its
     Open Graph tags give VK and Telegram the caption and the thumbnail, nothing more)."""

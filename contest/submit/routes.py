@@ -18,7 +18,7 @@ from flask_babel import ngettext
 from wtforms.fields.choices import SelectChoice
 
 from .. import batch as batches
-from .. import certificates, consents, entries, errors, notifications, security
+from .. import certificates, consents, entries, errors, notifications, public_pages, security
 from ..codes import format_code
 from ..config import DEFAULT_LANGUAGE, LANGUAGES
 from ..contests import current_contest
@@ -351,6 +351,7 @@ def _done(entry: Entry, action: str):
 
 
 @bp.get("/privacy")
+@public_pages.cached_publicly
 def privacy():
     """The privacy notice: what is kept, who sees it, for how long, the consents' texts with
     their versions, and how a family withdraws or erases."""
