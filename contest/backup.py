@@ -31,6 +31,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import Connection, create_engine, func, inspect, select, table
 from sqlalchemy.engine import URL
@@ -251,6 +252,7 @@ def restore(folder: Path) -> dict[str, int]:
     wrong = {t: (n, counts.get(t)) for t, n in manifest["tables"].items() if counts.get(t) != n}
     if wrong:
         raise BackupError(f"restored row counts differ from the manifest: {wrong}")
+    current_app.extensions["public_pages"].renew()  # pages kept before are of other data
     return counts
 
 

@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import event
 
 from contest import report
-from contest.extensions import db
+from contest.extensions import cache, db
 from contest.judging import operations
-from contest.models import EntryStatus, Phase, StageStatus
+from contest.models import Entry, EntryStatus, Phase, StageStatus
 
 from .factories import judging_stage, score
 
@@ -301,3 +301,35 @@ def test_a_remember_cookie_is_answered_by_the_app(app, results):
     with statements() as sent:
         visitor.get("/results/2026")
     assert sent[0] > 0
+
+
+def test_app_servers_share_and_renew_their_pages_through_redis(other_app, make, results):
+    """Two app servers with the store in Redis (as production with several hosts): a page
+    kept by one is served by the other, and a change committed on one renews it on both."""
+    import uuid
+
+    from redis import Redis
+    from redis.exceptions import ConnectionError as RedisDown
+
+    from contest.entries import family
+
+    url = "redis://127.0.0.1:6379/6"
+    try:
+        Redis.from_url(url, socket_connect_timeout=1).ping()
+    except RedisDown:
+        pytest.skip(f"Redis is not reachable at {url}")
+    shared = {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": url,
+              "CACHE_KEY_PREFIX": f"test-{uuid.uuid4().hex[:8]}:"}
+    first, second = other_app(**shared), other_app(**shared)
+    page = first.test_client().get("/results/2026")
+    with statements() as sent:
+        assert second.test_client().get("/results/2026").data == page.data
+    assert sent[0] == 0
+    entry = db.session.scalars(db.select(Entry).where(Entry.contest_id == results.id)).first()
+    assert entry.child_first_name in page.text
+    with first.app_context():
+        family._change_consents(db.session.get(Entry, entry.id), {"show_name": False}, "email")
+        db.session.commit()
+    assert entry.child_first_name not in second.test_client().get("/results/2026").text
+    with first.app_context():
+        first.extensions["cache"][cache].clear()
