@@ -24,7 +24,6 @@ Every way a file can fail ends in ``DrawingError``, a ``SpecError`` whose messag
 is wrong with the file, never in a decoder's exception.
 """
 
-import contextlib
 import ctypes
 import ctypes.util
 import functools
@@ -43,6 +42,7 @@ from pathlib import Path
 from typing import Protocol
 
 import pillow_heif
+import simplejpeg
 from PIL import Image, ImageCms, ImageMath, ImageOps, UnidentifiedImageError
 
 from .spec import SpecError
@@ -65,6 +65,11 @@ MODES = {"1", "L", "LA", "La", "P", "PA", "RGB", "RGBA", "RGBa", "RGBX", "CMYK",
          "HSV", "I", "I;16", "I;16L", "I;16B", "I;16N", "F"}
 # Orientations 5 to 8 turn the stored image a quarter turn.
 QUARTER_TURNS = {5, 6, 7, 8}
+# What turns a stored image upright for each EXIF orientation, as ImageOps.exif_transpose.
+UPRIGHT = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180,
+           4: Image.Transpose.FLIP_TOP_BOTTOM, 5: Image.Transpose.TRANSPOSE,
+           6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
+           8: Image.Transpose.ROTATE_90}
 
 
 class Convert(Protocol):
@@ -80,11 +85,14 @@ class Convert(Protocol):
     def __call__(self, rgb: Image.Image, size: tuple[int, int]) -> Image.Image: ...
 
 
-_ONE_DECODED = threading.Lock()
 # A drawing decoded to fewer pixels than this (a thumbnail decoded at an eighth of its size, a
-# logo: 4 MB or less) does not wait for the one large decoded drawing: it is made meanwhile,
-# on the core that the large one's decoding leaves idle.
+# logo: 4 MB or less) does not wait for the large decoded drawings: it is made meanwhile, on
+# the core that their decoding leaves idle.
 LARGE_DECODE_PIXELS = 1_000_000
+# Large drawings decoded at once in all threads hold at most this many pixels (96 MB): one
+# 24-megapixel drawing decoded whole, or two decoded at a reduced scale by libjpeg-turbo.
+# A drawing larger than that is decoded when no other is held.
+DECODED_PIXELS = 24_000_000
 REDUCING_GAP = 3.0  # Pillow's reducing_gap: a larger reduction first reduces by whole factors
 BAND_ROWS = 256  # output rows resized at a time
 BAND_WORKERS = min(2, os.cpu_count() or 1)  # threads resizing the bands of one drawing
@@ -96,6 +104,9 @@ MIN_RANGE_USED = 1 / 16
 DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError, KeyError, TypeError,
                  ZeroDivisionError, struct.error, MemoryError, ImageCms.PyCMSError,
                  Image.DecompressionBombError, Image.DecompressionBombWarning)
+
+# simplejpeg meets a damaged or unusual JPEG (arithmetic coding, 12 bits) with these.
+LIBJPEG_TURBO_ERRORS = (ValueError, RuntimeError, MemoryError)
 
 _SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 _ICC_SPACE_OF_MODE = {"RGB": "RGB ", "L": "GRAY", "CMYK": "CMYK"}
@@ -161,6 +172,35 @@ def release_freed_memory() -> None:
     """
     if _MALLOC_TRIM is not None:
         _MALLOC_TRIM(0)
+
+
+class _DecodedPixels:
+    """The large drawings' pixels held decoded at once, kept within ``DECODED_PIXELS``."""
+
+    def __init__(self, limit: int) -> None:
+        self._limit = limit
+        self._held = 0
+        self._changed = threading.Condition()
+
+    @contextmanager
+    def holding(self, pixels: int) -> Iterator[None]:
+        """Wait until ``pixels`` more fit (or none are held), and hold them meanwhile."""
+        if pixels < LARGE_DECODE_PIXELS:
+            yield
+            return
+        with self._changed:
+            self._changed.wait_for(lambda: self._held == 0
+                                   or self._held + pixels <= self._limit)
+            self._held += pixels
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._held -= pixels
+                self._changed.notify_all()
+
+
+_DECODED = _DecodedPixels(DECODED_PIXELS)
 
 
 def inspect_drawing(path: Path) -> DrawingInfo:
@@ -277,30 +317,28 @@ def _prepare(path: Path, placed_in: tuple[float, float],
         ):
             image.load()  # a damaged file must fail here, not in the printer's RIP
             return PreparedImage(path.read_bytes(), upright, passthrough=True, resampled=False)
-        # One thread at a time holds a large decoded drawing (96 MB for 24 megapixels) and
-        # resizes it, in bands on every core (``resize_in_bands``); the other encodes (or
-        # converts) what it has resized meanwhile, and makes small ones (thumbnails, logos).
-        # Two drawings decoded at once, with the resampler's intermediate image, took an A3
-        # calendar of 24-megapixel drawings to 420 MB.
-        if image.format == "JPEG":
-            # Let libjpeg decode at a reduced scale when that still leaves enough pixels.
-            stored = target[::-1] if orientation in QUARTER_TURNS else target
-            image.draft(image.mode, stored)
-        large = image.width * image.height >= LARGE_DECODE_PIXELS
-        with _ONE_DECODED if large else contextlib.nullcontext():
-            image.load()
-            # exif_transpose copies the image even when it is upright: only call it when needed.
-            turned = ImageOps.exif_transpose(image) if orientation != 1 else image
-            rgb, notes = to_srgb(turned)
-            if convert is not None:
-                resized = convert.resize(rgb, target)
-            else:
-                resized = resize_in_bands(rgb, target)
-            # The decoded drawing is freed before the conversion and the encoding.
-            del rgb, turned
-            if resized is not image:
-                image.close()
-            release_freed_memory()
+        # Large decoded drawings are held within ``DECODED_PIXELS`` (96 MB) and resized in
+        # bands on every core (``resize_in_bands``); meanwhile the other thread encodes (or
+        # converts) what it has resized, and makes small ones (thumbnails, logos). Two
+        # drawings of 24 megapixels decoded whole at once, with the resampler's intermediate
+        # image, took an A3 calendar of them to 420 MB.
+        stored = target[::-1] if orientation in QUARTER_TURNS else target
+        resized, notes = _scaled_jpeg(path, image, orientation, stored, target, convert)
+        if resized is None:
+            if image.format == "JPEG":
+                # Let libjpeg decode at a reduced scale when that still leaves enough pixels.
+                image.draft(image.mode, stored)
+            with _DECODED.holding(image.width * image.height):
+                image.load()
+                # exif_transpose copies the image even when it is upright: only when needed.
+                turned = ImageOps.exif_transpose(image) if orientation != 1 else image
+                rgb, notes = to_srgb(turned)
+                resized = _resize(rgb, target, convert)
+                # The decoded drawing is freed before the conversion and the encoding.
+                del rgb, turned
+                if resized is not image:
+                    image.close()
+                release_freed_memory()
         made = resized if convert is None else convert(resized, target)
         del resized
         out = io.BytesIO()
@@ -309,6 +347,53 @@ def _prepare(path: Path, placed_in: tuple[float, float],
     release_freed_memory()
     return PreparedImage(out.getvalue(), target, passthrough=False, resampled=target != upright,
                          notes=notes)
+
+
+def _scaled_jpeg(path: Path, image: Image.Image, orientation: int, stored: tuple[int, int],
+                 target: tuple[int, int], convert: Convert | None
+                 ) -> tuple[Image.Image | None, tuple[str, ...]]:
+    """The drawing resized to ``target``, decoded by libjpeg-turbo at the smallest scale in
+    eighths that still leaves ``stored`` (the target in the file's stored orientation).
+
+    Pillow's decoder only reduces by whole factors, and a 24-megapixel drawing fitted to an
+    A3 page is 1.78 times its print size, so it was decoded whole: 96 MB, and most of the
+    resize's work. At 5/8 it is 37 MB, and decoding and resizing take about a third less
+    processor time. Only where that is exactly the other path: a JPEG of RGB or grey pixels
+    that ``to_srgb`` converts by no profile, turned upright as ``exif_transpose`` turns it.
+    Anything else, and a file libjpeg-turbo refuses, gives None: the Pillow path decodes it
+    and says what is wrong.
+    """
+    if (image.format != "JPEG" or image.mode not in ("RGB", "L")
+            or _profile_converts(_profile(image), image.mode)):
+        return None, ()
+    data = path.read_bytes()
+    colorspace = "RGB" if image.mode == "RGB" else "GRAY"
+    try:
+        height, width, _, _ = simplejpeg.decode_jpeg_header(data, min_width=stored[0],
+                                                            min_height=stored[1])
+    except LIBJPEG_TURBO_ERRORS:
+        return None, ()
+    with _DECODED.holding(width * height):
+        try:
+            pixels = simplejpeg.decode_jpeg(data, colorspace=colorspace, min_width=stored[0],
+                                            min_height=stored[1])
+        except LIBJPEG_TURBO_ERRORS:
+            return None, ()
+        del data
+        decoded = Image.fromarray(pixels[:, :, 0] if colorspace == "GRAY" else pixels)
+        del pixels
+        turned = decoded.transpose(UPRIGHT[orientation]) if orientation != 1 else decoded
+        del decoded
+        rgb, notes = to_srgb(turned)
+        del turned
+        resized = _resize(rgb, target, convert)
+        del rgb
+        release_freed_memory()
+    return resized, notes
+
+
+def _resize(rgb: Image.Image, target: tuple[int, int], convert: Convert | None) -> Image.Image:
+    return resize_in_bands(rgb, target) if convert is None else convert.resize(rgb, target)
 
 
 def resize_in_bands(image: Image.Image, size: tuple[int, int]) -> Image.Image:
@@ -376,8 +461,7 @@ def to_srgb(image: Image.Image) -> tuple[Image.Image, tuple[str, ...]]:
         paper = Image.new(image.mode[:-1], image.size, "white")
         paper.paste(image, mask=image.getchannel("A"))
         image = paper
-    if (profile is not None and not _is_srgb_profile(profile)
-            and _ICC_SPACE_OF_MODE.get(image.mode) == profile.profile.xcolor_space):
+    if _profile_converts(profile, image.mode):
         transform = ImageCms.buildTransform(profile, _SRGB, image.mode, "RGB")
         return ImageCms.applyTransform(image, transform), tuple(notes)
     if image.mode == "LAB":
@@ -436,6 +520,13 @@ def _profile(image: Image.Image) -> ImageCms.ImageCmsProfile | None:
         return ImageCms.ImageCmsProfile(io.BytesIO(icc))
     except (ImageCms.PyCMSError, OSError, TypeError):
         return None  # an unreadable profile is ignored, as browsers do
+
+
+def _profile_converts(profile: ImageCms.ImageCmsProfile | None, mode: str) -> bool:
+    """Whether ``to_srgb`` converts pixels of ``mode`` by ``profile``: a readable profile,
+    not sRGB, of the pixels' colour space."""
+    return (profile is not None and not _is_srgb_profile(profile)
+            and _ICC_SPACE_OF_MODE.get(mode) == profile.profile.xcolor_space)
 
 
 def _is_srgb(icc: bytes | None) -> bool:
