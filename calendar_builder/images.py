@@ -323,7 +323,8 @@ def _prepare(path: Path, placed_in: tuple[float, float],
         # drawings of 24 megapixels decoded whole at once, with the resampler's intermediate
         # image, took an A3 calendar of them to 420 MB.
         stored = target[::-1] if orientation in QUARTER_TURNS else target
-        resized, notes = _scaled_jpeg(path, image, orientation, stored, target, convert)
+        resized = _scaled_jpeg(path, image, orientation, stored, target, convert)
+        notes: tuple[str, ...] = ()
         if resized is None:
             if image.format == "JPEG":
                 # Let libjpeg decode at a reduced scale when that still leaves enough pixels.
@@ -350,8 +351,7 @@ def _prepare(path: Path, placed_in: tuple[float, float],
 
 
 def _scaled_jpeg(path: Path, image: Image.Image, orientation: int, stored: tuple[int, int],
-                 target: tuple[int, int], convert: Convert | None
-                 ) -> tuple[Image.Image | None, tuple[str, ...]]:
+                 target: tuple[int, int], convert: Convert | None) -> Image.Image | None:
     """The drawing resized to ``target``, decoded by libjpeg-turbo at the smallest scale in
     eighths that still leaves ``stored`` (the target in the file's stored orientation).
 
@@ -361,35 +361,41 @@ def _scaled_jpeg(path: Path, image: Image.Image, orientation: int, stored: tuple
     processor time. Only where that is exactly the other path: a JPEG of RGB or grey pixels
     that ``to_srgb`` converts by no profile, turned upright as ``exif_transpose`` turns it.
     Anything else, and a file libjpeg-turbo refuses, gives None: the Pillow path decodes it
-    and says what is wrong.
+    and says what is wrong. Nothing done here changes tones: there are no notes.
     """
     if (image.format != "JPEG" or image.mode not in ("RGB", "L")
             or _profile_converts(_profile(image), image.mode)):
-        return None, ()
+        return None
     data = path.read_bytes()
-    colorspace = "RGB" if image.mode == "RGB" else "GRAY"
+    # Colour decoded as RGBX is Pillow's own layout of RGB: the image is made on the decoded
+    # memory, not a copy of it (28 MB more for a moment, in each of two threads).
+    mode, colorspace = ("RGBX", "RGBX") if image.mode == "RGB" else ("L", "GRAY")
     try:
         height, width, _, _ = simplejpeg.decode_jpeg_header(data, min_width=stored[0],
                                                             min_height=stored[1])
     except LIBJPEG_TURBO_ERRORS:
-        return None, ()
+        return None
     with _DECODED.holding(width * height):
         try:
             pixels = simplejpeg.decode_jpeg(data, colorspace=colorspace, min_width=stored[0],
                                             min_height=stored[1])
         except LIBJPEG_TURBO_ERRORS:
-            return None, ()
+            return None
         del data
-        decoded = Image.fromarray(pixels[:, :, 0] if colorspace == "GRAY" else pixels)
+        decoded = Image.frombuffer(mode, (pixels.shape[1], pixels.shape[0]), pixels, "raw", mode,
+                                   0, 1)
         del pixels
         turned = decoded.transpose(UPRIGHT[orientation]) if orientation != 1 else decoded
         del decoded
-        rgb, notes = to_srgb(turned)
+        # A grey is made RGB as on the other path; RGBX is encoded as RGB.
+        rgb = to_srgb(turned)[0] if mode == "L" else turned
         del turned
         resized = _resize(rgb, target, convert)
         del rgb
+        if convert is not None and resized.mode == "RGBX":
+            resized = resized.convert("RGB")  # what the CMYK conversion is made for
         release_freed_memory()
-    return resized, notes
+    return resized
 
 
 def _resize(rgb: Image.Image, target: tuple[int, int], convert: Convert | None) -> Image.Image:
