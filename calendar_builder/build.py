@@ -191,10 +191,10 @@ def _interleaved(placements: list[tuple[int, Picture]]) -> list[tuple[int, Pictu
     """The placements in the order to prepare them: the large drawings in page order, the
     small ones (thumbnails, logos) spread between them.
 
-    Large drawings are decoded one at a time (``images.LARGE_DECODE_PIXELS``), and while
-    one is decoded on one core the other core only has the previous one's encoding to do:
-    a worker that has handed the decoding on takes the small ones queued after it meanwhile.
-    Queued after the first two (the second waits for the first), they fill every such gap.
+    Large drawings decoded at once stay within ``images.DECODED_PIXELS`` (two reduced at
+    decoding, or one decoded whole), so a worker may wait for the other's: a worker that has
+    handed a drawing on takes the small ones queued after it meanwhile. Queued after the
+    first two, they fill every such gap.
     """
     def pixels(placement: tuple[int, Picture]) -> int:
         width, height = target_pixels(placement[1].pixels, _inches(placement[1]))

@@ -9,16 +9,19 @@ JPEG through); anything else is decoded once, turned upright, brought to 8-bit s
 (high-bit-depth greys scaled, transparency laid on white paper, ICC profiles converted),
 reduced to ``TARGET_DPI`` when it is sharper than ``MAX_DPI``, and encoded at
 ``JPEG_QUALITY``. Drawings are never enlarged: below ``MIN_DPI`` at its placed size a
-drawing is refused, below ``GOOD_DPI`` it is printed and warned about.
+drawing is refused, below ``GOOD_DPI`` it is printed and warned about. An RGB or grey JPEG
+that needs no colour conversion is decoded by libjpeg-turbo (simplejpeg) at the smallest
+scale in eighths that still leaves its print size, then resized as any other
+(``_scaled_jpeg``).
 
 For CMYK print, a ``convert`` object (``cmyk.DrawingConverter``) resizes the upright sRGB
 drawing to the pixel size and makes the image to encode from it. A 24-megapixel drawing
-decodes to 96 MB: in every build only one thread at a time holds one (decoding and resizing
-it, the bands of the resize on every core), it is freed before the conversion and encoding,
-and the memory freed is handed back to the system, so that a build of large drawings stays
-small (an A3 calendar of 13 drawings of 24 megapixels: about 270 MB at its peak, was
-407-423 MB; ``bench/calendar.py``). Small drawings (``LARGE_DECODE_PIXELS``) are made beside
-it, on the core its decoding leaves idle.
+decodes whole to 96 MB: the large drawings held decoded at once in all threads stay within
+that many pixels (``DECODED_PIXELS``: one decoded whole, or two decoded at 5/8, 37 MB each),
+each is resized in bands on every core, freed before the conversion and encoding, and the
+memory freed is handed back to the system, so that a build of large drawings stays small
+(an A3 calendar of 13 drawings of 24 megapixels: under 290 MB at its peak, was 407-423 MB;
+``bench/calendar.py``). Small drawings (``LARGE_DECODE_PIXELS``) are made beside them.
 
 Every way a file can fail ends in ``DrawingError``, a ``SpecError`` whose message says what
 is wrong with the file, never in a decoder's exception.
