@@ -191,8 +191,9 @@ def _interleaved(placements: list[tuple[int, Picture]]) -> list[tuple[int, Pictu
     """The placements in the order to prepare them: the large drawings in page order, the
     small ones (thumbnails, logos) spread between them.
 
-    Large drawings decoded at once stay within ``images.DECODED_PIXELS`` (two reduced at
-    decoding, or one decoded whole), so a worker may wait for the other's: a worker that has
+    Large drawings decoded at once stay within ``images.DECODED_PIXELS`` (one of 24
+    megapixels, whole or reduced at decoding, or two smaller), so a worker may wait for the
+    other's: a worker that has
     handed a drawing on takes the small ones queued after it meanwhile. Queued after the
     first two, they fill every such gap.
     """

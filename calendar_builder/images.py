@@ -16,8 +16,8 @@ scale in eighths that still leaves its print size, then resized as any other
 
 For CMYK print, a ``convert`` object (``cmyk.DrawingConverter``) resizes the upright sRGB
 drawing to the pixel size and makes the image to encode from it. A 24-megapixel drawing
-decodes whole to 96 MB: the large drawings held decoded at once in all threads stay within
-that many pixels (``DECODED_PIXELS``: one decoded whole, or two decoded at 5/8, 37 MB each),
+decodes whole to 96 MB, at 5/8 to 37 MB: the large drawings held decoded at once in all
+threads stay within ``DECODED_PIXELS`` (one such drawing, whole or reduced, or two smaller),
 each is resized in bands on every core, freed before the conversion and encoding, and the
 memory freed is handed back to the system, so that a build of large drawings stays small
 (an A3 calendar of 13 drawings of 24 megapixels: under 290 MB at its peak, was 407-423 MB;
@@ -92,10 +92,11 @@ class Convert(Protocol):
 # logo: 4 MB or less) does not wait for the large decoded drawings: it is made meanwhile, on
 # the core that their decoding leaves idle.
 LARGE_DECODE_PIXELS = 1_000_000
-# Large drawings decoded at once in all threads hold at most this many pixels (96 MB): one
-# 24-megapixel drawing decoded whole, or two decoded at a reduced scale by libjpeg-turbo.
-# A drawing larger than that is decoded when no other is held.
-DECODED_PIXELS = 24_000_000
+# Large drawings decoded at once in all threads hold at most this many pixels (48 MB): one
+# 24-megapixel drawing decoded at a reduced scale by libjpeg-turbo (9.4 million at 5/8), or
+# two smaller ones. A drawing larger than that (one decoded whole) is decoded when no other
+# is held. Two 24-megapixel drawings at once measured no faster and 60 MB larger at the peak.
+DECODED_PIXELS = 12_000_000
 REDUCING_GAP = 3.0  # Pillow's reducing_gap: a larger reduction first reduces by whole factors
 BAND_ROWS = 256  # output rows resized at a time
 BAND_WORKERS = min(2, os.cpu_count() or 1)  # threads resizing the bands of one drawing
