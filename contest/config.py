@@ -97,7 +97,7 @@ def from_environment() -> dict:
     """Settings given as environment variables, for containers and production."""
     names = ("SECRET_KEY", "DATABASE_URL", "UPLOAD_FOLDER", "STORAGE_URL", "S3_ENDPOINT_URL",
              "MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_SENDER", "MAIL_REPLY_TO",
-             "RATELIMIT_STORAGE_URI", "PUBLIC_URL", "JOBS_URL", "CACHE_REDIS_URL")
+             "RATELIMIT_STORAGE_URI", "PUBLIC_URL", "JOBS_URL", "CACHE_REDIS_URL", "CACHE_DIR")
     found = {name: os.environ[name] for name in names if os.environ.get(name)}
     if "DATABASE_URL" in found:
         found["SQLALCHEMY_DATABASE_URI"] = _sqlalchemy_url(found.pop("DATABASE_URL"))

@@ -29,6 +29,16 @@ def _reset_postgres() -> None:
         conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
 
 
+@pytest.fixture(autouse=True)
+def _own_page_store(tmp_path, monkeypatch):
+    """Every app a test makes keeps its public pages in the test's own folder, never in the
+    checkout's instance/cache (PostgreSQL runs share one database address, hence one key)."""
+    from contest import config
+
+    monkeypatch.setattr(config.Defaults, "CACHE_DIR", str(tmp_path / "page-store"))
+    monkeypatch.setenv("CACHE_DIR", str(tmp_path / "page-store"))  # `flask` run by tests
+
+
 @pytest.fixture
 def app_config(tmp_path):
     return {
@@ -43,6 +53,7 @@ def app_config(tmp_path):
         # Background jobs run in the request; tests/e2e and tests/test_jobs.py run real workers.
         "JOBS_IMMEDIATE": True,
         "JOBS_WORK_FOLDER": str(tmp_path / "jobs-work"),
+        "CACHE_DIR": str(tmp_path / "page-store"),  # also for app processes started by tests
     }
 
 

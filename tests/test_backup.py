@@ -24,7 +24,8 @@ def installations(request, tmp_path):
             "WTF_CSRF_ENABLED": False, "JOBS_IMMEDIATE": True,
             "OUTBOX_FOLDER": str(tmp_path / "outbox")}
     configs = {name: {**base, "UPLOAD_FOLDER": str(tmp_path / name / "uploads"),
-                      "JOBS_URL": str(tmp_path / name / "jobs.db")}
+                      "JOBS_URL": str(tmp_path / name / "jobs.db"),
+                      "CACHE_DIR": str(tmp_path / name / "page-store")}
                for name in ("source", "target")}
     for name in configs:
         (tmp_path / name).mkdir()

@@ -30,6 +30,7 @@ WHO = [None, *Role]  # None: not signed in
 
 # The rules listed once, for parametrizing (requests go to the ``guards`` app below).
 _LISTING = create_app({"TESTING": True, "SECRET_KEY": "listing", "JOBS_URL": ":memory:",
+                       "CACHE_TYPE": "SimpleCache",  # made before any fixture: in memory
                        "SQLALCHEMY_DATABASE_URI": "sqlite://"})
 RULES = [r for r in _LISTING.url_map.iter_rules() if r.endpoint != "static"]
 
@@ -83,7 +84,8 @@ def guards(tmp_path_factory):
     app = create_app({"TESTING": True, "SECRET_KEY": "guards", "WTF_CSRF_ENABLED": False,
                       "RATELIMIT_ENABLED": False, "JOBS_URL": str(folder / "jobs.db"),
                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'guards.db'}",
-                      "UPLOAD_FOLDER": str(folder / "uploads")})
+                      "UPLOAD_FOLDER": str(folder / "uploads"),
+                      "CACHE_DIR": str(folder / "page-store")})
     with app.app_context():
         db.create_all()
         make = Factory(app)
