@@ -73,7 +73,10 @@ class PublicPageStore:
         key = self._key(environ)
         if key is None:
             return self.wsgi_app(environ, start_response)
-        generation, kept = self._read(self.site, key)
+        found = self._read(self.site, key)
+        if found is None:  # the store is down: the app answers, as if it were not there
+            return self.wsgi_app(environ, start_response)
+        generation, kept = found
         if kept is not None and generation is not None and kept[0] == generation:
             return self._answer(environ, start_response, *kept[1:])
         if generation is None:  # the store is new, or was emptied
@@ -135,12 +138,12 @@ class PublicPageStore:
         start_response("200 OK", headers)
         return [] if environ["REQUEST_METHOD"] == "HEAD" else [content]
 
-    def _read(self, *keys: str) -> list:
+    def _read(self, *keys: str) -> list | None:
         try:
             return self.app.extensions["cache"][cache].get_many(*keys)
-        except Exception:  # the store is down: the app answers
+        except Exception:
             self.app.logger.warning("Public page store unreachable", exc_info=True)
-            return [None] * len(keys)
+            return None
 
     def _keep(self, key: str, value: tuple) -> None:
         try:

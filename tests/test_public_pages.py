@@ -259,6 +259,8 @@ def test_the_store_down_is_no_error(other_app, make, results, caplog):
         assert page.status_code == 200, url
         assert page.headers["Cache-Control"] == "public, max-age=120"
     assert "Public page store unreachable" in caplog.text
+    # asked once a page, never again to start a generation: one wait, when it hangs
+    assert caplog.text.count("Public page store unreachable") == 4
 
 
 def test_the_store_answers_head_and_revalidation_and_each_language(app, results):

@@ -1,7 +1,6 @@
 """The calendar's back page (/calendar/back): the partners' logos and the imprint an edition's
 calendars print, set by the organizers."""
 
-
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
